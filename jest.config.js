@@ -1,0 +1,35 @@
+/**
+ * One Jest run for the whole repository: unit tests beside the code (`*.spec.ts`) and end-to-end
+ * tests in test/ (`*.e2e-spec.ts`). NestJS 12 ships ES modules, which Jest's CommonJS runtime cannot
+ * load, so SWC compiles them too (and our TypeScript, with decorator metadata for Nest's DI).
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
+  testRegex: '\\.(spec|e2e-spec)\\.ts$',
+  transform: { '^.+\\.(t|j|mj|cj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@electric-sql)/)'],
+  moduleNameMapper: {
+    '^@chime/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    '^@chime/event-log$': '<rootDir>/libs/event-log/src/index.ts',
+    '^@chime/client$': '<rootDir>/libs/client/src/index.ts',
+  },
+  setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,50 @@
+/** Who caused an event, copied into its metadata (API.md §6.1). Never holds a secret. */
+export interface EventMetadata {
+  request_id: string | null;
+  user_uuid: string | null;
+  user_name: string | null;
+  ip: string | null;
+  method: string | null;
+  path: string | null;
+}
+
+/** The aggregate an event belongs to. */
+export interface StreamRef {
+  type: string;
+  id: string;
+}
+
+/**
+ * A fact about one aggregate. Its `type` is the class name, which is stable and is what the
+ * in-process EventBus routes on: `class ClusterCreated extends DomainEvent<ClusterState> {}`.
+ * `data` holds enough to rebuild the aggregate's state, and never a password or a token.
+ */
+export abstract class DomainEvent<Data extends object = object> {
+  constructor(readonly data: Data) {}
+
+  get type(): string {
+    return this.constructor.name;
+  }
+}
+
+/** An event as the log holds it. */
+export interface StoredEvent<Data extends object = Record<string, unknown>> {
+  position: number;
+  /** Id of the writing transaction (xid8 as a decimal string): the log's read order is (transactionId, position). */
+  transactionId: string;
+  streamType: string;
+  streamId: string;
+  version: number;
+  type: string;
+  data: Data;
+  metadata: EventMetadata;
+  createdAt: Date;
+}
+
+/** Where a reader stands in the log: the last event it has taken. */
+export interface LogCursor {
+  transactionId: string;
+  position: number;
+}
+
+export const LOG_START: LogCursor = { transactionId: '0', position: 0 };

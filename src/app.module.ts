@@ -1,0 +1,16 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AppConfig } from './platform/config/app-config';
+import { PlatformModule } from './platform/platform.module';
+import { SCHEMA } from './schema';
+
+export type ModuleImport = Type | DynamicModule;
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, extensions: ModuleImport[] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(config, SCHEMA), ...extensions],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule, ModuleImport } from './app.module';
+import { AppConfig } from './platform/config/app-config';
+import { serveOpenApi } from './platform/http/openapi';
+import { requestId } from './platform/http/request-id';
+
+/** Request bodies above this are refused with 413 (API.md §1.1). */
+export const BODY_LIMIT = '1mb';
+
+/**
+ * Builds the whole server, ready to listen. Used by main.ts and by the end-to-end tests alike;
+ * `extensions` are further modules to load (extension modules, test probes).
+ */
+export async function createApp(config: AppConfig, extensions: ModuleImport[] = []): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, extensions), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY === 'true');
+  app.use(requestId);
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  serveOpenApi(app);
+  return app;
+}

@@ -1,0 +1,86 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { HTTP_STATUS_OF, type ErrorStatus, type FailureEnvelope } from '@chime/contracts';
+import { StreamVersionConflictError } from '@chime/event-log';
+import type { Response } from 'express';
+import { classifyDatabaseError } from '../database/database-errors';
+import { DomainError, ResourceExhaustedError } from '../errors/domain-error';
+import type { ChimeRequest } from './request-context';
+
+interface ApiFailure {
+  status: ErrorStatus;
+  message: string;
+}
+
+/** HTTP errors raised by Nest or Express themselves, by their status code. */
+const HTTP_ERRORS: Record<number, ErrorStatus> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  405: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'INVALID_ARGUMENT',
+  429: 'RESOURCE_EXHAUSTED',
+};
+
+/** Errors of Express's body parser carry a `type`. */
+const BODY_PARSER_ERRORS: Record<string, ApiFailure> = {
+  'entity.parse.failed': { status: 'INVALID_ARGUMENT', message: 'the request body is not valid JSON' },
+  'entity.too.large': { status: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than 1 MiB' },
+  'encoding.unsupported': { status: 'INVALID_ARGUMENT', message: 'unsupported content encoding' },
+  'charset.unsupported': { status: 'INVALID_ARGUMENT', message: 'unsupported charset' },
+  'request.aborted': { status: 'INVALID_ARGUMENT', message: 'the request was aborted' },
+  'request.size.invalid': { status: 'INVALID_ARGUMENT', message: 'the request body is shorter than its Content-Length' },
+};
+
+/**
+ * Turns every failure into `{requestId, error:{code,message,status}}` (API.md §1.1). Only errors
+ * this filter recognises keep their message; anything else is logged with its stack and leaves as
+ * a bare INTERNAL, so no stack trace, SQL or secret reaches a client.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<ChimeRequest>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const failure = this.describe(exception, req);
+    const code = HTTP_STATUS_OF[failure.status];
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (exception instanceof ResourceExhaustedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    const body: FailureEnvelope = { requestId: String(req.id), error: { code, message: failure.message, status: failure.status } };
+    res.status(code).json(body);
+  }
+
+  private describe(exception: unknown, req: ChimeRequest): ApiFailure {
+    if (exception instanceof DomainError) return { status: exception.status, message: exception.message };
+    if (exception instanceof HttpException) {
+      const status = HTTP_ERRORS[exception.getStatus()];
+      if (status === 'NOT_FOUND') return { status, message: `no route for ${req.method} ${req.path}` };
+      if (status) return { status, message: messageOf(exception) };
+    }
+    const bodyError = BODY_PARSER_ERRORS[(exception as { type?: string })?.type ?? ''];
+    if (bodyError) return bodyError;
+    const dbError = classifyDatabaseError(exception);
+    if (dbError) {
+      if (dbError.status === 'UNAVAILABLE') this.logger.warn({ err: exception }, 'database unavailable');
+      return { status: dbError.status, message: dbError.message };
+    }
+    if (exception instanceof StreamVersionConflictError) {
+      return { status: 'FAILED_PRECONDITION', message: 'the resource was changed concurrently; try again' };
+    }
+    this.logger.error({ err: exception }, 'unexpected error');
+    return { status: 'INTERNAL', message: 'internal error' };
+  }
+}
+
+function messageOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+}

@@ -1,0 +1,87 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { LIST_DEFAULTS, type ListResult, type SortOrder } from '@chime/contracts';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { QueryInt } from './validation';
+
+export interface ListQueryBase<Sort extends string = string> {
+  page: number;
+  size: number;
+  sort: Sort;
+  order: SortOrder;
+}
+
+/**
+ * The base class of a resource's list query: `page`, `size`, `sort` (one of `sortable`) and
+ * `order`, validated and defaulted (API.md §1.2). A resource extends it with its filters:
+ *
+ *   class ListAzQuery extends ListQuery(AZ_SORTABLE) { @IsOptional() @IsString() name?: string }
+ */
+export function ListQuery<Sort extends string>(sortable: readonly Sort[]) {
+  class Query implements ListQueryBase<Sort> {
+    @ApiPropertyOptional({ minimum: 1, default: LIST_DEFAULTS.page })
+    @QueryInt()
+    @IsInt()
+    @Min(1)
+    page: number = LIST_DEFAULTS.page;
+
+    @ApiPropertyOptional({ minimum: 1, maximum: LIST_DEFAULTS.maxSize, default: LIST_DEFAULTS.size })
+    @QueryInt()
+    @IsInt()
+    @Min(1)
+    @Max(LIST_DEFAULTS.maxSize)
+    size: number = LIST_DEFAULTS.size;
+
+    @ApiPropertyOptional({ enum: sortable, default: LIST_DEFAULTS.sort })
+    @IsIn(sortable as readonly string[], { message: `sort must be one of: ${sortable.join(', ')}` })
+    sort: Sort = LIST_DEFAULTS.sort as Sort;
+
+    @ApiPropertyOptional({ enum: ['asc', 'desc'], default: LIST_DEFAULTS.order })
+    @IsIn(['asc', 'desc'], { message: 'order must be asc or desc' })
+    order: SortOrder = LIST_DEFAULTS.order;
+  }
+  return Query;
+}
+
+/** How a resource's wire names map to its entity's columns, for sorting and filtering. */
+export interface ListSpec {
+  /** Sortable wire field → entity property. */
+  sort: Record<string, string>;
+  /** `name`-style filters: case-insensitive substring. */
+  substring?: Record<string, string>;
+  /** Filters that match exactly. */
+  exact?: Record<string, string>;
+  /** Entity property that breaks ties, so that paging is stable. */
+  tiebreak: string;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Applies a validated list query to a query builder (filters, sort, page) and returns the page
+ * as `{elements,size,total}` with each entity turned into its view.
+ */
+export async function findPage<E extends ObjectLiteral, V>(
+  qb: SelectQueryBuilder<E>,
+  query: ListQueryBase & object,
+  spec: ListSpec,
+  view: (entity: E) => V,
+): Promise<ListResult<V>> {
+  const alias = qb.alias;
+  const values = query as unknown as Record<string, unknown>;
+  for (const [field, property] of Object.entries(spec.substring ?? {})) {
+    const value = values[field];
+    if (value !== undefined) qb.andWhere(`${alias}.${property} ILIKE :${field} ESCAPE '\\'`, { [field]: `%${escapeLike(String(value))}%` });
+  }
+  for (const [field, property] of Object.entries(spec.exact ?? {})) {
+    const value = values[field];
+    if (value !== undefined) qb.andWhere(`${alias}.${property} = :${field}`, { [field]: value });
+  }
+  const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+  qb.orderBy(`${alias}.${spec.sort[query.sort]}`, direction).addOrderBy(`${alias}.${spec.tiebreak}`, direction);
+  qb.skip((query.page - 1) * query.size).take(query.size);
+  const [entities, total] = await qb.getManyAndCount();
+  return { elements: entities.map(view), size: entities.length, total };
+}

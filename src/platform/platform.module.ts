@@ -1,0 +1,51 @@
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { EventLogModule } from '@chime/event-log';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import type { Schema } from './database/database';
+import { HealthController } from './health/health.controller';
+import { EnvelopeInterceptor } from './http/envelope.interceptor';
+import { ErrorFilter } from './http/error.filter';
+import { RequestContext, RequestContextInterceptor } from './http/request-context';
+import { ChimeValidationPipe } from './http/validation';
+import { loggingOptions } from './observability/logging';
+import { Metrics, MetricsController, MetricsMiddleware } from './observability/metrics';
+
+/**
+ * The shared kernel every module stands on: configuration, logs, the database, the event log, CQRS,
+ * the envelope, errors and validation, health and metrics. Nothing domain-specific.
+ */
+@Global()
+@Module({})
+export class PlatformModule implements NestModule {
+  static forRoot(config: AppConfig, schema: Schema): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        LoggerModule.forRoot(loggingOptions(config)),
+        DatabaseModule.forRoot(schema),
+        CqrsModule.forRoot(),
+        EventLogModule.forRoot({ metadata: RequestContext.eventMetadata }),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        Metrics,
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_PIPE, useClass: ChimeValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+      ],
+      exports: [AppConfig, Metrics],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(MetricsMiddleware).forRoutes('*path');
+  }
+}

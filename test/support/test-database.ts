@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/**
+ * Where a test's server keeps its data. With DATABASE_URL set (the PostgreSQL run) every test file
+ * gets a database of its own on that server, created here and dropped afterwards, so files can run
+ * in parallel; otherwise the embedded database runs in memory.
+ */
+export interface TestDatabase {
+  env: Record<string, string>;
+  /** The PostgreSQL URL of this test's database, when on a server. */
+  url?: string;
+  drop(): Promise<void>;
+}
+
+export const ON_POSTGRES_SERVER = Boolean(process.env.DATABASE_URL);
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    return { env: { CHIME_DATA_DIR: 'memory://' }, drop: async () => undefined };
+  }
+  const name = `chime_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  const url = withDatabase(serverUrl, name);
+  return {
+    env: { DATABASE_URL: url },
+    url,
+    drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+export function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
