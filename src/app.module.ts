@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig } from './platform/config/app-config';
+import { IdentityModule } from './modules/identity/identity.module';
 import { PlatformModule } from './platform/platform.module';
 import { SCHEMA } from './schema';
 
@@ -10,7 +11,7 @@ export class AppModule {
   static forRoot(config: AppConfig, extensions: ModuleImport[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, SCHEMA), ...extensions],
+      imports: [PlatformModule.forRoot(config, SCHEMA), IdentityModule, ...extensions],
     };
   }
 }

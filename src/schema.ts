@@ -1,4 +1,7 @@
 import { CreateEventLog1764300000000 } from '@chime/event-log';
+import { CreateIdentity1764300001000 } from './modules/identity/identity.migration';
+import { TokenEntity } from './modules/identity/token.entity';
+import { UserEntity } from './modules/identity/user.entity';
 import type { Schema } from './platform/database/database';
 
 /**
@@ -6,6 +9,6 @@ import type { Schema } from './platform/database/database';
  * order. A new module adds its entities and its migration here.
  */
 export const SCHEMA: Schema = {
-  entities: [],
-  migrations: [CreateEventLog1764300000000],
+  entities: [UserEntity, TokenEntity],
+  migrations: [CreateEventLog1764300000000, CreateIdentity1764300001000],
 };

@@ -75,12 +75,17 @@ export class UnitOfWork {
     @Inject(EVENT_METADATA) private readonly metadata: EventMetadataSource,
   ) {}
 
-  async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const metadata = this.metadata();
+  /**
+   * `metadata` completes or overrides what the request context says, e.g. the user who is logging in.
+   * The work may run more than once (after a version conflict or a serialization failure), so it
+   * must not have effects outside the transaction.
+   */
+  async run<T>(work: (tx: Transaction) => Promise<T>, metadata: Partial<EventMetadata> = {}): Promise<T> {
+    const eventMetadata = { ...this.metadata(), ...metadata };
     for (let attempt = 1; ; attempt++) {
       const appended: DomainEvent[] = [];
       try {
-        const result = await this.dataSource.transaction((manager) => work(new Transaction(manager, metadata, appended)));
+        const result = await this.dataSource.transaction((manager) => work(new Transaction(manager, eventMetadata, appended)));
         if (appended.length > 0) this.eventBus.publishAll(appended);
         return result;
       } catch (error) {

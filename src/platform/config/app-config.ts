@@ -38,6 +38,18 @@ export class AppConfig {
   @Min(1)
   CHIME_TOKEN_TTL = 12 * 3600;
 
+  /** Failed logins allowed per user name within the window (five times as many per client address). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHIME_LOGIN_MAX_FAILURES = 10;
+
+  /** Window for counting failed logins, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHIME_LOGIN_FAILURE_WINDOW = 300;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

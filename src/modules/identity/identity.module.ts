@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthController } from './auth.controller';
+import { BootstrapAdmin } from './bootstrap-admin';
+import { CreateUserHandler } from './commands/create-user';
+import { DeleteUserHandler } from './commands/delete-user';
+import { LoginHandler } from './commands/login';
+import { LogoutHandler } from './commands/logout';
+import { UpdateUserHandler } from './commands/update-user';
+import { LoginThrottle } from './login-throttle';
+import { Passwords } from './passwords';
+import { AuthenticateHandler } from './queries/authenticate';
+import { GetUserHandler } from './queries/get-user';
+import { ListUsersHandler } from './queries/list-users';
+import { Sessions } from './sessions';
+import { TokenGuard } from './token.guard';
+import { TokenSweeper } from './token-sweeper';
+import { UsersController } from './users.controller';
+
+/** Login, logout, tokens, users and roles; its TokenGuard protects every route of the server. */
+@Module({
+  controllers: [AuthController, UsersController],
+  providers: [
+    { provide: APP_GUARD, useClass: TokenGuard },
+    Sessions,
+    Passwords,
+    LoginThrottle,
+    BootstrapAdmin,
+    TokenSweeper,
+    LoginHandler,
+    LogoutHandler,
+    CreateUserHandler,
+    UpdateUserHandler,
+    DeleteUserHandler,
+    ListUsersHandler,
+    GetUserHandler,
+    AuthenticateHandler,
+  ],
+  exports: [Sessions],
+})
+export class IdentityModule {}

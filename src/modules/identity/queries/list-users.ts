@@ -1,0 +1,37 @@
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import type { ListResult, UserView } from '@chime/contracts';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../../../platform/http/request-context';
+import { findPage, ListSpec } from '../../../platform/http/list-query';
+import type { ListUsersQuery as ListUsersParams } from '../identity.dto';
+import { UserEntity } from '../user.entity';
+import { UserPolicy } from '../user.policy';
+import { toUserView } from '../user.view';
+
+export const USER_LIST: ListSpec = {
+  sort: { name: 'name', role: 'role', created_at: 'createdAt' },
+  substring: { name: 'name' },
+  exact: { role: 'role' },
+  tiebreak: 'uuid',
+};
+
+export class ListUsersQuery extends Query<ListResult<UserView>> {
+  constructor(
+    readonly actor: Actor,
+    readonly params: ListUsersParams,
+  ) {
+    super();
+  }
+}
+
+/** Administrators see every user; a user sees only itself. */
+@QueryHandler(ListUsersQuery)
+export class ListUsersHandler implements IQueryHandler<ListUsersQuery> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  execute({ actor, params }: ListUsersQuery): Promise<ListResult<UserView>> {
+    const qb = this.dataSource.getRepository(UserEntity).createQueryBuilder('user');
+    if (!UserPolicy.mayReadAll(actor)) qb.where('user.uuid = :self', { self: actor.uuid });
+    return findPage(qb, params, USER_LIST, toUserView);
+  }
+}

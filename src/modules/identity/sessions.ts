@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../../platform/config/app-config';
+import type { Actor } from '../../platform/http/request-context';
+
+/** A valid token's session: who it is and when it ends. */
+export interface Session {
+  tokenId: string;
+  actor: Actor;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** How long a validated token is trusted from memory before it is checked in the database again. */
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX = 50_000;
+/** Channel on which every server process hears of revocations, see forget(). */
+export const REVOCATION_CHANNEL = 'chime_session_revoked';
+
+const TOKEN_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token.toLowerCase()).digest('hex');
+}
+
+interface CachedSession {
+  session: Session;
+  hash: string;
+  checkedAt: number;
+}
+
+/**
+ * Resolves bearer tokens to sessions without a database round trip per request: a validated token
+ * is kept in memory for up to 30 s (never past its expiry).
+ *
+ * Revocation (logout, password change, user deleted or changed) takes effect at once: the command
+ * calls forget() after its commit, which drops the entries on this process, and within its
+ * transaction it sends `NOTIFY chime_session_revoked` (delivered only if it commits); every other
+ * process LISTENs and drops the same entries. Should a process lose its listening connection, it
+ * empties its cache and reconnects; the 30 s bound limits what a missed notification could cost.
+ * The embedded database is single-process (its data directory is locked), so it needs no listener.
+ */
+@Injectable()
+export class Sessions implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(Sessions.name);
+  private readonly cache = new Map<string, CachedSession>();
+  private listener: Client | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.config.DATABASE_URL) await this.listen();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** The session of a token, or undefined when the token is malformed, unknown, expired or revoked. */
+  async resolve(token: string, now = new Date()): Promise<Session | undefined> {
+    if (!TOKEN_SHAPE.test(token)) return undefined;
+    const hash = hashToken(token);
+    const cached = this.cache.get(hash);
+    if (cached && cached.checkedAt > now.getTime() - CACHE_TTL_MS) {
+      return cached.session.expiresAt > now ? cached.session : undefined;
+    }
+    const rows: { id: string; created_at: Date; expires_at: Date; uuid: string; name: string; role: number }[] =
+      await this.dataSource.query(
+        `SELECT t.id, t.created_at, t.expires_at, u.uuid, u.name, u.role
+           FROM tokens t JOIN users u ON u.uuid = t.user_uuid
+          WHERE t.hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2`,
+        [hash, now],
+      );
+    if (rows.length === 0) {
+      this.cache.delete(hash);
+      return undefined;
+    }
+    const row = rows[0];
+    const session: Session = {
+      tokenId: row.id,
+      actor: { uuid: row.uuid, name: row.name, role: row.role },
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+    };
+    this.remember(hash, session, now.getTime());
+    return session;
+  }
+
+  /**
+   * Within a command's transaction: tell every process to drop the cached sessions of these
+   * tokens, or all sessions of a user (whose name or role changed, or who is gone).
+   */
+  async announceRevocation(manager: EntityManager, target: { tokenHash: string } | { userUuid: string }): Promise<void> {
+    await manager.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, JSON.stringify(target)]);
+  }
+
+  /** After the commit: drop the cached sessions on this process at once. */
+  forget(target: { tokenHash: string } | { userUuid: string }): void {
+    if ('tokenHash' in target) {
+      this.cache.delete(target.tokenHash);
+      return;
+    }
+    for (const [hash, entry] of this.cache) {
+      if (entry.session.actor.uuid === target.userUuid) this.cache.delete(hash);
+    }
+  }
+
+  private remember(hash: string, session: Session, now: number): void {
+    this.cache.delete(hash);
+    this.cache.set(hash, { session, hash, checkedAt: now });
+    if (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
+  }
+
+  private async listen(attempt = 0): Promise<void> {
+    if (this.stopped) return;
+    const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'chime-server-listener' });
+    const retry = () => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      this.cache.clear(); // notifications may have been missed while disconnected
+      client.end().catch(() => undefined);
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      setTimeout(() => void this.listen(attempt + 1), delay).unref();
+    };
+    this.listener = client;
+    client.on('error', retry);
+    client.on('end', retry);
+    client.on('notification', (message) => {
+      try {
+        this.forget(JSON.parse(message.payload ?? '{}'));
+      } catch {
+        this.cache.clear();
+      }
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
+      this.cache.clear();
+      attempt = 0;
+    } catch (error) {
+      this.logger.warn(`cannot listen for revocations yet: ${(error as Error).message}`);
+      retry();
+    }
+  }
+}

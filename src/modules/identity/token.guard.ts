@@ -1,0 +1,40 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Role } from '@chime/contracts';
+import { PermissionDeniedError, UnauthenticatedError } from '../../platform/errors/domain-error';
+import { IS_PUBLIC } from '../../platform/http/public.decorator';
+import type { ChimeRequest } from '../../platform/http/request-context';
+import { MIN_ROLE, ROLE_NAMES } from './roles';
+import { Sessions } from './sessions';
+
+const BEARER = /^Bearer ([^\s]+)$/i;
+
+/**
+ * Global guard: every route needs `Authorization: Bearer <token>` unless it is @Public(). A token
+ * is only ever read from that header, never from the URL. Sets `req.actor`, then checks @MinRole.
+ */
+@Injectable()
+export class TokenGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: Sessions,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const req = context.switchToHttp().getRequest<ChimeRequest>();
+    const header = req.headers.authorization;
+    if (!header) throw new UnauthenticatedError('missing Authorization header; expected "Bearer <token>"');
+    const match = BEARER.exec(header.trim());
+    if (!match) throw new UnauthenticatedError('malformed Authorization header; expected "Bearer <token>"');
+    const session = await this.sessions.resolve(match[1]);
+    if (!session) throw new UnauthenticatedError('the token is not valid: unknown, expired or revoked');
+    req.actor = session.actor;
+    const minRole = this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, targets);
+    if (minRole !== undefined && session.actor.role < minRole) {
+      throw new PermissionDeniedError(`this operation needs the role ${ROLE_NAMES[minRole]} or higher`);
+    }
+    return true;
+  }
+}
