@@ -1,6 +1,8 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig } from './platform/config/app-config';
+import { ClustersModule } from './modules/clusters/clusters.module';
 import { IdentityModule } from './modules/identity/identity.module';
+import { ZonesModule } from './modules/zones/zones.module';
 import { PlatformModule } from './platform/platform.module';
 import { SCHEMA } from './schema';
 
@@ -11,7 +13,7 @@ export class AppModule {
   static forRoot(config: AppConfig, extensions: ModuleImport[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, SCHEMA), IdentityModule, ...extensions],
+      imports: [PlatformModule.forRoot(config, SCHEMA), IdentityModule, ZonesModule, ClustersModule, ...extensions],
     };
   }
 }

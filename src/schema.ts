@@ -2,6 +2,10 @@ import { CreateEventLog1764300000000 } from '@chime/event-log';
 import { CreateIdentity1764300001000 } from './modules/identity/identity.migration';
 import { TokenEntity } from './modules/identity/token.entity';
 import { UserEntity } from './modules/identity/user.entity';
+import { ClusterEntity } from './modules/clusters/cluster.entity';
+import { CreateClusters1764300003000 } from './modules/clusters/clusters.migration';
+import { AzEntity } from './modules/zones/az.entity';
+import { CreateZones1764300002000 } from './modules/zones/zones.migration';
 import type { Schema } from './platform/database/database';
 
 /**
@@ -9,6 +13,6 @@ import type { Schema } from './platform/database/database';
  * order. A new module adds its entities and its migration here.
  */
 export const SCHEMA: Schema = {
-  entities: [UserEntity, TokenEntity],
-  migrations: [CreateEventLog1764300000000, CreateIdentity1764300001000],
+  entities: [UserEntity, TokenEntity, AzEntity, ClusterEntity],
+  migrations: [CreateEventLog1764300000000, CreateIdentity1764300001000, CreateZones1764300002000, CreateClusters1764300003000],
 };

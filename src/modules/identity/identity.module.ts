@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ClustersModule } from '../clusters/clusters.module';
+import { ZonesModule } from '../zones/zones.module';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthController } from './auth.controller';
 import { BootstrapAdmin } from './bootstrap-admin';
@@ -7,10 +9,12 @@ import { DeleteUserHandler } from './commands/delete-user';
 import { LoginHandler } from './commands/login';
 import { LogoutHandler } from './commands/logout';
 import { UpdateUserHandler } from './commands/update-user';
+import { UpdateUserDefaultHandler } from './commands/update-user-default';
 import { LoginThrottle } from './login-throttle';
 import { Passwords } from './passwords';
 import { AuthenticateHandler } from './queries/authenticate';
 import { GetUserHandler } from './queries/get-user';
+import { GetUserDefaultHandler } from './queries/get-user-default';
 import { ListUsersHandler } from './queries/list-users';
 import { Sessions } from './sessions';
 import { TokenGuard } from './token.guard';
@@ -19,6 +23,7 @@ import { UsersController } from './users.controller';
 
 /** Login, logout, tokens, users and roles; its TokenGuard protects every route of the server. */
 @Module({
+  imports: [ZonesModule, ClustersModule],
   controllers: [AuthController, UsersController],
   providers: [
     { provide: APP_GUARD, useClass: TokenGuard },
@@ -31,9 +36,11 @@ import { UsersController } from './users.controller';
     LogoutHandler,
     CreateUserHandler,
     UpdateUserHandler,
+    UpdateUserDefaultHandler,
     DeleteUserHandler,
     ListUsersHandler,
     GetUserHandler,
+    GetUserDefaultHandler,
     AuthenticateHandler,
   ],
   exports: [Sessions],

@@ -1,15 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
-import type { ListResult, UserView } from '@chime/contracts';
+import type { ListResult, UserDefaultView, UserView } from '@chime/contracts';
 import { CurrentActor } from '../../platform/http/current-actor.decorator';
 import type { Actor } from '../../platform/http/request-context';
 import { UuidParam } from '../../platform/http/validation';
 import { CreateUserCommand } from './commands/create-user';
 import { DeleteUserCommand } from './commands/delete-user';
 import { UpdateUserCommand } from './commands/update-user';
-import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './identity.dto';
+import { UpdateUserDefaultCommand } from './commands/update-user-default';
+import { CreateUserDto, ListUsersQuery, UpdateUserDefaultDto, UpdateUserDto } from './identity.dto';
 import { GetUserQuery } from './queries/get-user';
+import { GetUserDefaultQuery } from './queries/get-user-default';
 import { ListUsersQuery as ListUsers } from './queries/list-users';
 
 /** Users (API.md §2.2); who may do what is the handlers' UserPolicy (API.md §3). */
@@ -49,5 +51,19 @@ export class UsersController {
   @Delete(':UserUuid')
   deleteUser(@CurrentActor() actor: Actor, @UuidParam('UserUuid') uuid: string): Promise<1> {
     return this.commands.execute(new DeleteUserCommand(actor, uuid));
+  }
+
+  @Get(':UserUuid/default')
+  async getUserDefault(@CurrentActor() actor: Actor, @UuidParam('UserUuid') uuid: string): Promise<{ default: UserDefaultView }> {
+    return { default: await this.queries.execute(new GetUserDefaultQuery(actor, uuid)) };
+  }
+
+  @Patch(':UserUuid/default')
+  async updateUserDefault(
+    @CurrentActor() actor: Actor,
+    @UuidParam('UserUuid') uuid: string,
+    @Body() body: UpdateUserDefaultDto,
+  ): Promise<{ default: 'ok' }> {
+    return { default: await this.commands.execute(new UpdateUserDefaultCommand(actor, uuid, body)) };
   }
 }

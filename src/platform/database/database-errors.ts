@@ -1,10 +1,19 @@
-import { AlreadyExistsError, DomainError, UnavailableError } from '../errors/domain-error';
+import { AlreadyExistsError, DomainError, FailedPreconditionError, UnavailableError } from '../errors/domain-error';
 
-/** Messages for unique constraints, by constraint name; modules register theirs at load time. */
-const uniqueMessages = new Map<string, string>();
+/** Messages for constraints, by constraint name; modules register theirs when they load. */
+const constraintMessages = new Map<string, string>();
 
+/** A unique constraint: violating it means the name (or key) is taken, ALREADY_EXISTS. */
 export function describeUniqueConstraint(constraint: string, message: string): void {
-  uniqueMessages.set(constraint, message);
+  constraintMessages.set(constraint, message);
+}
+
+/**
+ * A foreign key that guards a rule, e.g. "an AZ with clusters cannot be deleted": violating it is
+ * FAILED_PRECONDITION. The database checks it, so no check-then-act race can get past it.
+ */
+export function describeForeignKey(constraint: string, message: string): void {
+  constraintMessages.set(constraint, message);
 }
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
@@ -23,6 +32,14 @@ interface DriverError {
   driverError?: DriverError;
 }
 
+/** What of a database error may be logged: never the parameters, which may hold secrets. */
+export function loggableDatabaseError(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null || !('query' in error)) return error;
+  const err = error as DriverError & { query?: string; stack?: string };
+  const driver = err.driverError ?? err;
+  return { message: err.message, code: driver.code, constraint: driver.constraint, query: err.query, stack: err.stack };
+}
+
 /**
  * What a database failure means for the client, or undefined when it is a bug. Unique violations
  * become ALREADY_EXISTS; a database that cannot be reached becomes UNAVAILABLE.
@@ -32,7 +49,10 @@ export function classifyDatabaseError(error: unknown): DomainError | undefined {
   const err = ((error as DriverError).driverError ?? error) as DriverError;
   const code = err.code ?? '';
   if (code === '23505') {
-    return new AlreadyExistsError(uniqueMessages.get(err.constraint ?? '') ?? 'the resource already exists');
+    return new AlreadyExistsError(constraintMessages.get(err.constraint ?? '') ?? 'the resource already exists');
+  }
+  if (code === '23503' || code === '23001') {
+    return new FailedPreconditionError(constraintMessages.get(err.constraint ?? '') ?? 'a related resource was changed at the same time');
   }
   if (
     CONNECTION_CODES.has(code) ||

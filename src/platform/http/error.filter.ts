@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { HTTP_STATUS_OF, type ErrorStatus, type FailureEnvelope } from '@chime/contracts';
 import { StreamVersionConflictError } from '@chime/event-log';
 import type { Response } from 'express';
-import { classifyDatabaseError } from '../database/database-errors';
+import { classifyDatabaseError, loggableDatabaseError } from '../database/database-errors';
 import { DomainError, ResourceExhaustedError } from '../errors/domain-error';
 import type { ChimeRequest } from './request-context';
 
@@ -67,13 +67,13 @@ export class ErrorFilter implements ExceptionFilter {
     if (bodyError) return bodyError;
     const dbError = classifyDatabaseError(exception);
     if (dbError) {
-      if (dbError.status === 'UNAVAILABLE') this.logger.warn({ err: exception }, 'database unavailable');
+      if (dbError.status === 'UNAVAILABLE') this.logger.warn({ err: loggableDatabaseError(exception) }, 'database unavailable');
       return { status: dbError.status, message: dbError.message };
     }
     if (exception instanceof StreamVersionConflictError) {
       return { status: 'FAILED_PRECONDITION', message: 'the resource was changed concurrently; try again' };
     }
-    this.logger.error({ err: exception }, 'unexpected error');
+    this.logger.error({ err: loggableDatabaseError(exception) }, 'unexpected error');
     return { status: 'INTERNAL', message: 'internal error' };
   }
 }

@@ -45,8 +45,10 @@ export function ListQuery<Sort extends string>(sortable: readonly Sort[]) {
 
 /** How a resource's wire names map to its entity's columns, for sorting and filtering. */
 export interface ListSpec {
-  /** Sortable wire field → entity property. */
+  /** Sortable wire field → entity property. Text properties sort regardless of case (`lower()`). */
   sort: Record<string, string>;
+  /** Which of the sortable properties are text. */
+  text?: string[];
   /** `name`-style filters: case-insensitive substring. */
   substring?: Record<string, string>;
   /** Filters that match exactly. */
@@ -80,7 +82,9 @@ export async function findPage<E extends ObjectLiteral, V>(
     if (value !== undefined) qb.andWhere(`${alias}.${property} = :${field}`, { [field]: value });
   }
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
-  qb.orderBy(`${alias}.${spec.sort[query.sort]}`, direction).addOrderBy(`${alias}.${spec.tiebreak}`, direction);
+  const property = spec.sort[query.sort];
+  const column = `${alias}.${property}`;
+  qb.orderBy(spec.text?.includes(property) ? `lower(${column})` : column, direction).addOrderBy(`${alias}.${spec.tiebreak}`, direction);
   qb.skip((query.page - 1) * query.size).take(query.size);
   const [entities, total] = await qb.getManyAndCount();
   return { elements: entities.map(view), size: entities.length, total };

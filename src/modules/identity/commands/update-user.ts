@@ -42,10 +42,10 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
       if (request.nick_name !== undefined && request.nick_name !== user.nickName) changes.nick_name = request.nick_name;
       if (request.avatar !== undefined && request.avatar !== user.avatar) changes.avatar = request.avatar;
       if (request.role !== undefined && request.role !== user.role) changes.role = request.role;
+      // Every accepted request is recorded, even one that changes nothing.
       const events: DomainEvent[] = [];
-      if (Object.keys(changes).length > 0) events.push(new UserUpdated({ uuid, changes }));
+      if (Object.keys(changes).length > 0 || passwordHash === undefined) events.push(new UserUpdated({ uuid, changes }));
       if (passwordHash !== undefined) events.push(new UserPasswordChanged({ uuid }));
-      if (events.length === 0) return false;
 
       const update: Partial<UserEntity> = {
         name: changes.name,
@@ -55,7 +55,7 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
         passwordHash,
         version: user.version + events.length,
       };
-      await tx.manager.update(UserEntity, { uuid }, Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined)));
+      await tx.manager.update(UserEntity, { uuid }, update);
       await tx.append({ type: USER_STREAM, id: uuid }, user.version, events);
       if (passwordHash !== undefined) await revokeTokens(tx, await lockActiveTokens(tx, uuid), 'password_changed');
       const changed = passwordHash !== undefined || changes.name !== undefined || changes.role !== undefined;

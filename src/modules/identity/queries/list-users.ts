@@ -10,6 +10,7 @@ import { toUserView } from '../user.view';
 
 export const USER_LIST: ListSpec = {
   sort: { name: 'name', role: 'role', created_at: 'createdAt' },
+  text: ['name'],
   substring: { name: 'name' },
   exact: { role: 'role' },
   tiebreak: 'uuid',

@@ -1,0 +1,117 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  CLUSTER_SORTABLE,
+  ClusterType,
+  State,
+  type CreateClusterRequest,
+  type UpdateClusterRequest,
+} from '@chime/contracts';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ListQuery } from '../../platform/http/list-query';
+import { QueryInt } from '../../platform/http/validation';
+
+const NOT_BLANK = /\S/;
+const TYPES = [ClusterType.HyperConverged, ClusterType.ComputeOnly, ClusterType.StorageOnly];
+const TYPE_RULE = 'type must be 0 (hyper-converged), 1 (compute only) or 2 (storage only)';
+/** Architectures and hypervisor types are names like x86_64, aarch64, kvm. */
+const TOKEN = /^[A-Za-z0-9_.-]{1,32}$/;
+
+export const CLUSTER_DEFAULTS = { arch: 'x86_64', hypervisor_type: 'kvm', type: ClusterType.HyperConverged } as const;
+
+export class CreateClusterDto implements CreateClusterRequest {
+  @ApiProperty({ minLength: 1, maxLength: 64 })
+  @IsString()
+  @Length(1, 64)
+  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  name!: string;
+
+  @ApiPropertyOptional({ maxLength: 256 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  description?: string;
+
+  @ApiPropertyOptional({ default: CLUSTER_DEFAULTS.arch, pattern: TOKEN.source })
+  @IsOptional()
+  @IsString()
+  @Matches(TOKEN, { message: 'arch must be 1 to 32 of A-Z a-z 0-9 _ . -' })
+  arch?: string;
+
+  @ApiPropertyOptional({ default: CLUSTER_DEFAULTS.hypervisor_type, pattern: TOKEN.source })
+  @IsOptional()
+  @IsString()
+  @Matches(TOKEN, { message: 'hypervisor_type must be 1 to 32 of A-Z a-z 0-9 _ . -' })
+  hypervisor_type?: string;
+
+  @ApiPropertyOptional({ enum: TYPES, default: CLUSTER_DEFAULTS.type })
+  @IsOptional()
+  @IsIn(TYPES, { message: TYPE_RULE })
+  type?: ClusterType;
+}
+
+/** Any of the create fields. */
+export class UpdateClusterDto implements UpdateClusterRequest {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  name?: string;
+
+  @ApiPropertyOptional({ maxLength: 256 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  description?: string;
+
+  @ApiPropertyOptional({ pattern: TOKEN.source })
+  @IsOptional()
+  @IsString()
+  @Matches(TOKEN, { message: 'arch must be 1 to 32 of A-Z a-z 0-9 _ . -' })
+  arch?: string;
+
+  @ApiPropertyOptional({ pattern: TOKEN.source })
+  @IsOptional()
+  @IsString()
+  @Matches(TOKEN, { message: 'hypervisor_type must be 1 to 32 of A-Z a-z 0-9 _ . -' })
+  hypervisor_type?: string;
+
+  @ApiPropertyOptional({ enum: TYPES })
+  @IsOptional()
+  @IsIn(TYPES, { message: TYPE_RULE })
+  type?: ClusterType;
+}
+
+export class ListClusterQuery extends ListQuery(CLUSTER_SORTABLE) {
+  @ApiPropertyOptional({ description: 'case-insensitive substring of the name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: [State.Disabled, State.Enabled] })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @IsIn([State.Disabled, State.Enabled], { message: 'state must be 0 or 1' })
+  state?: State;
+
+  @ApiPropertyOptional({ enum: TYPES })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @IsIn(TYPES, { message: TYPE_RULE })
+  type?: ClusterType;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  hypervisor_type?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  arch?: string;
+}

@@ -1,0 +1,15 @@
+import type { ClusterView } from '@chime/contracts';
+import { DomainEvent } from '@chime/event-log';
+
+/** A cluster's own state; its AZ's name is not part of it (views look it up). */
+export type ClusterState = Omit<ClusterView, 'az_name'>;
+
+export class ClusterCreated extends DomainEvent<ClusterState> {}
+/** Only the fields that changed. */
+export class ClusterUpdated extends DomainEvent<{
+  uuid: string;
+  changes: Partial<Pick<ClusterState, 'name' | 'description' | 'arch' | 'hypervisor_type' | 'type'>>;
+}> {}
+export class ClusterEnabled extends DomainEvent<{ uuid: string }> {}
+export class ClusterDisabled extends DomainEvent<{ uuid: string }> {}
+export class ClusterDeleted extends DomainEvent<{ uuid: string; az_uuid: string }> {}

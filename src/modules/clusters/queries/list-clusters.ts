@@ -1,0 +1,40 @@
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import type { ClusterView, ListResult } from '@chime/contracts';
+import { DataSource } from 'typeorm';
+import { findPage, ListSpec } from '../../../platform/http/list-query';
+import { AzDirectory } from '../../zones/az.directory';
+import type { ListClusterQuery } from '../cluster.dto';
+import { ClusterEntity } from '../cluster.entity';
+import { toClusterView } from '../cluster.view';
+
+const CLUSTER_LIST: ListSpec = {
+  sort: { name: 'name', state: 'state', type: 'type', created_at: 'createdAt' },
+  text: ['name'],
+  substring: { name: 'name' },
+  exact: { state: 'state', type: 'type', hypervisor_type: 'hypervisorType', arch: 'arch' },
+  tiebreak: 'uuid',
+};
+
+export class ListClustersQuery extends Query<ListResult<ClusterView>> {
+  constructor(
+    readonly azUuid: string,
+    readonly params: ListClusterQuery,
+  ) {
+    super();
+  }
+}
+
+/** The clusters of one AZ; 404 when the AZ does not exist. */
+@QueryHandler(ListClustersQuery)
+export class ListClustersHandler implements IQueryHandler<ListClustersQuery> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly zones: AzDirectory,
+  ) {}
+
+  async execute({ azUuid, params }: ListClustersQuery): Promise<ListResult<ClusterView>> {
+    const az = await this.zones.get(azUuid);
+    const qb = this.dataSource.getRepository(ClusterEntity).createQueryBuilder('cluster').where('cluster.azUuid = :azUuid', { azUuid });
+    return findPage(qb, params, CLUSTER_LIST, (cluster) => toClusterView(cluster, az.name));
+  }
+}

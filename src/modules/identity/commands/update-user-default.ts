@@ -1,0 +1,53 @@
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import type { UpdateUserDefaultRequest } from '@chime/contracts';
+import { UnitOfWork } from '@chime/event-log';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../../platform/errors/domain-error';
+import type { Actor } from '../../../platform/http/request-context';
+import { ClusterDirectory } from '../../clusters/cluster.directory';
+import { AzDirectory } from '../../zones/az.directory';
+import { UserDefaultChanged } from '../identity.events';
+import { USER_STREAM, UserEntity } from '../user.entity';
+import { UserPolicy } from '../user.policy';
+import { lockUser } from '../user.store';
+
+export class UpdateUserDefaultCommand extends Command<'ok'> {
+  constructor(
+    readonly actor: Actor,
+    readonly uuid: string,
+    readonly request: UpdateUserDefaultRequest,
+  ) {
+    super();
+  }
+}
+
+/** Sets the AZ and cluster a user works in by default; the cluster must belong to that AZ. */
+@CommandHandler(UpdateUserDefaultCommand)
+export class UpdateUserDefaultHandler implements ICommandHandler<UpdateUserDefaultCommand> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly zones: AzDirectory,
+    private readonly clusters: ClusterDirectory,
+  ) {}
+
+  async execute({ actor, uuid, request }: UpdateUserDefaultCommand): Promise<'ok'> {
+    UserPolicy.assertMayUseDefaults(actor, uuid);
+    const { az_uuid, clusters_uuid } = request;
+    if (clusters_uuid !== null && az_uuid === null) {
+      throw new InvalidArgumentError('clusters_uuid needs az_uuid: a default cluster belongs to a default AZ');
+    }
+    await this.uow.run(async (tx) => {
+      const user = await lockUser(tx.manager, uuid);
+      if (az_uuid !== null) {
+        await this.zones.get(az_uuid, tx.manager).catch((error: unknown) => {
+          throw error instanceof NotFoundError ? new FailedPreconditionError(`availability zone ${az_uuid} does not exist`) : error;
+        });
+      }
+      if (clusters_uuid !== null && !(await this.clusters.isIn(az_uuid as string, clusters_uuid, tx.manager))) {
+        throw new FailedPreconditionError(`cluster ${clusters_uuid} is not in availability zone ${az_uuid}`);
+      }
+      await tx.manager.update(UserEntity, { uuid }, { defaultAzUuid: az_uuid, defaultClustersUuid: clusters_uuid, version: user.version + 1 });
+      await tx.append({ type: USER_STREAM, id: uuid }, user.version, [new UserDefaultChanged({ uuid, az_uuid, clusters_uuid })]);
+    });
+    return 'ok';
+  }
+}

@@ -1,0 +1,36 @@
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import type { UserDefaultView } from '@chime/contracts';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../../../platform/http/request-context';
+import { ClusterDirectory } from '../../clusters/cluster.directory';
+import { AzDirectory } from '../../zones/az.directory';
+import { UserPolicy } from '../user.policy';
+import { findUser } from '../user.store';
+
+export class GetUserDefaultQuery extends Query<UserDefaultView> {
+  constructor(
+    readonly actor: Actor,
+    readonly uuid: string,
+  ) {
+    super();
+  }
+}
+
+/** A default whose AZ or cluster has since been deleted reads as null. */
+@QueryHandler(GetUserDefaultQuery)
+export class GetUserDefaultHandler implements IQueryHandler<GetUserDefaultQuery> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly zones: AzDirectory,
+    private readonly clusters: ClusterDirectory,
+  ) {}
+
+  async execute({ actor, uuid }: GetUserDefaultQuery): Promise<UserDefaultView> {
+    UserPolicy.assertMayUseDefaults(actor, uuid);
+    const user = await findUser(this.dataSource.manager, uuid);
+    const azUuid = user.defaultAzUuid && (await this.zones.get(user.defaultAzUuid).then(() => user.defaultAzUuid, () => null));
+    const clustersUuid =
+      azUuid && user.defaultClustersUuid && (await this.clusters.isIn(azUuid, user.defaultClustersUuid)) ? user.defaultClustersUuid : null;
+    return { az_uuid: azUuid ?? null, clusters_uuid: clustersUuid };
+  }
+}
