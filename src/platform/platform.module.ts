@@ -10,6 +10,7 @@ import type { Schema } from './database/database';
 import { HealthController } from './health/health.controller';
 import { EnvelopeInterceptor } from './http/envelope.interceptor';
 import { ErrorFilter } from './http/error.filter';
+import { RequestAudit } from './http/request-audit';
 import { RequestContext, RequestContextInterceptor } from './http/request-context';
 import { ChimeValidationPipe } from './http/validation';
 import { loggingOptions } from './observability/logging';
@@ -36,12 +37,13 @@ export class PlatformModule implements NestModule {
       providers: [
         { provide: AppConfig, useValue: config },
         Metrics,
+        RequestAudit,
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useClass: ChimeValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
       ],
-      exports: [AppConfig, Metrics],
+      exports: [AppConfig, Metrics, RequestAudit],
     };
   }
 

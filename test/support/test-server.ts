@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
 import type { ModuleImport } from '../../src/app.module';
 import { AppConfig } from '../../src/platform/config/app-config';
+import { verifyReplay } from '../../src/replay/verify-replay';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestServer {
@@ -13,7 +14,10 @@ export interface TestServer {
   http: ReturnType<typeof request>;
   dataSource: DataSource;
   database: TestDatabase;
-  close(): Promise<void>;
+  /** Resolves once every durable consumer has handled every committed event. */
+  caughtUp(timeoutMs?: number): Promise<void>;
+  /** Stops the server. Unless `verify: false`, first checks that every table equals the replay of the event log. */
+  close(options?: { verify?: boolean }): Promise<void>;
 }
 
 /**
@@ -29,15 +33,40 @@ export async function startTestServer(
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
+  const dataSource = app.get(DataSource);
+  const caughtUp = (timeoutMs = 10_000) => waitForConsumers(dataSource, timeoutMs);
   return {
     app,
     url,
     http: request(url),
-    dataSource: app.get(DataSource),
+    dataSource,
     database,
-    async close() {
-      await app.close();
-      if (!options.database) await database.drop();
+    caughtUp,
+    async close({ verify = true } = {}) {
+      try {
+        if (verify) {
+          await caughtUp();
+          expect(await verifyReplay(dataSource)).toEqual([]);
+        }
+      } finally {
+        await app.close();
+        if (!options.database) await database.drop();
+      }
     },
   };
+}
+
+async function waitForConsumers(dataSource: DataSource, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [{ behind }]: { behind: number }[] = await dataSource.query(
+      `SELECT count(*)::int AS behind
+         FROM event_subscriptions s
+         JOIN event_log e ON (e.transaction_id, e.position) > (s.last_transaction_id, s.last_position)
+        WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+    );
+    if (behind === 0) return;
+    if (Date.now() > deadline) throw new Error(`durable consumers are still ${behind} events behind after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -6,6 +6,8 @@ export interface EventMetadata {
   ip: string | null;
   method: string | null;
   path: string | null;
+  /** The request body as JSON, every `password` and `token` value replaced by "***"; "" without a body. */
+  input: string | null;
 }
 
 /** The aggregate an event belongs to. */

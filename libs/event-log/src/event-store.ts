@@ -55,7 +55,7 @@ export class EventStore {
         WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           ${filters.join(' ')}
-        ORDER BY transaction_id, position
+        ORDER BY event_log.transaction_id, event_log.position
         LIMIT $3`,
       params,
     );

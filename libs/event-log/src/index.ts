@@ -4,3 +4,7 @@ export * from './event-log.migration';
 export * from './event-log.module';
 export * from './event-store';
 export * from './unit-of-work';
+export * from './event-consumer';
+export * from './subscription-runner';
+export * from './subscriptions.migration';
+export * from './replay';

@@ -7,7 +7,14 @@ import { StreamVersionConflictError } from './event-log.errors';
 export const EVENT_METADATA = Symbol('EVENT_METADATA');
 export type EventMetadataSource = () => EventMetadata;
 
-const MAX_ATTEMPTS = 5;
+/**
+ * Attempts per command, and the cap of the random pause between them. Every conflict means another
+ * writer committed, so the contenders make progress; the pause, drawn at random from a range that
+ * doubles after each attempt, spreads out a crowd of writers that all lost to the same winner.
+ * (With 5 attempts and 10 ms pauses, 20 writers racing on one stream on PostgreSQL failed every time.)
+ */
+const MAX_ATTEMPTS = 10;
+const MAX_PAUSE_MS = 200;
 /** PostgreSQL errors after which running the whole transaction again is safe and likely to succeed. */
 const RETRYABLE_CODES = new Set(['40001', '40P01']); // serialization failure, deadlock
 
@@ -90,7 +97,7 @@ export class UnitOfWork {
         return result;
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_PAUSE_MS, 5 * 2 ** attempt)));
       }
     }
   }

@@ -82,7 +82,7 @@ export class UpdateClusterDto implements UpdateClusterRequest {
   type?: ClusterType;
 }
 
-export class ListClusterQuery extends ListQuery(CLUSTER_SORTABLE) {
+export class ClusterListParams extends ListQuery(CLUSTER_SORTABLE) {
   @ApiPropertyOptional({ description: 'case-insensitive substring of the name' })
   @IsOptional()
   @IsString()

@@ -4,7 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Role, State, type ClusterView, type ListResult } from '@chime/contracts';
 import { UuidParam } from '../../platform/http/validation';
 import { MinRole } from '../identity/roles';
-import { CreateClusterDto, ListClusterQuery, UpdateClusterDto } from './cluster.dto';
+import { ClusterListParams, CreateClusterDto, UpdateClusterDto } from './cluster.dto';
 import { CreateClusterCommand } from './commands/create-cluster';
 import { DeleteClusterCommand } from './commands/delete-cluster';
 import { SetClusterStateCommand } from './commands/set-cluster-state';
@@ -22,7 +22,7 @@ export class ClustersController {
   ) {}
 
   @Get()
-  listCluster(@UuidParam('AzUuid') azUuid: string, @Query() query: ListClusterQuery): Promise<ListResult<ClusterView>> {
+  listCluster(@UuidParam('AzUuid') azUuid: string, @Query() query: ClusterListParams): Promise<ListResult<ClusterView>> {
     return this.queries.execute(new ListClustersQuery(azUuid, query));
   }
 

@@ -96,7 +96,7 @@ export class UpdateUserDto implements UpdateUserRequest {
   role?: Role;
 }
 
-export class ListUsersQuery extends ListQuery(USER_SORTABLE) {
+export class UserListParams extends ListQuery(USER_SORTABLE) {
   @ApiPropertyOptional({ description: 'case-insensitive substring of the name' })
   @IsOptional()
   @IsString()

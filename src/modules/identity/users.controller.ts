@@ -9,10 +9,10 @@ import { CreateUserCommand } from './commands/create-user';
 import { DeleteUserCommand } from './commands/delete-user';
 import { UpdateUserCommand } from './commands/update-user';
 import { UpdateUserDefaultCommand } from './commands/update-user-default';
-import { CreateUserDto, ListUsersQuery, UpdateUserDefaultDto, UpdateUserDto } from './identity.dto';
+import { CreateUserDto, UpdateUserDefaultDto, UpdateUserDto, UserListParams } from './identity.dto';
 import { GetUserQuery } from './queries/get-user';
 import { GetUserDefaultQuery } from './queries/get-user-default';
-import { ListUsersQuery as ListUsers } from './queries/list-users';
+import { ListUsersQuery } from './queries/list-users';
 
 /** Users (API.md §2.2); who may do what is the handlers' UserPolicy (API.md §3). */
 @ApiTags('user')
@@ -24,8 +24,8 @@ export class UsersController {
   ) {}
 
   @Get()
-  listUser(@CurrentActor() actor: Actor, @Query() query: ListUsersQuery): Promise<ListResult<UserView>> {
-    return this.queries.execute(new ListUsers(actor, query));
+  listUser(@CurrentActor() actor: Actor, @Query() query: UserListParams): Promise<ListResult<UserView>> {
+    return this.queries.execute(new ListUsersQuery(actor, query));
   }
 
   @Post()

@@ -41,7 +41,7 @@ export class UpdateAzDto implements UpdateAzRequest {
   description?: string;
 }
 
-export class ListAzQuery extends ListQuery(AZ_SORTABLE) {
+export class AzListParams extends ListQuery(AZ_SORTABLE) {
   @ApiPropertyOptional({ description: 'case-insensitive substring of the name' })
   @IsOptional()
   @IsString()

@@ -4,7 +4,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Role, State, type AzView, type ListResult } from '@chime/contracts';
 import { UuidParam } from '../../platform/http/validation';
 import { MinRole } from '../identity/roles';
-import { CreateAzDto, ListAzQuery, UpdateAzDto } from './az.dto';
+import { AzListParams, CreateAzDto, UpdateAzDto } from './az.dto';
 import { CreateAzCommand } from './commands/create-az';
 import { DeleteAzCommand } from './commands/delete-az';
 import { SetAzStateCommand } from './commands/set-az-state';
@@ -22,7 +22,7 @@ export class ZonesController {
   ) {}
 
   @Get()
-  listAz(@Query() query: ListAzQuery): Promise<ListResult<AzView>> {
+  listAz(@Query() query: AzListParams): Promise<ListResult<AzView>> {
     return this.queries.execute(new ListAzsQuery(query));
   }
 

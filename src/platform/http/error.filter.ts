@@ -1,10 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
 import { HTTP_STATUS_OF, type ErrorStatus, type FailureEnvelope } from '@chime/contracts';
 import { StreamVersionConflictError } from '@chime/event-log';
 import type { Response } from 'express';
 import { classifyDatabaseError, loggableDatabaseError } from '../database/database-errors';
 import { DomainError, ResourceExhaustedError } from '../errors/domain-error';
-import type { ChimeRequest } from './request-context';
+import { RequestAudit } from './request-audit';
+import { contextOf, type ChimeRequest } from './request-context';
 
 interface ApiFailure {
   status: ErrorStatus;
@@ -39,8 +40,11 @@ const BODY_PARSER_ERRORS: Record<string, ApiFailure> = {
  * a bare INTERNAL, so no stack trace, SQL or secret reaches a client.
  */
 @Catch()
+@Injectable()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');
+
+  constructor(private readonly audit: RequestAudit) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<ChimeRequest>();
@@ -54,6 +58,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof ResourceExhaustedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     const body: FailureEnvelope = { requestId: String(req.id), error: { code, message: failure.message, status: failure.status } };
     res.status(code).json(body);
+    if (exception instanceof DomainError) this.audit.failed(contextOf(req), exception);
   }
 
   private describe(exception: unknown, req: ChimeRequest): ApiFailure {

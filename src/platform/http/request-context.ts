@@ -17,6 +17,8 @@ export interface RequestContext {
   ip: string;
   method: string;
   path: string;
+  /** The request body, redacted (see redactedInput). */
+  input: string;
   actor?: Actor;
 }
 
@@ -29,7 +31,23 @@ export interface ChimeRequest extends Request {
 const storage = new AsyncLocalStorage<RequestContext>();
 
 export function contextOf(req: ChimeRequest): RequestContext {
-  return { requestId: String(req.id), ip: req.ip ?? '', method: req.method, path: req.originalUrl.split('?')[0], actor: req.actor };
+  return {
+    requestId: String(req.id),
+    ip: req.ip ?? '',
+    method: req.method,
+    path: req.originalUrl.split('?')[0],
+    input: redactedInput(req.body),
+    actor: req.actor,
+  };
+}
+
+const SECRET_KEYS = new Set(['password', 'token']);
+
+/** The body as a JSON string with every `password` and `token` value, at any depth, replaced by "***". */
+export function redactedInput(body: unknown): string {
+  if (body === undefined || body === null) return '';
+  if (typeof body === 'object' && Object.keys(body).length === 0) return '';
+  return JSON.stringify(body, (key, value: unknown) => (SECRET_KEYS.has(key) ? '***' : value));
 }
 
 export const RequestContext = {
@@ -52,6 +70,7 @@ export const RequestContext = {
       ip: ctx?.ip ?? null,
       method: ctx?.method ?? null,
       path: ctx?.path ?? null,
+      input: ctx?.input ?? null,
     };
   },
 };

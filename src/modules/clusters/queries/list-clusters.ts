@@ -3,7 +3,7 @@ import type { ClusterView, ListResult } from '@chime/contracts';
 import { DataSource } from 'typeorm';
 import { findPage, ListSpec } from '../../../platform/http/list-query';
 import { AzDirectory } from '../../zones/az.directory';
-import type { ListClusterQuery } from '../cluster.dto';
+import type { ClusterListParams } from '../cluster.dto';
 import { ClusterEntity } from '../cluster.entity';
 import { toClusterView } from '../cluster.view';
 
@@ -18,7 +18,7 @@ const CLUSTER_LIST: ListSpec = {
 export class ListClustersQuery extends Query<ListResult<ClusterView>> {
   constructor(
     readonly azUuid: string,
-    readonly params: ListClusterQuery,
+    readonly params: ClusterListParams,
   ) {
     super();
   }

@@ -3,7 +3,7 @@ import type { ListResult, UserView } from '@chime/contracts';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../../platform/http/request-context';
 import { findPage, ListSpec } from '../../../platform/http/list-query';
-import type { ListUsersQuery as ListUsersParams } from '../identity.dto';
+import type { UserListParams } from '../identity.dto';
 import { UserEntity } from '../user.entity';
 import { UserPolicy } from '../user.policy';
 import { toUserView } from '../user.view';
@@ -19,7 +19,7 @@ export const USER_LIST: ListSpec = {
 export class ListUsersQuery extends Query<ListResult<UserView>> {
   constructor(
     readonly actor: Actor,
-    readonly params: ListUsersParams,
+    readonly params: UserListParams,
   ) {
     super();
   }

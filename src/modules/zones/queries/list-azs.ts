@@ -2,7 +2,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { AzView, ListResult } from '@chime/contracts';
 import { DataSource } from 'typeorm';
 import { findPage, ListSpec } from '../../../platform/http/list-query';
-import type { ListAzQuery } from '../az.dto';
+import type { AzListParams } from '../az.dto';
 import { AzEntity } from '../az.entity';
 import { toAzView } from '../az.view';
 
@@ -15,7 +15,7 @@ const AZ_LIST: ListSpec = {
 };
 
 export class ListAzsQuery extends Query<ListResult<AzView>> {
-  constructor(readonly params: ListAzQuery) {
+  constructor(readonly params: AzListParams) {
     super();
   }
 }

@@ -1,0 +1,32 @@
+import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { StoredEvent } from './domain-event';
+
+export const EVENT_CONSUMER = 'chime:event-consumer';
+
+/**
+ * A durable subscriber to the event log: it receives every event, in the log's order, once per
+ * successful handling, and resumes from its checkpoint after a restart.
+ *
+ * `handle` runs inside the consumer's transaction, which also moves its checkpoint: whatever it
+ * writes through `manager` commits together with the checkpoint, so each event's effect happens
+ * exactly once. (Effects outside the database, such as a call to another service, happen at least
+ * once: make them idempotent.) It must use `manager` for every query: with the embedded database a
+ * query through another connection would wait for this transaction forever. A handler that throws
+ * is retried with back-off; the consumer does not move past the event until it succeeds.
+ *
+ *   @DurableConsumer('hosts-inventory')
+ *   export class HostsInventory implements EventConsumer {
+ *     async handle(event: StoredEvent, manager: EntityManager) {
+ *       if (event.type === 'ClusterDeleted') await manager.delete(Host, { clusterUuid: event.streamId });
+ *     }
+ *   }
+ *
+ * Register the class as a provider of any module; the event log finds it at start.
+ */
+export interface EventConsumer {
+  handle(event: StoredEvent, manager: EntityManager): Promise<void>;
+}
+
+/** Marks a provider as a durable consumer with a stable name (its checkpoint's key: never rename it). */
+export const DurableConsumer = (name: string) => applyDecorators(Injectable(), SetMetadata(EVENT_CONSUMER, name));

@@ -1,0 +1,198 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { EventBus } from '@nestjs/cqrs';
+import { Subscription } from 'rxjs';
+import { DataSource, EntityManager } from 'typeorm';
+import type { LogCursor } from './domain-event';
+import { EVENT_CONSUMER, EventConsumer } from './event-consumer';
+import { EventStore } from './event-store';
+
+/** Events handled in one transaction; after a failure, one at a time until the failing event passes. */
+const BATCH = 200;
+/** How often a consumer looks for events committed by other server processes. */
+const POLL_MS = 200;
+const MAX_BACKOFF_MS = 30_000;
+/** From this many failures in a row on one event, it is reported as a poison event. */
+export const POISON_AFTER = 5;
+
+export interface SubscriptionStatus {
+  name: string;
+  last_position: number;
+  handled: number;
+  failures: number;
+  failed_position: number | null;
+  last_error: string | null;
+  /** `stalled`: stuck on a poison event, retried with back-off until someone fixes the handler. */
+  state: 'running' | 'retrying' | 'stalled';
+  updated_at: string;
+}
+
+class ConsumerLoop {
+  private readonly logger: Logger;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+  private failures = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly consumer: EventConsumer,
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+  ) {
+    this.logger = new Logger(`EventConsumer:${name}`);
+  }
+
+  start(): void {
+    this.running = this.loop();
+  }
+
+  notify(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.notify();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      let delay = POLL_MS;
+      try {
+        const handled = await this.tick(this.failures > 0 ? 1 : BATCH);
+        this.failures = 0;
+        if (handled === BATCH) delay = 0;
+      } catch (error) {
+        this.failures++;
+        delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 12));
+      }
+      if (delay > 0 && !this.stopped) await this.sleep(delay);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      // Fresh events wake a polling consumer at once; a backing-off one keeps its pause.
+      this.wake = this.failures === 0 ? done : undefined;
+    });
+  }
+
+  /**
+   * One batch in one transaction. The checkpoint row is locked with SKIP LOCKED: while one server
+   * process handles a batch, the others skip this consumer, so it runs in one place at a time, and
+   * when that process dies its transaction ends and another takes over at the next poll.
+   */
+  private async tick(limit: number): Promise<number> {
+    let failing: number | undefined;
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const rows: { last_transaction_id: string; last_position: string }[] = await manager.query(
+          'SELECT last_transaction_id::text, last_position FROM event_subscriptions WHERE name = $1 FOR UPDATE SKIP LOCKED',
+          [this.name],
+        );
+        if (rows.length === 0) return 0;
+        const after: LogCursor = { transactionId: rows[0].last_transaction_id, position: Number(rows[0].last_position) };
+        const events = await this.store.read({ after, limit }, manager);
+        for (const event of events) {
+          failing = event.position;
+          await this.consumer.handle(event, manager);
+        }
+        if (events.length > 0) {
+          const last = events[events.length - 1];
+          await manager.query(
+            `UPDATE event_subscriptions
+                SET last_transaction_id = $2::xid8, last_position = $3, handled = handled + $4,
+                    failures = 0, failed_position = NULL, last_error = NULL, updated_at = now()
+              WHERE name = $1`,
+            [this.name, last.transactionId, last.position, events.length],
+          );
+        }
+        return events.length;
+      });
+    } catch (error) {
+      await this.recordFailure(error, failing);
+      throw error;
+    }
+  }
+
+  private async recordFailure(error: unknown, position: number | undefined): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const failures = this.failures + 1;
+    if (failures >= POISON_AFTER) {
+      this.logger.error({ err: error, position, failures }, `poison event at position ${position}: the consumer is stalled until its handler succeeds`);
+    } else {
+      this.logger.warn({ err: error, position, failures }, 'event handler failed; retrying with back-off');
+    }
+    await this.dataSource
+      .query(
+        'UPDATE event_subscriptions SET failures = failures + 1, failed_position = $2, last_error = $3, updated_at = now() WHERE name = $1',
+        [this.name, position ?? null, message.slice(0, 1000)],
+      )
+      .catch(() => undefined); // the database may be what failed
+  }
+}
+
+/**
+ * Finds every @DurableConsumer provider at start and runs each in its own loop, so that a failing
+ * consumer never holds up another. Events committed by this process wake the consumers at once;
+ * events from other processes are found by polling.
+ */
+@Injectable()
+export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly loops: ConsumerLoop[] = [];
+  private wakeUps: Subscription | undefined;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+    private readonly eventBus: EventBus,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const wrapper of this.discovery.getProviders()) {
+      const name: string | undefined = wrapper.metatype ? Reflect.getMetadata(EVENT_CONSUMER, wrapper.metatype) : undefined;
+      if (!name || !wrapper.instance) continue;
+      if (this.loops.some((loop) => loop.name === name)) throw new Error(`two event consumers are named ${name}`);
+      await this.dataSource.query('INSERT INTO event_subscriptions (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [name]);
+      this.loops.push(new ConsumerLoop(name, wrapper.instance as EventConsumer, this.dataSource, this.store));
+    }
+    this.wakeUps = this.eventBus.subscribe(() => this.loops.forEach((loop) => loop.notify()));
+    this.loops.forEach((loop) => loop.start());
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.wakeUps?.unsubscribe();
+    await Promise.all(this.loops.map((loop) => loop.stop()));
+  }
+
+  /** Every consumer's checkpoint and health, also for consumers running in other processes. */
+  async status(manager: EntityManager = this.dataSource.manager): Promise<SubscriptionStatus[]> {
+    const rows: {
+      name: string;
+      last_position: string;
+      handled: string;
+      failures: number;
+      failed_position: string | null;
+      last_error: string | null;
+      updated_at: Date;
+    }[] = await manager.query('SELECT * FROM event_subscriptions ORDER BY name');
+    return rows.map((row) => ({
+      name: row.name,
+      last_position: Number(row.last_position),
+      handled: Number(row.handled),
+      failures: row.failures,
+      failed_position: row.failed_position === null ? null : Number(row.failed_position),
+      last_error: row.last_error,
+      state: row.failures === 0 ? 'running' : row.failures < POISON_AFTER ? 'retrying' : 'stalled',
+      updated_at: row.updated_at.toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,30 @@
+import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
+import type { ListResult } from '@chime/contracts';
+import { InvalidArgumentError } from '../../platform/errors/domain-error';
+import { CurrentActor } from '../../platform/http/current-actor.decorator';
+import type { Actor } from '../../platform/http/request-context';
+import { OperationLogListParams } from './operation-log.dto';
+import type { OperationLogView } from './operation-log.view';
+import { GetOperationLogQuery } from './queries/get-operation-log';
+import { ListOperationLogQuery } from './queries/list-operation-log';
+
+const ID = new ParseIntPipe({ exceptionFactory: () => new InvalidArgumentError('id must be an integer') });
+
+/** The audit trail (API.md §6.2). */
+@ApiTags('operation_log')
+@Controller('v1/operation_log')
+export class OperationLogController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  listOperationLog(@CurrentActor() actor: Actor, @Query() query: OperationLogListParams): Promise<ListResult<OperationLogView>> {
+    return this.queries.execute(new ListOperationLogQuery(actor, query));
+  }
+
+  @Get(':id')
+  async getOperationLog(@CurrentActor() actor: Actor, @Param('id', ID) id: number): Promise<{ operation_log: OperationLogView }> {
+    return { operation_log: await this.queries.execute(new GetOperationLogQuery(actor, id)) };
+  }
+}

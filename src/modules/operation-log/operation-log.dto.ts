@@ -1,0 +1,24 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ListQuery } from '../../platform/http/list-query';
+
+export const OPERATION_LOG_SORTABLE = ['created_at', 'id'] as const;
+const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+
+export class OperationLogListParams extends ListQuery(OPERATION_LOG_SORTABLE) {
+  @ApiPropertyOptional({ enum: METHODS })
+  @IsOptional()
+  @IsIn(METHODS, { message: `method must be one of ${METHODS.join(', ')}` })
+  method?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'user_uuid must be a UUID' })
+  user_uuid?: string;
+
+  @ApiPropertyOptional({ description: 'the request path, exactly, e.g. /v1/az' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  path?: string;
+}

@@ -1,0 +1,42 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export type Outcome = 'success' | 'denied' | 'failed';
+
+/** One entry per request that changed something or failed a security check (API.md §6.2). */
+@Entity({ name: 'operation_log' })
+export class OperationLogEntity {
+  /** bigint; node-postgres returns it as a string, views turn it into a number. */
+  @PrimaryColumn('bigint')
+  id!: string;
+
+  @Column('timestamptz', { name: 'created_at' })
+  createdAt!: Date;
+
+  @Column('text')
+  method!: string;
+
+  @Column('text')
+  path!: string;
+
+  @Column('text')
+  input!: string;
+
+  @Column('text')
+  ip!: string;
+
+  @Column('uuid', { name: 'user_uuid', nullable: true })
+  userUuid!: string | null;
+
+  @Column('text', { name: 'user_name', nullable: true })
+  userName!: string | null;
+
+  @Column('uuid', { name: 'request_id' })
+  requestId!: string;
+
+  @Column('text')
+  outcome!: Outcome;
+
+  /** Position of the event the entry was made from. */
+  @Column('bigint', { name: 'event_position' })
+  eventPosition!: string;
+}

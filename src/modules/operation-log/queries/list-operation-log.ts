@@ -1,0 +1,35 @@
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { Role, type ListResult } from '@chime/contracts';
+import { DataSource } from 'typeorm';
+import { findPage, ListSpec } from '../../../platform/http/list-query';
+import type { Actor } from '../../../platform/http/request-context';
+import type { OperationLogListParams } from '../operation-log.dto';
+import { OperationLogEntity } from '../operation-log.entity';
+import { OperationLogView, toOperationLogView } from '../operation-log.view';
+
+const OPERATION_LOG_LIST: ListSpec = {
+  sort: { created_at: 'createdAt', id: 'id' },
+  exact: { method: 'method', user_uuid: 'userUuid', path: 'path' },
+  tiebreak: 'id',
+};
+
+export class ListOperationLogQuery extends Query<ListResult<OperationLogView>> {
+  constructor(
+    readonly actor: Actor,
+    readonly params: OperationLogListParams,
+  ) {
+    super();
+  }
+}
+
+/** Newest first; a user (role 0) sees only its own entries. */
+@QueryHandler(ListOperationLogQuery)
+export class ListOperationLogHandler implements IQueryHandler<ListOperationLogQuery> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  execute({ actor, params }: ListOperationLogQuery): Promise<ListResult<OperationLogView>> {
+    const qb = this.dataSource.getRepository(OperationLogEntity).createQueryBuilder('entry');
+    if (actor.role < Role.ReadOnlyAdmin) qb.where('entry.userUuid = :self', { self: actor.uuid });
+    return findPage(qb, params, OPERATION_LOG_LIST, toOperationLogView);
+  }
+}

@@ -1,0 +1,32 @@
+import type { StreamProjection } from '@chime/event-log';
+import type { EntityManager } from 'typeorm';
+import { AZ_STREAM, AzEntity } from './az.entity';
+import type { AzState } from './az.events';
+import { toAzView } from './az.view';
+
+type AzRow = AzState & { key: string; version: number };
+
+/** AZs rebuilt from their events, for `npm run verify:replay`. */
+export const AZ_REPLAY: StreamProjection<AzRow> = {
+  streamType: AZ_STREAM,
+  apply(state, event) {
+    const data = event.data as Record<string, unknown>;
+    switch (event.type) {
+      case 'AzCreated':
+        return { ...(data as unknown as AzState), key: event.streamId, version: event.version };
+      case 'AzUpdated':
+        return state && { ...state, ...(data.changes as Partial<AzState>), version: event.version };
+      case 'AzEnabled':
+        return state && { ...state, state: 1, version: event.version };
+      case 'AzDisabled':
+        return state && { ...state, state: 0, version: event.version };
+      case 'AzDeleted':
+        return undefined;
+      default:
+        throw new Error(`unknown event ${event.type} on stream ${AZ_STREAM}`);
+    }
+  },
+  async load(manager: EntityManager) {
+    return (await manager.find(AzEntity)).map((az) => ({ ...toAzView(az), key: az.uuid, version: az.version }));
+  },
+};

@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { AppConfig } from '../platform/config/app-config';
+import { Database } from '../platform/database/database';
+import { SCHEMA } from '../schema';
+import { verifyReplay } from './verify-replay';
+
+/**
+ * `npm run verify:replay`: checks the database named by DATABASE_URL (or the embedded one in
+ * CHIME_DATA_DIR, with the server stopped) against a replay of its event log. Exit 1 on any difference.
+ */
+async function main(): Promise<number> {
+  const database = await Database.open(AppConfig.fromEnvironment(), SCHEMA);
+  try {
+    const differences = await verifyReplay(database.dataSource);
+    for (const line of differences) process.stderr.write(`${line}\n`);
+    const [{ count }]: { count: string }[] = await database.dataSource.query('SELECT count(*) FROM event_log');
+    process.stdout.write(
+      differences.length === 0
+        ? `verify:replay: every table equals the replay of ${count} events\n`
+        : `verify:replay: ${differences.length} differences\n`,
+    );
+    return differences.length === 0 ? 0 : 1;
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`verify:replay failed: ${(error as Error).message}\n`);
+    process.exit(2);
+  },
+);
