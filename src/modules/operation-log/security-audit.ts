@@ -19,10 +19,10 @@ export class SecurityAudit implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.audit.onFailure((context, error) => {
+    this.audit.onFailure(async (context, error) => {
       const event = this.eventFor(context, error);
       if (!event) return;
-      this.record(context, event).catch((e: unknown) => this.logger.error({ err: e }, `could not record ${event.type}`));
+      await this.record(context, event).catch((e: unknown) => this.logger.error({ err: e }, `could not record ${event.type}`));
     });
   }
 

@@ -46,7 +46,7 @@ export class ErrorFilter implements ExceptionFilter {
 
   constructor(private readonly audit: RequestAudit) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const req = host.switchToHttp().getRequest<ChimeRequest>();
     const res = host.switchToHttp().getResponse<Response>();
     const failure = this.describe(exception, req);
@@ -55,10 +55,10 @@ export class ErrorFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    if (exception instanceof DomainError) await this.audit.failed(contextOf(req), exception);
     if (exception instanceof ResourceExhaustedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     const body: FailureEnvelope = { requestId: String(req.id), error: { code, message: failure.message, status: failure.status } };
     res.status(code).json(body);
-    if (exception instanceof DomainError) this.audit.failed(contextOf(req), exception);
   }
 
   private describe(exception: unknown, req: ChimeRequest): ApiFailure {

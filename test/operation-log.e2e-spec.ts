@@ -1,0 +1,242 @@
+import { request as httpRequest } from 'node:http';
+import { Role } from '@chime/contracts';
+import { expectError, expectResult, UUID } from './support/envelope';
+import { startTestServer, TestServer } from './support/test-server';
+import { ADMIN, bearer, createUser, login, TestUser } from './support/users';
+
+interface Entry {
+  id: number;
+  created_at: string;
+  method: string;
+  path: string;
+  input: string;
+  ip: string;
+  user_uuid: string | null;
+  user_name: string | null;
+  request_id: string;
+  outcome: string;
+}
+
+describe('operation log and event API (API.md §6)', () => {
+  let server: TestServer;
+  let admin: string;
+  let adminUuid: string;
+  let user: TestUser;
+  let reader: TestUser;
+
+  const entries = async (token: string, qs = 'size=1000'): Promise<Entry[]> =>
+    expectResult<{ elements: Entry[] }>(await server.http.get(`/v1/operation_log?${qs}`).set(bearer(token))).elements;
+  const entryFor = async (requestId: string): Promise<Entry> => {
+    await server.caughtUp();
+    const found = (await entries(admin)).filter((e) => e.request_id === requestId);
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    admin = await login(server, ADMIN.name, ADMIN.password);
+    adminUuid = expectResult<{ user: { user_uuid: string } }>(await server.http.post('/v1/auth').send({ token: admin })).user.user_uuid;
+    user = await createUser(server, admin, Role.User);
+    reader = await createUser(server, admin, Role.ReadOnlyAdmin);
+  });
+  afterAll(() => server?.close());
+
+  it('records a state-changing request once, with who, where and the redacted input', async () => {
+    const res = await server.http.post('/v1/az').set(bearer(admin)).send({ name: 'audited', description: 'd' });
+    const { az } = expectResult<{ az: { uuid: string } }>(res);
+    const entry = await entryFor(res.body.requestId);
+    expect(entry).toEqual({
+      id: expect.any(Number),
+      created_at: expect.stringMatching(/Z$/),
+      method: 'POST',
+      path: '/v1/az',
+      input: '{"name":"audited","description":"d"}',
+      ip: expect.stringMatching(/127\.0\.0\.1/),
+      user_uuid: adminUuid,
+      user_name: 'admin',
+      request_id: res.body.requestId,
+      outcome: 'success',
+    });
+    expect(expectResult(await server.http.get(`/v1/operation_log/${entry.id}`).set(bearer(admin)))).toEqual({ operation_log: entry });
+    const del = await server.http.delete(`/v1/az/${az.uuid}`).set(bearer(admin));
+    expect((await entryFor(del.body.requestId)).input).toBe('');
+  });
+
+  it('replaces passwords and tokens in the input with ***', async () => {
+    const loginRes = await server.http.post('/v1/login').send({ user_name: user.name, password: user.password });
+    const token = expectResult<{ user: { uuid: string } }>(loginRes).user.uuid;
+    expect((await entryFor(loginRes.body.requestId)).input).toBe(`{"user_name":"${user.name}","password":"***"}`);
+    const logout = await server.http.post('/v1/logout').send({ token });
+    expect((await entryFor(logout.body.requestId)).input).toBe('{"token":"***"}');
+    const change = await server.http.patch(`/v1/user/${user.uuid}`).set(bearer(admin)).send({ password: 'another-password', nick_name: 'n' });
+    expectResult(change);
+    const changeEntry = await entryFor(change.body.requestId);
+    expect(changeEntry.input).toBe('{"password":"***","nick_name":"n"}');
+    const all = JSON.stringify(await entries(admin));
+    expect(all).not.toContain(user.password);
+    expect(all).not.toContain('another-password');
+    expect(all).not.toContain(token);
+    // The password change revoked the user's sessions.
+    user = { ...user, password: 'another-password', token: await login(server, user.name, 'another-password') };
+  });
+
+  it('records a failed login and a denied request', async () => {
+    const failed = await server.http.post('/v1/login').send({ user_name: 'admin', password: 'wrong-password' });
+    expectError(failed, 401, 'UNAUTHENTICATED');
+    expect(await entryFor(failed.body.requestId)).toMatchObject({
+      method: 'POST',
+      path: '/v1/login',
+      input: '{"user_name":"admin","password":"***"}',
+      user_uuid: null,
+      outcome: 'failed',
+    });
+    const denied = await server.http.post('/v1/az').set(bearer(user.token)).send({ name: 'nope' });
+    expectError(denied, 403, 'PERMISSION_DENIED');
+    expect(await entryFor(denied.body.requestId)).toMatchObject({ method: 'POST', path: '/v1/az', user_uuid: user.uuid, user_name: user.name, outcome: 'denied' });
+  });
+
+  it('does not record reads or requests refused as invalid', async () => {
+    const read = await server.http.get('/v1/az').set(bearer(admin));
+    const invalid = await server.http.post('/v1/az').set(bearer(admin)).send({});
+    expectError(invalid, 400, 'INVALID_ARGUMENT');
+    await server.caughtUp();
+    const ids = (await entries(admin)).map((e) => e.request_id);
+    expect(ids).not.toContain(read.body.requestId);
+    expect(ids).not.toContain(invalid.body.requestId);
+  });
+
+  it('lists newest first, with filters; a user sees only its own entries', async () => {
+    await server.caughtUp();
+    const all = await entries(admin);
+    expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort((a, b) => b - a));
+    expect(new Set(all.map((e) => e.request_id)).size).toBe(all.length);
+    const posts = await entries(admin, 'method=POST&size=1000');
+    expect(posts.length).toBeGreaterThan(0);
+    expect(posts.every((e) => e.method === 'POST')).toBe(true);
+    const logins = await entries(admin, 'path=/v1/login&size=1000');
+    expect(logins.every((e) => e.path === '/v1/login')).toBe(true);
+    const mine = await entries(user.token);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((e) => e.user_uuid === user.uuid)).toBe(true);
+    expect(await entries(admin, `user_uuid=${user.uuid}&size=1000`)).toEqual(mine);
+    expect((await entries(reader.token)).length).toBeGreaterThanOrEqual(all.length);
+    const others = all.find((e) => e.user_uuid === adminUuid) as Entry;
+    expectError(await server.http.get(`/v1/operation_log/${others.id}`).set(bearer(user.token)), 403, 'PERMISSION_DENIED');
+    expectResult(await server.http.get(`/v1/operation_log/${others.id}`).set(bearer(reader.token)));
+  });
+
+  it('refuses bad operation-log queries', async () => {
+    expectError(await server.http.get('/v1/operation_log/abc').set(bearer(admin)), 400, 'INVALID_ARGUMENT');
+    expectError(await server.http.get('/v1/operation_log/999999').set(bearer(admin)), 404, 'NOT_FOUND');
+    expectError(await server.http.get('/v1/operation_log?method=FETCH').set(bearer(admin)), 400, 'INVALID_ARGUMENT');
+    expectError(await server.http.get('/v1/operation_log?user_uuid=x').set(bearer(admin)), 400, 'INVALID_ARGUMENT');
+    expectError(await server.http.get('/v1/operation_log?sort=ip').set(bearer(admin)), 400, 'INVALID_ARGUMENT');
+  });
+
+  describe('event API', () => {
+    it('pages through the log with after and limit, with filters', async () => {
+      const first = expectResult<{ elements: { position: number; type: string; metadata: object }[]; size: number; next: number }>(
+        await server.http.get('/v1/event?limit=3').set(bearer(reader.token)),
+      );
+      expect(first.size).toBe(3);
+      expect(first.elements[0]).toEqual({
+        position: expect.any(Number),
+        stream_type: 'user',
+        stream_id: expect.stringMatching(UUID),
+        version: 1,
+        type: 'UserCreated',
+        data: expect.objectContaining({ name: 'admin' }),
+        metadata: expect.objectContaining({ request_id: null }),
+        created_at: expect.stringMatching(/Z$/),
+      });
+      expect(first.next).toBe(first.elements[2].position);
+      const second = expectResult<{ elements: { position: number }[]; next: number }>(
+        await server.http.get(`/v1/event?after=${first.next}&limit=3`).set(bearer(reader.token)),
+      );
+      expect(second.elements.map((e) => e.position)).not.toContain(first.elements[0].position);
+      const all = expectResult<{ elements: { position: number; type: string; stream_type: string }[] }>(
+        await server.http.get('/v1/event?limit=1000').set(bearer(admin)),
+      ).elements;
+      expect(all.slice(0, 6).map((e) => e.position)).toEqual([...first.elements, ...second.elements].map((e) => e.position));
+      const azEvents = expectResult<{ elements: { stream_type: string }[] }>(await server.http.get('/v1/event?stream_type=az&limit=1000').set(bearer(admin))).elements;
+      expect(azEvents.length).toBeGreaterThan(0);
+      expect(azEvents.every((e) => e.stream_type === 'az')).toBe(true);
+      const end = expectResult<{ elements: unknown[]; size: number; next: number }>(
+        await server.http.get(`/v1/event?after=${all[all.length - 1].position}`).set(bearer(admin)),
+      );
+      expect(end).toEqual({ elements: [], size: 0, next: all[all.length - 1].position });
+    });
+
+    it('is for administrators of any kind only, and checks its parameters', async () => {
+      expectError(await server.http.get('/v1/event').set(bearer(user.token)), 403, 'PERMISSION_DENIED');
+      expectError(await server.http.get('/v1/event/stream').set(bearer(user.token)), 403, 'PERMISSION_DENIED');
+      expectError(await server.http.get('/v1/event?after=-1').set(bearer(admin)), 400, 'INVALID_ARGUMENT');
+      expectError(await server.http.get('/v1/event?after=99999999').set(bearer(admin)), 400, 'INVALID_ARGUMENT');
+      expectError(await server.http.get('/v1/event?limit=0').set(bearer(admin)), 400, 'INVALID_ARGUMENT');
+      expectError(await server.http.get('/v1/event?limit=1001').set(bearer(admin)), 400, 'INVALID_ARGUMENT');
+      expectError(await server.http.get('/v1/event').set(bearer('0f0e0d0c-0b0a-4908-8706-050403020100')), 401, 'UNAUTHENTICATED');
+    });
+
+    it('streams the log live as Server-Sent Events, resumable with Last-Event-ID', async () => {
+      const all = expectResult<{ elements: { position: number }[] }>(await server.http.get('/v1/event?limit=1000').set(bearer(admin))).elements;
+      const resumeAt = all[all.length - 2].position;
+      const stream = openStream(server.url, admin, { 'Last-Event-ID': String(resumeAt) });
+      try {
+        const first = await stream.next();
+        expect(first.id).toBe(String(all[all.length - 1].position));
+        const created = await server.http.post('/v1/az').set(bearer(admin)).send({ name: 'streamed' });
+        expectResult(created);
+        const live = await stream.next();
+        expect(JSON.parse(live.data)).toMatchObject({ type: 'AzCreated', metadata: { request_id: created.body.requestId } });
+        expect(Number(live.id)).toBeGreaterThan(Number(first.id));
+      } finally {
+        stream.close();
+      }
+    });
+
+    it('shows the durable consumers and their checkpoints', async () => {
+      await server.caughtUp();
+      const { elements } = expectResult<{ elements: { name: string; state: string; failures: number; last_position: number }[] }>(
+        await server.http.get('/v1/event/subscription').set(bearer(reader.token)),
+      );
+      expect(elements).toContainEqual(expect.objectContaining({ name: 'operation-log', state: 'running', failures: 0 }));
+    });
+  });
+});
+
+/** A minimal Server-Sent Events reader over node:http. */
+function openStream(baseUrl: string, token: string, headers: Record<string, string>) {
+  const messages: { id: string; data: string }[] = [];
+  const waiters: (() => void)[] = [];
+  let buffer = '';
+  const req = httpRequest(`${baseUrl}/v1/event/stream`, { headers: { ...bearer(token), Accept: 'text/event-stream', ...headers } }, (res) => {
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim() ?? '';
+        if (block.includes('data:')) messages.push({ id: field('id'), data: field('data') });
+        waiters.splice(0).forEach((w) => w());
+      }
+    });
+  });
+  req.end();
+  return {
+    async next(timeoutMs = 10_000): Promise<{ id: string; data: string }> {
+      const deadline = Date.now() + timeoutMs;
+      while (messages.length === 0) {
+        if (Date.now() > deadline) throw new Error('no event arrived on the stream');
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 200);
+        });
+      }
+      return messages.shift() as { id: string; data: string };
+    },
+    close: () => req.destroy(),
+  };
+}
