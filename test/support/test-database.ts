@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 
 /**
  * Where a test's server keeps its data. With DATABASE_URL set (the PostgreSQL run) every test file
  * gets a database of its own on that server, created here and dropped afterwards, so files can run
- * in parallel; otherwise the embedded database runs in memory.
+ * in parallel; otherwise the embedded database runs in memory, or in a temporary directory when
+ * the test restarts the server on the same data (`persistent`).
  */
 export interface TestDatabase {
   env: Record<string, string>;
@@ -15,10 +19,14 @@ export interface TestDatabase {
 
 export const ON_POSTGRES_SERVER = Boolean(process.env.DATABASE_URL);
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { persistent?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
+  if (!serverUrl && !options.persistent) {
     return { env: { CHIME_DATA_DIR: 'memory://' }, drop: async () => undefined };
+  }
+  if (!serverUrl) {
+    const dir = mkdtempSync(join(tmpdir(), 'chime-test-'));
+    return { env: { CHIME_DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `chime_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);

@@ -16,8 +16,11 @@ export interface TestServer {
   database: TestDatabase;
   /** Resolves once every durable consumer has handled every committed event. */
   caughtUp(timeoutMs?: number): Promise<void>;
-  /** Stops the server. Unless `verify: false`, first checks that every table equals the replay of the event log. */
-  close(options?: { verify?: boolean }): Promise<void>;
+  /**
+   * Stops the server. Unless `verify: false`, first checks that every table equals the replay of
+   * the event log. The database is dropped unless it was given, or `keepDatabase` is set.
+   */
+  close(options?: { verify?: boolean; keepDatabase?: boolean }): Promise<void>;
 }
 
 /**
@@ -42,7 +45,7 @@ export async function startTestServer(
     dataSource,
     database,
     caughtUp,
-    async close({ verify = true } = {}) {
+    async close({ verify = true, keepDatabase = false } = {}) {
       try {
         if (verify) {
           await caughtUp();
@@ -50,7 +53,7 @@ export async function startTestServer(
         }
       } finally {
         await app.close();
-        if (!options.database) await database.drop();
+        if (!options.database && !keepDatabase) await database.drop();
       }
     },
   };

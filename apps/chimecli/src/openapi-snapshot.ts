@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OpenApiDocument } from './command-tree';
+
+/**
+ * The server's OpenAPI document as of the build, so that help and the command tree work offline.
+ * It sits beside this folder both in the source tree (apps/chimecli/) and in the build
+ * (dist/apps/chimecli/); tools/write-openapi-snapshot.ts writes both.
+ */
+export const SNAPSHOT_FILE = join(__dirname, '..', 'openapi.snapshot.json');
+
+export function loadSnapshot(file = SNAPSHOT_FILE): OpenApiDocument {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`the command list ${file} is missing; build it with: npm run build`, { cause: error });
+    }
+    throw error;
+  }
+  return JSON.parse(text) as OpenApiDocument;
+}

@@ -1,0 +1,4 @@
+export * from './chime-client';
+export * from './errors';
+export * from './operation';
+export * from './user-api';
