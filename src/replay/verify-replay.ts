@@ -1,4 +1,4 @@
-import { diffAgainstReplay, EventMetadata, StoredEvent, StreamProjection } from '@chime/event-log';
+import { diffAgainstReplay, EventStore, StoredEvent, StreamProjection } from '@chime/event-log';
 import { DataSource, EntityManager } from 'typeorm';
 import { CLUSTER_REPLAY } from '../modules/clusters/cluster.replay';
 import { TOKEN_REPLAY, USER_REPLAY } from '../modules/identity/identity.replay';
@@ -16,38 +16,10 @@ export const PROJECTIONS = [USER_REPLAY, TOKEN_REPLAY, AZ_REPLAY, CLUSTER_REPLAY
  */
 export async function verifyReplay(dataSource: DataSource): Promise<string[]> {
   return dataSource.transaction('REPEATABLE READ', async (manager) => {
-    const events = await readWholeLog(manager);
+    const events = await new EventStore(dataSource).readAll(manager);
     const differences = await diffAgainstReplay(manager, events, PROJECTIONS);
     return [...differences, ...(await diffOperationLog(manager, events))];
   });
-}
-
-async function readWholeLog(manager: EntityManager): Promise<StoredEvent[]> {
-  const rows: {
-    position: string;
-    transaction_id: string;
-    stream_type: string;
-    stream_id: string;
-    version: number;
-    type: string;
-    data: Record<string, unknown>;
-    metadata: EventMetadata;
-    created_at: Date;
-  }[] = await manager.query(
-    `SELECT position, transaction_id::text AS transaction_id, stream_type, stream_id, version, type, data, metadata, created_at
-       FROM event_log ORDER BY event_log.transaction_id, event_log.position`,
-  );
-  return rows.map((r) => ({
-    position: Number(r.position),
-    transactionId: r.transaction_id,
-    streamType: r.stream_type,
-    streamId: r.stream_id,
-    version: r.version,
-    type: r.type,
-    data: r.data,
-    metadata: r.metadata,
-    createdAt: r.created_at,
-  }));
 }
 
 async function diffOperationLog(manager: EntityManager, events: StoredEvent[]): Promise<string[]> {

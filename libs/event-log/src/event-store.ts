@@ -10,6 +10,10 @@ export interface ReadOptions {
   type?: string;
 }
 
+/** The columns of a StoredEvent. (Order by `event_log.transaction_id`: the bare name is the text alias.) */
+const SELECT_EVENTS = `SELECT position, transaction_id::text AS transaction_id, stream_type, stream_id, version, type, data, metadata, created_at
+                         FROM event_log`;
+
 interface EventRow {
   position: string;
   transaction_id: string;
@@ -50,8 +54,7 @@ export class EventStore {
       }
     }
     const rows: EventRow[] = await manager.query(
-      `SELECT position, transaction_id::text AS transaction_id, stream_type, stream_id, version, type, data, metadata, created_at
-         FROM event_log
+      `${SELECT_EVENTS}
         WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           ${filters.join(' ')}
@@ -72,11 +75,21 @@ export class EventStore {
     return rows[0] ? { transactionId: rows[0].transaction_id, position } : undefined;
   }
 
+  /**
+   * The whole log as this transaction's snapshot sees it, in read order. For checks that compare the
+   * log with the state written beside it in one snapshot (the replay check), not for consumers.
+   */
+  async readAll(manager: EntityManager): Promise<StoredEvent[]> {
+    const rows: EventRow[] = await manager.query(
+      `${SELECT_EVENTS} ORDER BY event_log.transaction_id, event_log.position`,
+    );
+    return rows.map(toStoredEvent);
+  }
+
   /** Every event of one aggregate, oldest first. */
   async readStream(streamType: string, streamId: string, manager: EntityManager = this.dataSource.manager): Promise<StoredEvent[]> {
     const rows: EventRow[] = await manager.query(
-      `SELECT position, transaction_id::text AS transaction_id, stream_type, stream_id, version, type, data, metadata, created_at
-         FROM event_log WHERE stream_type = $1 AND stream_id = $2 ORDER BY version`,
+      `${SELECT_EVENTS} WHERE stream_type = $1 AND stream_id = $2 ORDER BY version`,
       [streamType, streamId],
     );
     return rows.map(toStoredEvent);

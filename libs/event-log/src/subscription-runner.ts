@@ -64,7 +64,7 @@ class ConsumerLoop {
         const handled = await this.tick(this.failures > 0 ? 1 : BATCH);
         this.failures = 0;
         if (handled === BATCH) delay = 0;
-      } catch (error) {
+      } catch {
         this.failures++;
         delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 12));
       }

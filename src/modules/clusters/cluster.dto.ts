@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   CLUSTER_SORTABLE,
   ClusterType,
@@ -50,37 +50,7 @@ export class CreateClusterDto implements CreateClusterRequest {
 }
 
 /** Any of the create fields. */
-export class UpdateClusterDto implements UpdateClusterRequest {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 64 })
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
-  @Matches(NOT_BLANK, { message: 'name must not be blank' })
-  name?: string;
-
-  @ApiPropertyOptional({ maxLength: 256 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
-  description?: string;
-
-  @ApiPropertyOptional({ pattern: TOKEN.source })
-  @IsOptional()
-  @IsString()
-  @Matches(TOKEN, { message: 'arch must be 1 to 32 of A-Z a-z 0-9 _ . -' })
-  arch?: string;
-
-  @ApiPropertyOptional({ pattern: TOKEN.source })
-  @IsOptional()
-  @IsString()
-  @Matches(TOKEN, { message: 'hypervisor_type must be 1 to 32 of A-Z a-z 0-9 _ . -' })
-  hypervisor_type?: string;
-
-  @ApiPropertyOptional({ enum: TYPES })
-  @IsOptional()
-  @IsIn(TYPES, { message: TYPE_RULE })
-  type?: ClusterType;
-}
+export class UpdateClusterDto extends PartialType(CreateClusterDto) implements UpdateClusterRequest {}
 
 export class ClusterListParams extends ListQuery(CLUSTER_SORTABLE) {
   @ApiPropertyOptional({ description: 'case-insensitive substring of the name' })

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   type CreateUserRequest,
   type LoginRequest,
@@ -65,36 +65,7 @@ export class CreateUserDto implements CreateUserRequest {
   role?: Role;
 }
 
-export class UpdateUserDto implements UpdateUserRequest {
-  @ApiPropertyOptional({ pattern: NAME.source })
-  @IsOptional()
-  @IsString()
-  @Matches(NAME, { message: NAME_RULE })
-  name?: string;
-
-  @ApiPropertyOptional({ maxLength: 64 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  nick_name?: string;
-
-  @ApiPropertyOptional({ maxLength: 1024 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  avatar?: string;
-
-  @ApiPropertyOptional({ minLength: PASSWORD.min, maxLength: PASSWORD.max })
-  @IsOptional()
-  @IsString()
-  @Length(PASSWORD.min, PASSWORD.max, { message: `password must be ${PASSWORD.min} to ${PASSWORD.max} characters` })
-  password?: string;
-
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @IsIn(ROLES, { message: 'role must be 0, 1, 2 or 3' })
-  role?: Role;
-}
+export class UpdateUserDto extends PartialType(CreateUserDto) implements UpdateUserRequest {}
 
 export class UserListParams extends ListQuery(USER_SORTABLE) {
   @ApiPropertyOptional({ description: 'case-insensitive substring of the name' })

@@ -10,8 +10,6 @@ import type { OperationLogView } from './operation-log.view';
 import { GetOperationLogQuery } from './queries/get-operation-log';
 import { ListOperationLogQuery } from './queries/list-operation-log';
 
-const ID = new ParseIntPipe({ exceptionFactory: () => new InvalidArgumentError('id must be an integer') });
-
 /** The audit trail (API.md §6.2). */
 @ApiTags('operation_log')
 @Controller('v1/operation_log')
@@ -24,7 +22,7 @@ export class OperationLogController {
   }
 
   @Get(':id')
-  async getOperationLog(@CurrentActor() actor: Actor, @Param('id', ID) id: number): Promise<{ operation_log: OperationLogView }> {
+  async getOperationLog(@CurrentActor() actor: Actor, @Param('id', new ParseIntPipe({ exceptionFactory: () => new InvalidArgumentError('id must be an integer') })) id: number): Promise<{ operation_log: OperationLogView }> {
     return { operation_log: await this.queries.execute(new GetOperationLogQuery(actor, id)) };
   }
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { AZ_SORTABLE, State, type CreateAzRequest, type UpdateAzRequest } from '@chime/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
@@ -26,20 +26,8 @@ export class CreateAzDto implements CreateAzRequest {
   parent?: string;
 }
 
-export class UpdateAzDto implements UpdateAzRequest {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 64 })
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
-  @Matches(NOT_BLANK, { message: 'name must not be blank' })
-  name?: string;
-
-  @ApiPropertyOptional({ maxLength: 256 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
-  description?: string;
-}
+/** Name and description; `parent` is set once, on create. */
+export class UpdateAzDto extends PartialType(PickType(CreateAzDto, ['name', 'description'] as const)) implements UpdateAzRequest {}
 
 export class AzListParams extends ListQuery(AZ_SORTABLE) {
   @ApiPropertyOptional({ description: 'case-insensitive substring of the name' })
