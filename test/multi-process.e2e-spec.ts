@@ -30,6 +30,19 @@ describeOnServer('several server processes on one database', () => {
     await database?.drop();
   });
 
+  it('ends a session on every process at once when it is revoked on one of them', async () => {
+    const [a, b] = servers;
+    const login = await call(a, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' });
+    const token = login.body.result.user.uuid as string;
+    // B validates the token and keeps it in its cache...
+    expect((await call(b, 'GET', '/v1/az', token)).status).toBe(200);
+    expect((await call(b, 'GET', '/v1/az', token)).status).toBe(200);
+    // ...A revokes it: B hears of it through NOTIFY, well before its cache would expire (30 s).
+    expect((await call(a, 'POST', '/v1/logout', undefined, { token })).status).toBe(200);
+    const refused = await eventually(() => call(b, 'GET', '/v1/az', token), (res) => res.status === 401, 2_000);
+    expect(refused.body).toMatchObject({ error: { status: 'UNAUTHENTICATED' } });
+  }, 60_000);
+
   it('keeps the operation log exact when the process running its consumer is killed', async () => {
     const [a, b] = servers;
     const token = (await call(a, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result.user.uuid as string;
