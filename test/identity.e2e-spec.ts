@@ -1,4 +1,5 @@
 import { Role } from '@chime/contracts';
+import { TokenSweeper } from '../src/modules/identity/token-sweeper';
 import { expectError, expectResult, UUID } from './support/envelope';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, bearer, createUser, login, TestUser } from './support/users';
@@ -145,6 +146,19 @@ describe('identity: expiry and throttling', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expectError(await server.http.get('/v1/user').set(bearer(token)), 401, 'UNAUTHENTICATED');
     expectError(await server.http.post('/v1/auth').send({ token }), 401, 'UNAUTHENTICATED');
+  });
+
+  it('sweeps expired and revoked sessions from the table, keeping live ones', async () => {
+    const dead = await login(server, ADMIN.name, ADMIN.password);
+    const revoked = await login(server, ADMIN.name, ADMIN.password);
+    expectResult(await server.http.post('/v1/logout').send({ token: revoked }));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const live = await login(server, ADMIN.name, ADMIN.password);
+    expect(await server.app.get(TokenSweeper).sweep()).toBeGreaterThanOrEqual(2);
+    const [{ n }]: { n: number }[] = await server.dataSource.query('SELECT count(*)::int AS n FROM tokens WHERE expires_at <= now() OR revoked_at IS NOT NULL');
+    expect(n).toBe(0);
+    expectResult(await server.http.get('/v1/az').set(bearer(live)));
+    expectError(await server.http.get('/v1/az').set(bearer(dead)), 401, 'UNAUTHENTICATED');
   });
 
   it('throttles 20 wrong passwords in a row with 429 and Retry-After, then lets the right one in', async () => {
