@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../http/public.decorator';
 import { RawResponse } from '../http/raw-response.decorator';
@@ -24,13 +25,18 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** The database answers; 503 when it does not. */
+  /** The database answers; 503 (with the same report) when it does not. */
   @Get('readyz')
   @Public()
   @RawResponse()
-  @HealthCheck()
-  ready() {
-    return this.health.check([() => this.database()]);
+  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.database()]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
   }
 
   private async database() {
