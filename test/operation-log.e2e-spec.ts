@@ -205,6 +205,19 @@ describe('operation log and event API (API.md §6)', () => {
   });
 });
 
+describe('event stream at shutdown', () => {
+  it('ends open streams so that the server stops promptly', async () => {
+    const server = await startTestServer();
+    const admin = await login(server, ADMIN.name, ADMIN.password);
+    const stream = openStream(server.url, admin, {});
+    await stream.next();
+    const started = Date.now();
+    await server.close({ verify: false });
+    expect(Date.now() - started).toBeLessThan(3000);
+    stream.close();
+  });
+});
+
 /** A minimal Server-Sent Events reader over node:http. */
 function openStream(baseUrl: string, token: string, headers: Record<string, string>) {
   const messages: { id: string; data: string }[] = [];

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +99,24 @@ describe('chimecli without a server', () => {
       stderr: `chimecli: logout failed, the token is still in ${file}: cannot reach the ChimeStack API at ${endpoint}: ECONNREFUSED; is the server running, and is the endpoint right?\n`,
     });
     expect(readConfig(file)).toEqual({ api_endpoint: endpoint, token: 'tok-1' });
+  });
+
+  it('takes the commands from $CHIMECLI_OPENAPI_FILE when that is set', async () => {
+    const file = join(home, 'openapi.json');
+    writeFileSync(file, JSON.stringify(FIXTURE));
+    const io = (env: Record<string, string>) => {
+      const out = { stdout: '', stderr: '' };
+      const write = (key: keyof typeof out) => ({ write: (text: string) => (out[key] += text) });
+      return { out, io: { stdout: write('stdout'), stderr: write('stderr'), env: { HOME: home, ...env } } };
+    };
+    const given = io({ CHIMECLI_OPENAPI_FILE: file });
+    expect(await run(['cluster', '--help'], given.io)).toBe(0);
+    expect(given.out.stdout).toMatch(/^ {2}createCluster +POST +\/v1\/az\/\{AzUuid\}\/cluster/m);
+    const missing = io({ CHIMECLI_OPENAPI_FILE: join(home, 'nowhere.json') });
+    expect(await run(['user', 'listUser'], missing.io)).toBe(1);
+    expect(missing.out.stderr).toBe(
+      `chimecli: the command list ${join(home, 'nowhere.json')} is missing; check CHIMECLI_OPENAPI_FILE\n`,
+    );
   });
 
   it('says how to get the command list when the snapshot is missing', async () => {

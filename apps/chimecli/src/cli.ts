@@ -18,9 +18,12 @@ import { closest, UsageError } from './usage-error';
 export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
-  /** HOME and XDG_CONFIG_HOME locate the config file. */
+  /**
+   * HOME and XDG_CONFIG_HOME locate the config file; CHIMECLI_OPENAPI_FILE names an OpenAPI document
+   * to take the commands from instead of the build's snapshot (a newer server's, or a test's).
+   */
   env: Record<string, string | undefined>;
-  /** Where the commands come from; default the snapshot written at build. */
+  /** Where the commands come from; default $CHIMECLI_OPENAPI_FILE, else the snapshot written at build. */
   openApi?: () => OpenApiDocument;
 }
 
@@ -80,7 +83,8 @@ async function dispatch(args: ParsedArgs, io: CliIo): Promise<number> {
 }
 
 function loadTree(io: CliIo): CommandTree {
-  return commandTree((io.openApi ?? loadSnapshot)());
+  const document = io.openApi ? io.openApi() : loadSnapshot(io.env.CHIMECLI_OPENAPI_FILE || undefined);
+  return commandTree(document);
 }
 
 function unknownCategory(tree: CommandTree, category: string): UsageError {

@@ -24,6 +24,7 @@ export function mainHelp(tree: CommandTree | undefined, treeError?: string): str
   }
   lines.push('', 'Flags of every operation:', ...table(OUTPUT_FLAGS));
   lines.push('', 'login keeps the endpoint and token in ~/.config/chimecli/config.yaml (or $XDG_CONFIG_HOME/chimecli).');
+  lines.push('The commands come from the OpenAPI document built in, or from the file $CHIMECLI_OPENAPI_FILE when set.');
   return lines.join('\n') + '\n';
 }
 

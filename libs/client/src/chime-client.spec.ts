@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChimeApiError, ChimeClient, ChimeConnectionError, normalizeEndpoint } from '@chime/client';
+import { ClusterType, State } from '@chime/contracts';
 
 interface Seen {
   method: string;
@@ -96,6 +97,86 @@ describe('ChimeClient', () => {
       url: '/v1/az/a%20b/cluster/c%2Fd?type=0&flag=false',
       body: '{"name":"x"}',
     });
+  });
+
+  // Each typed method names its operation (method, path template) and puts each argument where it belongs.
+  const AZ = '0b6c7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d0e';
+  const CL = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+  it.each<[string, (c: ChimeClient) => Promise<unknown>, string, string, unknown]>([
+    [
+      'az.listAz',
+      (c) => c.az.listAz({ name: 'foo', page: 1, state: State.Enabled }),
+      'GET',
+      '/v1/az?name=foo&page=1&state=1',
+      undefined,
+    ],
+    [
+      'az.createAz',
+      (c) => c.az.createAz({ name: 'test-az', description: 'an Az' }),
+      'POST',
+      '/v1/az',
+      { name: 'test-az', description: 'an Az' },
+    ],
+    ['az.getAz', (c) => c.az.getAz(AZ), 'GET', `/v1/az/${AZ}`, undefined],
+    ['az.updateAz', (c) => c.az.updateAz(AZ, { description: 'd' }), 'PATCH', `/v1/az/${AZ}`, { description: 'd' }],
+    ['az.deleteAz', (c) => c.az.deleteAz(AZ), 'DELETE', `/v1/az/${AZ}`, undefined],
+    ['az.enableAz', (c) => c.az.enableAz(AZ), 'PUT', `/v1/az/${AZ}/enable`, undefined],
+    ['az.disableAz', (c) => c.az.disableAz(AZ), 'PUT', `/v1/az/${AZ}/disable`, undefined],
+    [
+      'cluster.listCluster',
+      (c) => c.cluster.listCluster(AZ, { type: ClusterType.HyperConverged, sort: 'name', order: 'asc' }),
+      'GET',
+      `/v1/az/${AZ}/cluster?type=0&sort=name&order=asc`,
+      undefined,
+    ],
+    [
+      'cluster.createCluster',
+      (c) => c.cluster.createCluster(AZ, { name: 'c1', type: ClusterType.ComputeOnly, hypervisor_type: 'kvm' }),
+      'POST',
+      `/v1/az/${AZ}/cluster`,
+      { name: 'c1', type: 1, hypervisor_type: 'kvm' },
+    ],
+    ['cluster.getCluster', (c) => c.cluster.getCluster(AZ, CL), 'GET', `/v1/az/${AZ}/cluster/${CL}`, undefined],
+    [
+      'cluster.updateCluster',
+      (c) => c.cluster.updateCluster(AZ, CL, { arch: 'aarch64' }),
+      'PATCH',
+      `/v1/az/${AZ}/cluster/${CL}`,
+      { arch: 'aarch64' },
+    ],
+    ['cluster.deleteCluster', (c) => c.cluster.deleteCluster(AZ, CL), 'DELETE', `/v1/az/${AZ}/cluster/${CL}`, undefined],
+    ['cluster.enableCluster', (c) => c.cluster.enableCluster(AZ, CL), 'PUT', `/v1/az/${AZ}/cluster/${CL}/enable`, undefined],
+    ['cluster.disableCluster', (c) => c.cluster.disableCluster(AZ, CL), 'PUT', `/v1/az/${AZ}/cluster/${CL}/disable`, undefined],
+    [
+      'operation_log.listOperationLog',
+      (c) => c.operation_log.listOperationLog({ method: 'POST', path: '/v1/az', size: 1000 }),
+      'GET',
+      '/v1/operation_log?method=POST&path=%2Fv1%2Faz&size=1000',
+      undefined,
+    ],
+    ['operation_log.getOperationLog', (c) => c.operation_log.getOperationLog(7), 'GET', '/v1/operation_log/7', undefined],
+    [
+      'event.listEvent',
+      (c) => c.event.listEvent({ after: 0, limit: 5, type: 'AzCreated' }),
+      'GET',
+      '/v1/event?after=0&limit=5&type=AzCreated',
+      undefined,
+    ],
+  ])('%s', async (_, invoke, method, url, body) => {
+    reply = (_seen, res) => json(res, 200, { requestId: RID, result: { answer: 42 } });
+    expect(await invoke(new ChimeClient({ endpoint: stub.url, token: 't' }))).toEqual({ answer: 42 });
+    expect(stub.seen).toHaveLength(1);
+    expect(stub.seen[0]).toMatchObject({ method, url, authorization: 'Bearer t' });
+    expect(stub.seen[0].body ? JSON.parse(stub.seen[0].body) : undefined).toEqual(body);
+    // A body is sent exactly when the operation takes one; actions (enable, disable) and deletes send none.
+    expect(stub.seen[0].contentType).toBe(body === undefined ? undefined : 'application/json');
+  });
+
+  it('refuses a cluster call without its AZ, before sending anything', async () => {
+    const client = new ChimeClient({ endpoint: stub.url, token: 't' });
+    await expect(client.cluster.getCluster('', CL)).rejects.toThrow('missing path parameter AzUuid');
+    await expect(client.cluster.disableCluster(AZ, '')).rejects.toThrow('missing path parameter ClusterUuid');
+    expect(stub.seen).toHaveLength(0);
   });
 
   it('refuses to call with a path parameter missing', async () => {

@@ -1,6 +1,10 @@
 import { type AuthResult, type ErrorStatus, HTTP_STATUS_OF, type LoginResult, type SuccessEnvelope } from '@chime/contracts';
+import { AzApi } from './az-api';
+import { ClusterApi } from './cluster-api';
 import { ChimeApiError, ChimeConnectionError } from './errors';
+import { EventApi } from './event-api';
 import { type CallParams, expandPath, type Operation, type OperationCaller, queryString } from './operation';
+import { OperationLogApi } from './operation-log-api';
 import { UserApi } from './user-api';
 
 export interface ChimeClientOptions {
@@ -24,12 +28,17 @@ export const AUTH_OPERATIONS = {
 /**
  * A typed client of the ChimeStack API. Every call returns the envelope's `result`, or throws a
  * ChimeApiError (the server said no) or a ChimeConnectionError (no answer). Typed methods live in
- * one object per OpenAPI tag (`client.user`, see user-api.ts); `call()` reaches any operation.
+ * one object per OpenAPI tag (`client.user`, `client.az`, `client.cluster`,
+ * `client.operation_log`, `client.event`; see user-api.ts); `call()` reaches any operation.
  */
 export class ChimeClient implements OperationCaller {
   readonly endpoint: string;
   token: string | undefined;
   readonly user: UserApi;
+  readonly az: AzApi;
+  readonly cluster: ClusterApi;
+  readonly operation_log: OperationLogApi;
+  readonly event: EventApi;
   private readonly timeoutMs: number;
   private readonly fetch: typeof fetch;
 
@@ -39,6 +48,10 @@ export class ChimeClient implements OperationCaller {
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.fetch = options.fetch ?? globalThis.fetch;
     this.user = new UserApi(this);
+    this.az = new AzApi(this);
+    this.cluster = new ClusterApi(this);
+    this.operation_log = new OperationLogApi(this);
+    this.event = new EventApi(this);
   }
 
   /** Logs in and keeps the token for the calls that follow. */

@@ -26,6 +26,12 @@ export interface UpdateAzRequest {
   description?: string;
 }
 
+export interface ListAzFilters {
+  /** Case-insensitive substring of the name. */
+  name?: string;
+  state?: State;
+}
+
 export const AZ_SORTABLE = ['name', 'state', 'created_at'] as const;
 export type AzSortField = (typeof AZ_SORTABLE)[number];
 
@@ -58,6 +64,15 @@ export interface CreateClusterRequest {
 }
 
 export type UpdateClusterRequest = Partial<CreateClusterRequest>;
+
+export interface ListClusterFilters {
+  /** Case-insensitive substring of the name. */
+  name?: string;
+  state?: State;
+  type?: ClusterType;
+  hypervisor_type?: string;
+  arch?: string;
+}
 
 export const CLUSTER_SORTABLE = ['name', 'state', 'type', 'created_at'] as const;
 export type ClusterSortField = (typeof CLUSTER_SORTABLE)[number];

@@ -1,20 +1,14 @@
-import { Injectable, MessageEvent } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, MessageEvent } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
+import type { EventPage } from '@chime/contracts';
 import { EventStore, LogCursor } from '@chime/event-log';
-import { Observable } from 'rxjs';
+import { Observable, Subscriber } from 'rxjs';
 import { InvalidArgumentError } from '../../platform/errors/domain-error';
-import { EventView, toEventView } from './event.view';
+import { toEventView } from './event.view';
 
 const PAGE = 500;
 /** How often a live stream looks for events committed by other server processes. */
 const POLL_MS = 500;
-
-export interface EventPage {
-  elements: EventView[];
-  size: number;
-  /** Pass as `after` to continue. */
-  next: number;
-}
 
 /**
  * Reads the event log for clients, in the log's read order (see EventStore.read): pages for
@@ -22,7 +16,10 @@ export interface EventPage {
  * turned into the cursor of that event, so resuming never skips an event that committed late.
  */
 @Injectable()
-export class EventFeed {
+export class EventFeed implements BeforeApplicationShutdown {
+  /** Live streams never end by themselves: at shutdown they are ended, so the HTTP server can close. */
+  private readonly streams = new Set<Subscriber<MessageEvent>>();
+
   constructor(
     private readonly store: EventStore,
     private readonly eventBus: EventBus,
@@ -38,6 +35,14 @@ export class EventFeed {
     const events = await this.store.read({ after: await this.cursorAfter(after), limit, ...filters });
     const elements = events.map(toEventView);
     return { elements, size: elements.length, next: elements.length ? elements[elements.length - 1].position : after };
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.streams.size === 0) return;
+    for (const stream of this.streams) stream.complete();
+    // Let the ended responses flush, so their connections are idle when the HTTP server closes
+    // (an active one would hold the close up for the keep-alive timeout).
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   /** Every event after the cursor, then every new one as it commits, until the client goes away. */
@@ -74,8 +79,10 @@ export class EventFeed {
         again = false;
       };
       const wakeUps = this.eventBus.subscribe(() => void poll());
+      this.streams.add(subscriber);
       void poll();
       return () => {
+        this.streams.delete(subscriber);
         closed = true;
         clearTimeout(timer);
         wakeUps.unsubscribe();

@@ -1,15 +1,8 @@
-import type { EventMetadata, StoredEvent } from '@chime/event-log';
+import type { EventView } from '@chime/contracts';
+import type { StoredEvent } from '@chime/event-log';
 
-export interface EventView {
-  position: number;
-  stream_type: string;
-  stream_id: string;
-  version: number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: EventMetadata;
-  created_at: string;
-}
+// The view is a contract type now; re-exported for this module's files that import it from here.
+export type { EventView };
 
 export function toEventView(event: StoredEvent): EventView {
   return {

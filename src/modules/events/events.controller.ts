@@ -1,13 +1,13 @@
 import { Controller, Get, Headers, MessageEvent, Query, Sse } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Role } from '@chime/contracts';
+import { Role, type EventPage } from '@chime/contracts';
 import { SubscriptionRunner, SubscriptionStatus } from '@chime/event-log';
 import { Observable } from 'rxjs';
 import { InvalidArgumentError } from '../../platform/errors/domain-error';
 import { RawResponse } from '../../platform/http/raw-response.decorator';
 import { MinRole } from '../identity/roles';
 import { EventListParams, EventStreamParams } from './event.dto';
-import { EventFeed, EventPage } from './event-feed';
+import { EventFeed } from './event-feed';
 
 /** The event log for readers outside the server (API.md §6.1); administrators of any kind only. */
 @ApiTags('event')

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { OPERATION_LOG_SORTABLE } from '@chime/contracts';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
 
-export const OPERATION_LOG_SORTABLE = ['created_at', 'id'] as const;
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 
 export class OperationLogListParams extends ListQuery(OPERATION_LOG_SORTABLE) {

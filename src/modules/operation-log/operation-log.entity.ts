@@ -1,6 +1,7 @@
+import type { OperationLogOutcome } from '@chime/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type Outcome = 'success' | 'denied' | 'failed';
+export type Outcome = OperationLogOutcome;
 
 /** One entry per request that changed something or failed a security check (API.md §6.2). */
 @Entity({ name: 'operation_log' })

@@ -1,17 +1,8 @@
-import type { OperationLogEntity, Outcome } from './operation-log.entity';
+import type { OperationLogView } from '@chime/contracts';
+import type { OperationLogEntity } from './operation-log.entity';
 
-export interface OperationLogView {
-  id: number;
-  created_at: string;
-  method: string;
-  path: string;
-  input: string;
-  ip: string;
-  user_uuid: string | null;
-  user_name: string | null;
-  request_id: string;
-  outcome: Outcome;
-}
+// The view is a contract type now; re-exported for this module's files that import it from here.
+export type { OperationLogView };
 
 export function toOperationLogView(entry: OperationLogEntity): OperationLogView {
   return {

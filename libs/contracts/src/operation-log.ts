@@ -1,0 +1,29 @@
+/** The operation log, the audit trail (API.md §6.2). */
+
+/** `success`, or a security event: `denied` (a refused request), `failed` (a failed login). */
+export type OperationLogOutcome = 'success' | 'denied' | 'failed';
+
+export interface OperationLogView {
+  /** Increasing integer, 1, 2, 3 … in the event log's order. */
+  id: number;
+  created_at: string;
+  method: string;
+  path: string;
+  /** The request body as JSON, every `password` and `token` value replaced by "***"; "" without a body. */
+  input: string;
+  ip: string;
+  user_uuid: string | null;
+  user_name: string | null;
+  request_id: string;
+  outcome: OperationLogOutcome;
+}
+
+export interface ListOperationLogFilters {
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  user_uuid?: string;
+  /** The request path, exactly, e.g. `/v1/az`. */
+  path?: string;
+}
+
+export const OPERATION_LOG_SORTABLE = ['created_at', 'id'] as const;
+export type OperationLogSortField = (typeof OPERATION_LOG_SORTABLE)[number];
