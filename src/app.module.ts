@@ -15,7 +15,15 @@ export class AppModule {
   static forRoot(config: AppConfig, extensions: ModuleImport[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, SCHEMA), IdentityModule, ZonesModule, ClustersModule, OperationLogModule, EventsModule, ...extensions],
+      imports: [
+        PlatformModule.forRoot(config, SCHEMA),
+        IdentityModule,
+        ZonesModule,
+        ClustersModule,
+        OperationLogModule,
+        EventsModule,
+        ...extensions,
+      ],
     };
   }
 }

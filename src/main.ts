@@ -12,11 +12,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const app = await createApp(config);
-  // SIGTERM/SIGINT: stop accepting, finish requests in flight, then close the database.
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // SIGTERM/SIGINT: stop accepting, finish requests in flight, then close the database. useProcessExit
+  // ends with exit code 0 (and flushes the logs) instead of Nest's default of re-raising the signal.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.PORT, config.HOST);
+  // The bound port, not the configured one: PORT=0 asks for any free port.
+  const { port } = app.getHttpServer().address() as { port: number };
   new Logger('main').log(
-    `chime-server listening on ${config.HOST}:${config.PORT} (${config.DATABASE_URL ? 'PostgreSQL' : `embedded database in ${config.CHIME_DATA_DIR}`})`,
+    `chime-server listening on ${config.HOST}:${port} (${config.DATABASE_URL ? 'PostgreSQL' : `embedded database in ${config.CHIME_DATA_DIR}`})`,
   );
 }
 

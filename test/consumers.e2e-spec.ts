@@ -12,18 +12,25 @@ describe('durable consumers', () => {
   let uow: UnitOfWork;
 
   const seen = async (consumer: string): Promise<number[]> =>
-    ((await server.dataSource.query('SELECT position FROM probe_seen WHERE consumer = $1 ORDER BY seq', [consumer])) as { position: string }[]).map((r) =>
-      Number(r.position),
-    );
+    (
+      (await server.dataSource.query('SELECT position FROM probe_seen WHERE consumer = $1 ORDER BY seq', [consumer])) as {
+        position: string;
+      }[]
+    ).map((r) => Number(r.position));
   const status = async (name: string) => (await server.app.get(SubscriptionRunner).status()).find((s) => s.name === name);
   const logOrder = async (): Promise<number[]> =>
-    ((await server.dataSource.query('SELECT position FROM event_log ORDER BY event_log.transaction_id, event_log.position')) as { position: string }[]).map(
-      (r) => Number(r.position),
-    );
+    (
+      (await server.dataSource.query('SELECT position FROM event_log ORDER BY event_log.transaction_id, event_log.position')) as {
+        position: string;
+      }[]
+    ).map((r) => Number(r.position));
 
   beforeAll(async () => {
     FlakyConsumer.broken = false;
-    server = await startTestServer({ extensions: [ProbeConsumersModule], database: await createTestDatabase({ persistent: true }) });
+    server = await startTestServer({
+      extensions: [ProbeConsumersModule],
+      database: await createTestDatabase({ persistent: true }),
+    });
     uow = server.app.get(UnitOfWork);
   });
   afterAll(async () => {
@@ -63,7 +70,7 @@ describe('durable consumers', () => {
       expect(new Set(got).size).toBe(got.length); // the primary key already forbids a repeat
       expect(got).toEqual(order); // every event, in the log's one read order
     }
-  });
+  }, 300_000);
 
   it('retries a failing handler with back-off, reports the poison event, and holds up no other consumer', async () => {
     FlakyConsumer.broken = true;
@@ -73,7 +80,11 @@ describe('durable consumers', () => {
     const poison = (await logOrder()).at(-2) as number;
     const after = (await logOrder()).at(-1) as number;
 
-    const stalled = await eventually(() => status('probe-flaky'), (s) => s?.state === 'stalled', 30_000);
+    const stalled = await eventually(
+      () => status('probe-flaky'),
+      (s) => s?.state === 'stalled',
+      30_000,
+    );
     expect(stalled).toMatchObject({ failed_position: poison, last_error: `cannot digest event ${poison}` });
     expect(await seen('probe-flaky')).not.toContain(poison);
     expect(await seen('probe-flaky')).not.toContain(after); // it never skips the poison event
@@ -83,7 +94,11 @@ describe('durable consumers', () => {
     expect(FlakyConsumer.attempts - attempts).toBeLessThanOrEqual(2); // backing off, not spinning
 
     FlakyConsumer.broken = false;
-    await eventually(() => seen('probe-flaky'), (got) => got.includes(after), 60_000);
+    await eventually(
+      () => seen('probe-flaky'),
+      (got) => got.includes(after),
+      60_000,
+    );
     expect(await status('probe-flaky')).toMatchObject({ state: 'running', failures: 0, failed_position: null });
     const got = await seen('probe-flaky');
     expect(got.filter((p) => p === poison)).toHaveLength(1);
@@ -96,7 +111,8 @@ describe('durable consumers', () => {
     // Written while no server runs: the restarted consumers must pick these up.
     server = await startTestServer({ extensions: [ProbeConsumersModule], database });
     uow = server.app.get(UnitOfWork);
-    for (let n = 0; n < 20; n++) await uow.run((tx) => tx.append({ type: 'probe', id: randomUUID() }, 0, [new ProbeHappened({ n })]));
+    for (let n = 0; n < 20; n++)
+      await uow.run((tx) => tx.append({ type: 'probe', id: randomUUID() }, 0, [new ProbeHappened({ n })]));
     await server.caughtUp();
     const order = await logOrder();
     for (const consumer of ['probe-recorder', 'probe-second', 'probe-flaky']) {

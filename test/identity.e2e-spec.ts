@@ -20,7 +20,12 @@ describe('identity: login, logout, auth, tokens', () => {
       .set('Content-Type', 'application/json')
       .send('{"user_name":"admin","password":"admin"}');
     const { user } = expectResult<{ user: Record<string, string> }>(res);
-    expect(user).toEqual({ uuid: expect.stringMatching(UUID), user_uuid: expect.stringMatching(UUID), created_at: expect.stringMatching(ISO), expired_at: expect.stringMatching(ISO) });
+    expect(user).toEqual({
+      uuid: expect.stringMatching(UUID),
+      user_uuid: expect.stringMatching(UUID),
+      created_at: expect.stringMatching(ISO),
+      expired_at: expect.stringMatching(ISO),
+    });
     expect(Date.parse(user.expired_at) - Date.parse(user.created_at)).toBe(12 * 3600 * 1000);
 
     const token = user.uuid;
@@ -40,7 +45,11 @@ describe('identity: login, logout, auth, tokens', () => {
   it('refuses bad login bodies with 400', async () => {
     expectError(await server.http.post('/v1/login').send({ user_name: 'admin' }), 400, 'INVALID_ARGUMENT');
     expectError(await server.http.post('/v1/login').send({ user_name: 'admin', password: 1 }), 400, 'INVALID_ARGUMENT');
-    expectError(await server.http.post('/v1/login').send({ user_name: 'admin', password: 'admin', x: 1 }), 400, 'INVALID_ARGUMENT');
+    expectError(
+      await server.http.post('/v1/login').send({ user_name: 'admin', password: 'admin', x: 1 }),
+      400,
+      'INVALID_ARGUMENT',
+    );
     expectError(await server.http.post('/v1/logout').send({}), 400, 'INVALID_ARGUMENT');
   });
 
@@ -92,7 +101,11 @@ describe('identity: login, logout, auth, tokens', () => {
     expectResult(await server.http.patch(`/v1/user/${user.uuid}`).set(bearer(user.token)).send({ password: 'a-new-password' }));
     expectError(await server.http.get(`/v1/user/${user.uuid}`).set(bearer(user.token)), 401, 'UNAUTHENTICATED');
     expectError(await server.http.get(`/v1/user/${user.uuid}`).set(bearer(second)), 401, 'UNAUTHENTICATED');
-    expectError(await server.http.post('/v1/login').send({ user_name: user.name, password: user.password }), 401, 'UNAUTHENTICATED');
+    expectError(
+      await server.http.post('/v1/login').send({ user_name: user.name, password: user.password }),
+      401,
+      'UNAUTHENTICATED',
+    );
     const fresh = await login(server, user.name, 'a-new-password');
     expectResult(await server.http.get(`/v1/user/${user.uuid}`).set(bearer(fresh)));
   });
@@ -136,7 +149,9 @@ describe('identity: expiry and throttling', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ env: { CHIME_TOKEN_TTL: '1', CHIME_LOGIN_FAILURE_WINDOW: '2', CHIME_LOGIN_MAX_FAILURES: '10' } });
+    server = await startTestServer({
+      env: { CHIME_TOKEN_TTL: '1', CHIME_LOGIN_FAILURE_WINDOW: '2', CHIME_LOGIN_MAX_FAILURES: '10' },
+    });
   });
   afterAll(() => server?.close());
 
@@ -155,7 +170,9 @@ describe('identity: expiry and throttling', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const live = await login(server, ADMIN.name, ADMIN.password);
     expect(await server.app.get(TokenSweeper).sweep()).toBeGreaterThanOrEqual(2);
-    const [{ n }]: { n: number }[] = await server.dataSource.query('SELECT count(*)::int AS n FROM tokens WHERE expires_at <= now() OR revoked_at IS NOT NULL');
+    const [{ n }]: { n: number }[] = await server.dataSource.query(
+      'SELECT count(*)::int AS n FROM tokens WHERE expires_at <= now() OR revoked_at IS NOT NULL',
+    );
     expect(n).toBe(0);
     expectResult(await server.http.get('/v1/az').set(bearer(live)));
     expectError(await server.http.get('/v1/az').set(bearer(dead)), 401, 'UNAUTHENTICATED');
@@ -174,7 +191,11 @@ describe('identity: expiry and throttling', () => {
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses.slice(10)).toEqual(Array(10).fill(429));
     // Throttled means throttled: the right password is refused too, until the window has passed.
-    expectError(await server.http.post('/v1/login').send({ user_name: ADMIN.name, password: ADMIN.password }), 429, 'RESOURCE_EXHAUSTED');
+    expectError(
+      await server.http.post('/v1/login').send({ user_name: ADMIN.name, password: ADMIN.password }),
+      429,
+      'RESOURCE_EXHAUSTED',
+    );
     await new Promise((resolve) => setTimeout(resolve, 2100));
     expectResult(await server.http.post('/v1/login').send({ user_name: ADMIN.name, password: ADMIN.password }));
   });
@@ -189,19 +210,35 @@ describe('identity: users and who may manage them (API.md §2.2, §3)', () => {
   beforeAll(async () => {
     server = await startTestServer();
     adminToken = await login(server, ADMIN.name, ADMIN.password);
-    adminUuid = expectResult<{ user: { user_uuid: string } }>(await server.http.post('/v1/auth').send({ token: adminToken })).user.user_uuid;
+    adminUuid = expectResult<{ user: { user_uuid: string } }>(await server.http.post('/v1/auth').send({ token: adminToken })).user
+      .user_uuid;
     by.user = await createUser(server, adminToken, Role.User);
     by.reader = await createUser(server, adminToken, Role.ReadOnlyAdmin);
     by.admin = await createUser(server, adminToken, Role.Admin);
   });
   afterAll(() => server?.close());
 
-  const newUser = (role?: Role) => ({ name: `n${Math.random().toString(36).slice(2, 10)}`, nick_name: 'N', password: 'password-1', ...(role === undefined ? {} : { role }) });
+  const newUser = (role?: Role) => ({
+    name: `n${Math.random().toString(36).slice(2, 10)}`,
+    nick_name: 'N',
+    password: 'password-1',
+    ...(role === undefined ? {} : { role }),
+  });
 
   it('creates a user with defaults and the exact shape, never returning the password', async () => {
-    const res = await server.http.post('/v1/user').set(bearer(adminToken)).send({ name: 'alice.b-c_1', nick_name: 'Alice', password: 'password-1' });
+    const res = await server.http
+      .post('/v1/user')
+      .set(bearer(adminToken))
+      .send({ name: 'alice.b-c_1', nick_name: 'Alice', password: 'password-1' });
     const { user } = expectResult<{ user: Record<string, unknown> }>(res);
-    expect(user).toEqual({ uuid: expect.stringMatching(UUID), name: 'alice.b-c_1', nick_name: 'Alice', avatar: '', role: 0, created_at: expect.stringMatching(ISO) });
+    expect(user).toEqual({
+      uuid: expect.stringMatching(UUID),
+      name: 'alice.b-c_1',
+      nick_name: 'Alice',
+      avatar: '',
+      role: 0,
+      created_at: expect.stringMatching(ISO),
+    });
     expect(res.text).not.toContain('password');
     expect(expectResult(await server.http.get(`/v1/user/${user.uuid}`).set(bearer(adminToken)))).toEqual({ user });
   });
@@ -223,14 +260,29 @@ describe('identity: users and who may manage them (API.md §2.2, §3)', () => {
     const body = newUser();
     expectResult(await server.http.post('/v1/user').set(bearer(adminToken)).send(body));
     expectError(await server.http.post('/v1/user').set(bearer(adminToken)).send(body), 400, 'ALREADY_EXISTS');
-    expectError(await server.http.post('/v1/user').set(bearer(adminToken)).send({ ...body, name: body.name.toUpperCase() }), 400, 'ALREADY_EXISTS');
+    expectError(
+      await server.http
+        .post('/v1/user')
+        .set(bearer(adminToken))
+        .send({ ...body, name: body.name.toUpperCase() }),
+      400,
+      'ALREADY_EXISTS',
+    );
   });
 
   it('answers 404 for an unknown user and 400 for a bad UUID', async () => {
     expectError(await server.http.get('/v1/user/00000000-0000-4000-8000-000000000000').set(bearer(adminToken)), 404, 'NOT_FOUND');
     expectError(await server.http.get('/v1/user/nope').set(bearer(adminToken)), 400, 'INVALID_ARGUMENT');
-    expectError(await server.http.patch('/v1/user/00000000-0000-4000-8000-000000000000').set(bearer(adminToken)).send({ nick_name: 'x' }), 404, 'NOT_FOUND');
-    expectError(await server.http.delete('/v1/user/00000000-0000-4000-8000-000000000000').set(bearer(adminToken)), 404, 'NOT_FOUND');
+    expectError(
+      await server.http.patch('/v1/user/00000000-0000-4000-8000-000000000000').set(bearer(adminToken)).send({ nick_name: 'x' }),
+      404,
+      'NOT_FOUND',
+    );
+    expectError(
+      await server.http.delete('/v1/user/00000000-0000-4000-8000-000000000000').set(bearer(adminToken)),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   it('lists with filters, sorting and paging', async () => {
@@ -239,9 +291,13 @@ describe('identity: users and who may manage them (API.md §2.2, §3)', () => {
     );
     expect(list.elements.every((u) => u.role === 2)).toBe(true);
     expect(list.elements.map((u) => u.name)).toEqual([...list.elements.map((u) => u.name)].sort());
-    const byName = expectResult<{ elements: { name: string }[]; total: number }>(await server.http.get('/v1/user?name=ADM').set(bearer(adminToken)));
+    const byName = expectResult<{ elements: { name: string }[]; total: number }>(
+      await server.http.get('/v1/user?name=ADM').set(bearer(adminToken)),
+    );
     expect(byName.elements.map((u) => u.name)).toContain('admin');
-    const page = expectResult<{ elements: unknown[]; size: number; total: number }>(await server.http.get('/v1/user?page=999').set(bearer(adminToken)));
+    const page = expectResult<{ elements: unknown[]; size: number; total: number }>(
+      await server.http.get('/v1/user?page=999').set(bearer(adminToken)),
+    );
     expect(page).toEqual({ elements: [], size: 0, total: expect.any(Number) });
     expect(page.total).toBeGreaterThan(3);
     expectError(await server.http.get('/v1/user?sort=password').set(bearer(adminToken)), 400, 'INVALID_ARGUMENT');
@@ -250,7 +306,9 @@ describe('identity: users and who may manage them (API.md §2.2, §3)', () => {
 
   describe('read users', () => {
     it('a user reads only itself', async () => {
-      const list = expectResult<{ elements: { uuid: string }[]; total: number }>(await server.http.get('/v1/user').set(bearer(by.user.token)));
+      const list = expectResult<{ elements: { uuid: string }[]; total: number }>(
+        await server.http.get('/v1/user').set(bearer(by.user.token)),
+      );
       expect(list.elements.map((u) => u.uuid)).toEqual([by.user.uuid]);
       expect(list.total).toBe(1);
       expectResult(await server.http.get(`/v1/user/${by.user.uuid}`).set(bearer(by.user.token)));
@@ -258,7 +316,9 @@ describe('identity: users and who may manage them (API.md §2.2, §3)', () => {
     });
 
     it.each(['reader', 'admin'])('a %s reads everyone', async (who) => {
-      expect(expectResult<{ total: number }>(await server.http.get('/v1/user').set(bearer(by[who].token))).total).toBeGreaterThan(3);
+      expect(expectResult<{ total: number }>(await server.http.get('/v1/user').set(bearer(by[who].token))).total).toBeGreaterThan(
+        3,
+      );
       expectResult(await server.http.get(`/v1/user/${adminUuid}`).set(bearer(by[who].token)));
     });
   });
@@ -285,44 +345,105 @@ describe('identity: users and who may manage them (API.md §2.2, §3)', () => {
   describe('update users', () => {
     it('a user changes only its own nick name, avatar and password', async () => {
       const me = await createUser(server, adminToken, Role.User);
-      expect(expectResult(await server.http.patch(`/v1/user/${me.uuid}`).set(bearer(me.token)).send({ nick_name: 'Me', avatar: 'a.png' }))).toEqual({ user: 'ok' });
-      const { user } = expectResult<{ user: { nick_name: string; avatar: string } }>(await server.http.get(`/v1/user/${me.uuid}`).set(bearer(me.token)));
+      expect(
+        expectResult(
+          await server.http.patch(`/v1/user/${me.uuid}`).set(bearer(me.token)).send({ nick_name: 'Me', avatar: 'a.png' }),
+        ),
+      ).toEqual({ user: 'ok' });
+      const { user } = expectResult<{ user: { nick_name: string; avatar: string } }>(
+        await server.http.get(`/v1/user/${me.uuid}`).set(bearer(me.token)),
+      );
       expect(user).toMatchObject({ nick_name: 'Me', avatar: 'a.png' });
-      expectError(await server.http.patch(`/v1/user/${me.uuid}`).set(bearer(me.token)).send({ role: 2 }), 403, 'PERMISSION_DENIED');
-      expectError(await server.http.patch(`/v1/user/${me.uuid}`).set(bearer(me.token)).send({ name: 'renamed' }), 403, 'PERMISSION_DENIED');
-      expectError(await server.http.patch(`/v1/user/${by.reader.uuid}`).set(bearer(me.token)).send({ nick_name: 'x' }), 403, 'PERMISSION_DENIED');
+      expectError(
+        await server.http.patch(`/v1/user/${me.uuid}`).set(bearer(me.token)).send({ role: 2 }),
+        403,
+        'PERMISSION_DENIED',
+      );
+      expectError(
+        await server.http.patch(`/v1/user/${me.uuid}`).set(bearer(me.token)).send({ name: 'renamed' }),
+        403,
+        'PERMISSION_DENIED',
+      );
+      expectError(
+        await server.http.patch(`/v1/user/${by.reader.uuid}`).set(bearer(me.token)).send({ nick_name: 'x' }),
+        403,
+        'PERMISSION_DENIED',
+      );
     });
 
     it('a read-only administrator may not update others', async () => {
-      expectError(await server.http.patch(`/v1/user/${by.user.uuid}`).set(bearer(by.reader.token)).send({ nick_name: 'x' }), 403, 'PERMISSION_DENIED');
+      expectError(
+        await server.http.patch(`/v1/user/${by.user.uuid}`).set(bearer(by.reader.token)).send({ nick_name: 'x' }),
+        403,
+        'PERMISSION_DENIED',
+      );
     });
 
     it('an administrator manages roles 0–1 only', async () => {
       const target = await createUser(server, adminToken, Role.User);
-      expectResult(await server.http.patch(`/v1/user/${target.uuid}`).set(bearer(by.admin.token)).send({ role: 1, nick_name: 'promoted' }));
-      expectError(await server.http.patch(`/v1/user/${target.uuid}`).set(bearer(by.admin.token)).send({ role: 2 }), 403, 'PERMISSION_DENIED');
+      expectResult(
+        await server.http.patch(`/v1/user/${target.uuid}`).set(bearer(by.admin.token)).send({ role: 1, nick_name: 'promoted' }),
+      );
+      expectError(
+        await server.http.patch(`/v1/user/${target.uuid}`).set(bearer(by.admin.token)).send({ role: 2 }),
+        403,
+        'PERMISSION_DENIED',
+      );
       const peer = await createUser(server, adminToken, Role.Admin);
-      expectError(await server.http.patch(`/v1/user/${peer.uuid}`).set(bearer(by.admin.token)).send({ nick_name: 'x' }), 403, 'PERMISSION_DENIED');
-      expectError(await server.http.patch(`/v1/user/${adminUuid}`).set(bearer(by.admin.token)).send({ nick_name: 'x' }), 403, 'PERMISSION_DENIED');
+      expectError(
+        await server.http.patch(`/v1/user/${peer.uuid}`).set(bearer(by.admin.token)).send({ nick_name: 'x' }),
+        403,
+        'PERMISSION_DENIED',
+      );
+      expectError(
+        await server.http.patch(`/v1/user/${adminUuid}`).set(bearer(by.admin.token)).send({ nick_name: 'x' }),
+        403,
+        'PERMISSION_DENIED',
+      );
     });
 
     it('the super administrator manages roles 0–2 and is never demoted or renamed', async () => {
       const target = await createUser(server, adminToken, Role.User);
-      expectResult(await server.http.patch(`/v1/user/${target.uuid}`).set(bearer(adminToken)).send({ role: 2, name: `${target.name}x` }));
-      expectError(await server.http.patch(`/v1/user/${target.uuid}`).set(bearer(adminToken)).send({ role: 3 }), 400, 'FAILED_PRECONDITION');
-      expectError(await server.http.patch(`/v1/user/${adminUuid}`).set(bearer(adminToken)).send({ role: 2 }), 400, 'FAILED_PRECONDITION');
-      expectError(await server.http.patch(`/v1/user/${adminUuid}`).set(bearer(adminToken)).send({ name: 'root' }), 400, 'FAILED_PRECONDITION');
+      expectResult(
+        await server.http
+          .patch(`/v1/user/${target.uuid}`)
+          .set(bearer(adminToken))
+          .send({ role: 2, name: `${target.name}x` }),
+      );
+      expectError(
+        await server.http.patch(`/v1/user/${target.uuid}`).set(bearer(adminToken)).send({ role: 3 }),
+        400,
+        'FAILED_PRECONDITION',
+      );
+      expectError(
+        await server.http.patch(`/v1/user/${adminUuid}`).set(bearer(adminToken)).send({ role: 2 }),
+        400,
+        'FAILED_PRECONDITION',
+      );
+      expectError(
+        await server.http.patch(`/v1/user/${adminUuid}`).set(bearer(adminToken)).send({ name: 'root' }),
+        400,
+        'FAILED_PRECONDITION',
+      );
       expectResult(await server.http.patch(`/v1/user/${adminUuid}`).set(bearer(adminToken)).send({ nick_name: 'Boss' }));
     });
 
     it('refuses bad updates with 400', async () => {
       for (const body of [{ password: 'short' }, { role: 7 }, { name: 'bad name' }, { nick_name: 5 }, { unknown: 1 }]) {
-        expectError(await server.http.patch(`/v1/user/${by.user.uuid}`).set(bearer(adminToken)).send(body), 400, 'INVALID_ARGUMENT');
+        expectError(
+          await server.http.patch(`/v1/user/${by.user.uuid}`).set(bearer(adminToken)).send(body),
+          400,
+          'INVALID_ARGUMENT',
+        );
       }
     });
 
     it('refuses renaming onto a taken name', async () => {
-      expectError(await server.http.patch(`/v1/user/${by.user.uuid}`).set(bearer(adminToken)).send({ name: by.reader.name }), 400, 'ALREADY_EXISTS');
+      expectError(
+        await server.http.patch(`/v1/user/${by.user.uuid}`).set(bearer(adminToken)).send({ name: by.reader.name }),
+        400,
+        'ALREADY_EXISTS',
+      );
     });
   });
 
@@ -351,17 +472,22 @@ describe('identity: users and who may manage them (API.md §2.2, §3)', () => {
 
     it('frees the name of a deleted user', async () => {
       const body = newUser();
-      const { user } = expectResult<{ user: { uuid: string } }>(await server.http.post('/v1/user').set(bearer(adminToken)).send(body));
+      const { user } = expectResult<{ user: { uuid: string } }>(
+        await server.http.post('/v1/user').set(bearer(adminToken)).send(body),
+      );
       expectResult(await server.http.delete(`/v1/user/${user.uuid}`).set(bearer(adminToken)));
       expectResult(await server.http.post('/v1/user').set(bearer(adminToken)).send(body));
     });
   });
 
   it('records every change as events without secrets', async () => {
-    expectResult(await server.http.patch(`/v1/user/${by.reader.uuid}`).set(bearer(by.reader.token)).send({ password: 'password-1-new' }));
-    const rows: { type: string; data: unknown; metadata: { user_name: string | null; request_id: string } }[] = await server.dataSource.query(
-      "SELECT type, data, metadata FROM event_log WHERE stream_type IN ('user', 'token') ORDER BY position",
+    expectResult(
+      await server.http.patch(`/v1/user/${by.reader.uuid}`).set(bearer(by.reader.token)).send({ password: 'password-1-new' }),
     );
+    const rows: { type: string; data: unknown; metadata: { user_name: string | null; request_id: string } }[] =
+      await server.dataSource.query(
+        "SELECT type, data, metadata FROM event_log WHERE stream_type IN ('user', 'token') ORDER BY position",
+      );
     const types = new Set(rows.map((r) => r.type));
     for (const type of ['UserCreated', 'UserUpdated', 'UserPasswordChanged', 'UserDeleted', 'TokenIssued', 'TokenRevoked']) {
       expect(types).toContain(type);
@@ -370,6 +496,8 @@ describe('identity: users and who may manage them (API.md §2.2, §3)', () => {
     expect(text).not.toMatch(/password-1|"password"|pw-[0-9a-f]{12}/);
     expect(text).not.toContain(by.admin.token);
     expect(text).not.toContain(adminToken);
-    expect(rows.filter((r) => r.type === 'UserCreated' && r.metadata.request_id).every((r) => r.metadata.user_name !== null)).toBe(true);
+    expect(
+      rows.filter((r) => r.type === 'UserCreated' && r.metadata.request_id).every((r) => r.metadata.user_name !== null),
+    ).toBe(true);
   });
 });

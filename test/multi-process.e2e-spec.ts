@@ -39,13 +39,18 @@ describeOnServer('several server processes on one database', () => {
     expect((await call(b, 'GET', '/v1/az', token)).status).toBe(200);
     // ...A revokes it: B hears of it through NOTIFY, well before its cache would expire (30 s).
     expect((await call(a, 'POST', '/v1/logout', undefined, { token })).status).toBe(200);
-    const refused = await eventually(() => call(b, 'GET', '/v1/az', token), (res) => res.status === 401, 2_000);
+    const refused = await eventually(
+      () => call(b, 'GET', '/v1/az', token),
+      (res) => res.status === 401,
+      2_000,
+    );
     expect(refused.body).toMatchObject({ error: { status: 'UNAUTHENTICATED' } });
   }, 60_000);
 
   it('keeps the operation log exact when the process running its consumer is killed', async () => {
     const [a, b] = servers;
-    const token = (await call(a, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result.user.uuid as string;
+    const token = (await call(a, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result.user
+      .uuid as string;
     const az = (await call(b, 'POST', '/v1/az', token, { name: 'shared' })).body.result.az.uuid as string;
     const accepted: string[] = [];
     const write = async (server: ServerProcess, n: number) => {
@@ -78,11 +83,15 @@ describeOnServer('several server processes on one database', () => {
   it('lets a restarted process resume from the shared checkpoints', async () => {
     const restarted = await startServerProcess(database.env);
     servers.push(restarted);
-    const token = (await call(restarted, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result.user.uuid as string;
+    const token = (await call(restarted, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result
+      .user.uuid as string;
     const created = await call(restarted, 'POST', '/v1/az', token, { name: 'after-restart' });
     expect(created.status).toBe(200);
     await eventually(
-      async () => (await dataSource.query('SELECT count(*)::int AS n FROM operation_log WHERE request_id = $1', [created.body.requestId])) as { n: number }[],
+      async () =>
+        (await dataSource.query('SELECT count(*)::int AS n FROM operation_log WHERE request_id = $1', [
+          created.body.requestId,
+        ])) as { n: number }[],
       (rows) => rows[0].n === 1,
       15_000,
     );
@@ -103,7 +112,8 @@ describeEmbedded('a server process killed mid-stream on the embedded database', 
 
   it('resumes its consumers without loss or repeat, and the data equals the replay of the log', async () => {
     const first = await startServerProcess(database.env);
-    const token = (await call(first, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result.user.uuid as string;
+    const token = (await call(first, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result.user
+      .uuid as string;
     const az = (await call(first, 'POST', '/v1/az', token, { name: 'crashy' })).body.result.az.uuid as string;
     const accepted: string[] = [];
     await Promise.all(
@@ -119,7 +129,8 @@ describeEmbedded('a server process killed mid-stream on the embedded database', 
     const second = await startServerProcess(database.env);
     try {
       const entries = await eventually(
-        async () => (await call(second, 'GET', '/v1/operation_log?size=1000', token)).body.result.elements as { request_id: string }[],
+        async () =>
+          (await call(second, 'GET', '/v1/operation_log?size=1000', token)).body.result.elements as { request_id: string }[],
         (rows) => accepted.every((id) => rows.some((r) => r.request_id === id)),
         30_000,
       );

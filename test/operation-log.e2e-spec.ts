@@ -36,7 +36,8 @@ describe('operation log and event API (API.md §6)', () => {
   beforeAll(async () => {
     server = await startTestServer();
     admin = await login(server, ADMIN.name, ADMIN.password);
-    adminUuid = expectResult<{ user: { user_uuid: string } }>(await server.http.post('/v1/auth').send({ token: admin })).user.user_uuid;
+    adminUuid = expectResult<{ user: { user_uuid: string } }>(await server.http.post('/v1/auth').send({ token: admin })).user
+      .user_uuid;
     user = await createUser(server, admin, Role.User);
     reader = await createUser(server, admin, Role.ReadOnlyAdmin);
   });
@@ -58,7 +59,9 @@ describe('operation log and event API (API.md §6)', () => {
       request_id: res.body.requestId,
       outcome: 'success',
     });
-    expect(expectResult(await server.http.get(`/v1/operation_log/${entry.id}`).set(bearer(admin)))).toEqual({ operation_log: entry });
+    expect(expectResult(await server.http.get(`/v1/operation_log/${entry.id}`).set(bearer(admin)))).toEqual({
+      operation_log: entry,
+    });
     const del = await server.http.delete(`/v1/az/${az.uuid}`).set(bearer(admin));
     expect((await entryFor(del.body.requestId)).input).toBe('');
   });
@@ -69,7 +72,10 @@ describe('operation log and event API (API.md §6)', () => {
     expect((await entryFor(loginRes.body.requestId)).input).toBe(`{"user_name":"${user.name}","password":"***"}`);
     const logout = await server.http.post('/v1/logout').send({ token });
     expect((await entryFor(logout.body.requestId)).input).toBe('{"token":"***"}');
-    const change = await server.http.patch(`/v1/user/${user.uuid}`).set(bearer(admin)).send({ password: 'another-password', nick_name: 'n' });
+    const change = await server.http
+      .patch(`/v1/user/${user.uuid}`)
+      .set(bearer(admin))
+      .send({ password: 'another-password', nick_name: 'n' });
     expectResult(change);
     const changeEntry = await entryFor(change.body.requestId);
     expect(changeEntry.input).toBe('{"password":"***","nick_name":"n"}');
@@ -93,7 +99,13 @@ describe('operation log and event API (API.md §6)', () => {
     });
     const denied = await server.http.post('/v1/az').set(bearer(user.token)).send({ name: 'nope' });
     expectError(denied, 403, 'PERMISSION_DENIED');
-    expect(await entryFor(denied.body.requestId)).toMatchObject({ method: 'POST', path: '/v1/az', user_uuid: user.uuid, user_name: user.name, outcome: 'denied' });
+    expect(await entryFor(denied.body.requestId)).toMatchObject({
+      method: 'POST',
+      path: '/v1/az',
+      user_uuid: user.uuid,
+      user_name: user.name,
+      outcome: 'denied',
+    });
   });
 
   it('does not record reads or requests refused as invalid', async () => {
@@ -136,9 +148,11 @@ describe('operation log and event API (API.md §6)', () => {
 
   describe('event API', () => {
     it('pages through the log with after and limit, with filters', async () => {
-      const first = expectResult<{ elements: { position: number; type: string; metadata: object }[]; size: number; next: number }>(
-        await server.http.get('/v1/event?limit=3').set(bearer(reader.token)),
-      );
+      const first = expectResult<{
+        elements: { position: number; type: string; metadata: object }[];
+        size: number;
+        next: number;
+      }>(await server.http.get('/v1/event?limit=3').set(bearer(reader.token)));
       expect(first.size).toBe(3);
       expect(first.elements[0]).toEqual({
         position: expect.any(Number),
@@ -159,7 +173,9 @@ describe('operation log and event API (API.md §6)', () => {
         await server.http.get('/v1/event?limit=1000').set(bearer(admin)),
       ).elements;
       expect(all.slice(0, 6).map((e) => e.position)).toEqual([...first.elements, ...second.elements].map((e) => e.position));
-      const azEvents = expectResult<{ elements: { stream_type: string }[] }>(await server.http.get('/v1/event?stream_type=az&limit=1000').set(bearer(admin))).elements;
+      const azEvents = expectResult<{ elements: { stream_type: string }[] }>(
+        await server.http.get('/v1/event?stream_type=az&limit=1000').set(bearer(admin)),
+      ).elements;
       expect(azEvents.length).toBeGreaterThan(0);
       expect(azEvents.every((e) => e.stream_type === 'az')).toBe(true);
       const end = expectResult<{ elements: unknown[]; size: number; next: number }>(
@@ -179,7 +195,9 @@ describe('operation log and event API (API.md §6)', () => {
     });
 
     it('streams the log live as Server-Sent Events, resumable with Last-Event-ID', async () => {
-      const all = expectResult<{ elements: { position: number }[] }>(await server.http.get('/v1/event?limit=1000').set(bearer(admin))).elements;
+      const all = expectResult<{ elements: { position: number }[] }>(
+        await server.http.get('/v1/event?limit=1000').set(bearer(admin)),
+      ).elements;
       const resumeAt = all[all.length - 2].position;
       const stream = openStream(server.url, admin, { 'Last-Event-ID': String(resumeAt) });
       try {
@@ -223,20 +241,29 @@ function openStream(baseUrl: string, token: string, headers: Record<string, stri
   const messages: { id: string; data: string }[] = [];
   const waiters: (() => void)[] = [];
   let buffer = '';
-  const req = httpRequest(`${baseUrl}/v1/event/stream`, { headers: { ...bearer(token), Accept: 'text/event-stream', ...headers } }, (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim() ?? '';
-        if (block.includes('data:')) messages.push({ id: field('id'), data: field('data') });
-        waiters.splice(0).forEach((w) => w());
-      }
-    });
-  });
+  const req = httpRequest(
+    `${baseUrl}/v1/event/stream`,
+    { headers: { ...bearer(token), Accept: 'text/event-stream', ...headers } },
+    (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const field = (name: string) =>
+            block
+              .split('\n')
+              .find((l) => l.startsWith(`${name}:`))
+              ?.slice(name.length + 1)
+              .trim() ?? '';
+          if (block.includes('data:')) messages.push({ id: field('id'), data: field('data') });
+          waiters.splice(0).forEach((w) => w());
+        }
+      });
+    },
+  );
   req.end();
   return {
     async next(timeoutMs = 10_000): Promise<{ id: string; data: string }> {

@@ -39,7 +39,14 @@ describe('availability zones and clusters (API.md §4, §5)', () => {
   it('runs the lifecycle of an AZ and a cluster with the exact shapes', async () => {
     const created = await as(admin).post('/v1/az', { name: 'zone-a', description: 'first zone', parent: 'region-1' });
     const { az } = expectResult<{ az: Az }>(created);
-    expect(az).toEqual({ uuid: expect.stringMatching(UUID), name: 'zone-a', description: 'first zone', parent: 'region-1', state: 1, created_at: expect.stringMatching(ISO) });
+    expect(az).toEqual({
+      uuid: expect.stringMatching(UUID),
+      name: 'zone-a',
+      description: 'first zone',
+      parent: 'region-1',
+      state: 1,
+      created_at: expect.stringMatching(ISO),
+    });
     expect(expectResult(await as(user.token).get(`/v1/az/${az.uuid}`))).toEqual({ az });
 
     // The seed's example, verbatim.
@@ -73,7 +80,9 @@ describe('availability zones and clusters (API.md §4, §5)', () => {
     expect(after).toEqual({ ...cluster, description: 'renamed', type: 1, state: 0, az_name: 'zone-b' });
     expect(expectResult(await as(admin).put(`${path}/enable`))).toEqual({ cluster: 'ok' });
 
-    const list = expectResult<{ elements: unknown[]; size: number; total: number }>(await as(user.token).get(`/v1/az/${az.uuid}/cluster`));
+    const list = expectResult<{ elements: unknown[]; size: number; total: number }>(
+      await as(user.token).get(`/v1/az/${az.uuid}/cluster`),
+    );
     expect(list).toEqual({ elements: [{ ...after, state: 1 }], size: 1, total: 1 });
 
     expect(expectResult(await as(admin).put(`/v1/az/${az.uuid}/disable`))).toEqual({ az: 'ok' });
@@ -91,7 +100,9 @@ describe('availability zones and clusters (API.md §4, §5)', () => {
   describe('who may do what (API.md §3)', () => {
     it('everyone reads AZs and clusters', async () => {
       const az = await newAz();
-      const { cluster } = expectResult<{ cluster: { uuid: string } }>(await as(admin).post(`/v1/az/${az.uuid}/cluster`, { name: 'c' }));
+      const { cluster } = expectResult<{ cluster: { uuid: string } }>(
+        await as(admin).post(`/v1/az/${az.uuid}/cluster`, { name: 'c' }),
+      );
       for (const token of [user.token, reader.token, admin]) {
         expectResult(await as(token).get('/v1/az'));
         expectResult(await as(token).get(`/v1/az/${az.uuid}`));
@@ -105,7 +116,9 @@ describe('availability zones and clusters (API.md §4, §5)', () => {
       ['read-only administrator', () => reader.token],
     ])('a %s may not change AZs or clusters', async (_, token) => {
       const az = await newAz();
-      const { cluster } = expectResult<{ cluster: { uuid: string } }>(await as(admin).post(`/v1/az/${az.uuid}/cluster`, { name: 'c' }));
+      const { cluster } = expectResult<{ cluster: { uuid: string } }>(
+        await as(admin).post(`/v1/az/${az.uuid}/cluster`, { name: 'c' }),
+      );
       const c = `/v1/az/${az.uuid}/cluster/${cluster.uuid}`;
       const t = token();
       expectError(await as(t).post('/v1/az', { name: unique('az') }), 403, 'PERMISSION_DENIED');
@@ -124,7 +137,9 @@ describe('availability zones and clusters (API.md §4, §5)', () => {
     it('an administrator (2) changes AZs and clusters like the super administrator', async () => {
       const other = await createUser(server, admin, Role.Admin);
       const { az } = expectResult<{ az: Az }>(await as(other.token).post('/v1/az', { name: unique('az') }));
-      const { cluster } = expectResult<{ cluster: { uuid: string } }>(await as(other.token).post(`/v1/az/${az.uuid}/cluster`, { name: 'c' }));
+      const { cluster } = expectResult<{ cluster: { uuid: string } }>(
+        await as(other.token).post(`/v1/az/${az.uuid}/cluster`, { name: 'c' }),
+      );
       const c = `/v1/az/${az.uuid}/cluster/${cluster.uuid}`;
       expectResult(await as(other.token).patch(c, { name: 'c2' }));
       expectResult(await as(other.token).put(`${c}/disable`));
@@ -149,7 +164,9 @@ describe('availability zones and clusters (API.md §4, §5)', () => {
       expectResult(await as(admin).post(`/v1/az/${a.uuid}/cluster`, { name: 'same' }));
       expectError(await as(admin).post(`/v1/az/${a.uuid}/cluster`, { name: 'SAME' }), 400, 'ALREADY_EXISTS');
       expectResult(await as(admin).post(`/v1/az/${b.uuid}/cluster`, { name: 'same' }));
-      const { cluster } = expectResult<{ cluster: { uuid: string } }>(await as(admin).post(`/v1/az/${a.uuid}/cluster`, { name: 'other' }));
+      const { cluster } = expectResult<{ cluster: { uuid: string } }>(
+        await as(admin).post(`/v1/az/${a.uuid}/cluster`, { name: 'other' }),
+      );
       expectError(await as(admin).patch(`/v1/az/${a.uuid}/cluster/${cluster.uuid}`, { name: 'same' }), 400, 'ALREADY_EXISTS');
     });
 
@@ -165,7 +182,9 @@ describe('availability zones and clusters (API.md §4, §5)', () => {
 
     it('a cluster addressed under the wrong AZ is 404', async () => {
       const [a, b] = [await newAz(), await newAz()];
-      const { cluster } = expectResult<{ cluster: { uuid: string } }>(await as(admin).post(`/v1/az/${a.uuid}/cluster`, { name: 'c' }));
+      const { cluster } = expectResult<{ cluster: { uuid: string } }>(
+        await as(admin).post(`/v1/az/${a.uuid}/cluster`, { name: 'c' }),
+      );
       const wrong = `/v1/az/${b.uuid}/cluster/${cluster.uuid}`;
       expectError(await as(admin).get(wrong), 404, 'NOT_FOUND');
       expectError(await as(admin).patch(wrong, { description: 'x' }), 404, 'NOT_FOUND');
@@ -231,7 +250,9 @@ describe('availability zones and clusters (API.md §4, §5)', () => {
     it('refuses bad updates', async () => {
       expectError(await as(admin).patch(`/v1/az/${az.uuid}`, { name: '' }), 400, 'INVALID_ARGUMENT');
       expectError(await as(admin).patch(`/v1/az/${az.uuid}`, { parent: 'p' }), 400, 'INVALID_ARGUMENT');
-      const { cluster } = expectResult<{ cluster: { uuid: string } }>(await as(admin).post(`/v1/az/${az.uuid}/cluster`, { name: unique('c') }));
+      const { cluster } = expectResult<{ cluster: { uuid: string } }>(
+        await as(admin).post(`/v1/az/${az.uuid}/cluster`, { name: unique('c') }),
+      );
       expectError(await as(admin).patch(`/v1/az/${az.uuid}/cluster/${cluster.uuid}`, { type: 5 }), 400, 'INVALID_ARGUMENT');
       expectError(await as(admin).patch(`/v1/az/${az.uuid}/cluster/${cluster.uuid}`, { state: 0 }), 400, 'INVALID_ARGUMENT');
     });
@@ -259,7 +280,9 @@ describe('availability zones and clusters (API.md §4, §5)', () => {
       ];
       for (const s of specs) expectResult(await as(admin).post(`/v1/az/${az.uuid}/cluster`, s));
       const names = async (qs: string) =>
-        expectResult<{ elements: { name: string }[] }>(await as(user.token).get(`/v1/az/${az.uuid}/cluster?${qs}`)).elements.map((c) => c.name);
+        expectResult<{ elements: { name: string }[] }>(await as(user.token).get(`/v1/az/${az.uuid}/cluster?${qs}`)).elements.map(
+          (c) => c.name,
+        );
       expect(await names('sort=name&order=asc')).toEqual(['alpha', 'alphabet', 'Beta', 'gamma']);
       expect(await names('name=ALPHA&sort=name&order=asc')).toEqual(['alpha', 'alphabet']);
       expect(await names('type=1&sort=name&order=desc')).toEqual(['Beta', 'alphabet']);
@@ -288,12 +311,22 @@ describe('availability zones and clusters (API.md §4, §5)', () => {
     it('set, read and clear, with the cluster belonging to the AZ', async () => {
       const az = await newAz();
       const other = await newAz();
-      const { cluster } = expectResult<{ cluster: { uuid: string } }>(await as(admin).post(`/v1/az/${az.uuid}/cluster`, { name: 'c' }));
+      const { cluster } = expectResult<{ cluster: { uuid: string } }>(
+        await as(admin).post(`/v1/az/${az.uuid}/cluster`, { name: 'c' }),
+      );
       const path = `/v1/user/${user.uuid}/default`;
       expect(expectResult(await as(user.token).get(path))).toEqual({ default: { az_uuid: null, clusters_uuid: null } });
-      expect(expectResult(await as(user.token).patch(path, { az_uuid: az.uuid, clusters_uuid: cluster.uuid }))).toEqual({ default: 'ok' });
-      expect(expectResult(await as(user.token).get(path))).toEqual({ default: { az_uuid: az.uuid, clusters_uuid: cluster.uuid } });
-      expectError(await as(user.token).patch(path, { az_uuid: other.uuid, clusters_uuid: cluster.uuid }), 400, 'FAILED_PRECONDITION');
+      expect(expectResult(await as(user.token).patch(path, { az_uuid: az.uuid, clusters_uuid: cluster.uuid }))).toEqual({
+        default: 'ok',
+      });
+      expect(expectResult(await as(user.token).get(path))).toEqual({
+        default: { az_uuid: az.uuid, clusters_uuid: cluster.uuid },
+      });
+      expectError(
+        await as(user.token).patch(path, { az_uuid: other.uuid, clusters_uuid: cluster.uuid }),
+        400,
+        'FAILED_PRECONDITION',
+      );
       expectError(await as(user.token).patch(path, { az_uuid: MISSING, clusters_uuid: null }), 400, 'FAILED_PRECONDITION');
       expectError(await as(user.token).patch(path, { az_uuid: null, clusters_uuid: cluster.uuid }), 400, 'INVALID_ARGUMENT');
       expectError(await as(user.token).patch(path, { az_uuid: 'nope', clusters_uuid: null }), 400, 'INVALID_ARGUMENT');
@@ -306,7 +339,8 @@ describe('availability zones and clusters (API.md §4, §5)', () => {
     });
 
     it("users and read-only administrators use their own; administrators anyone's", async () => {
-      const adminUuid = expectResult<{ user: { user_uuid: string } }>(await server.http.post('/v1/auth').send({ token: admin })).user.user_uuid;
+      const adminUuid = expectResult<{ user: { user_uuid: string } }>(await server.http.post('/v1/auth').send({ token: admin }))
+        .user.user_uuid;
       const body = { az_uuid: null, clusters_uuid: null };
       expectError(await as(user.token).get(`/v1/user/${reader.uuid}/default`), 403, 'PERMISSION_DENIED');
       expectError(await as(user.token).patch(`/v1/user/${reader.uuid}/default`, body), 403, 'PERMISSION_DENIED');
@@ -343,10 +377,14 @@ describe('availability zones and clusters under concurrency', () => {
 
   it('100 parallel createCluster calls into one AZ leave exactly 32', async () => {
     const { az } = expectResult<{ az: Az }>(await post('/v1/az', { name: 'race-limit' }));
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => post(`/v1/az/${az.uuid}/cluster`, { name: `c${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => post(`/v1/az/${az.uuid}/cluster`, { name: `c${i}` })),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(32);
     for (const r of results.filter((r) => r.status !== 200)) expectError(r, 400, 'LIMIT_EXCEEDED');
-    expect(expectResult<{ total: number }>(await server.http.get(`/v1/az/${az.uuid}/cluster?size=100`).set(bearer(admin))).total).toBe(32);
+    expect(
+      expectResult<{ total: number }>(await server.http.get(`/v1/az/${az.uuid}/cluster?size=100`).set(bearer(admin))).total,
+    ).toBe(32);
   });
 
   it('a deleteAz racing createCluster never leaves a cluster in a deleted AZ', async () => {

@@ -35,8 +35,12 @@ async function diffOperationLog(manager: EntityManager, events: StoredEvent[]): 
     if (tx > txid || (tx === txid && event.position > position)) break;
     await projectOperationLog(event, manager, 'operation_log_replay');
   }
-  const missing: { id: string }[] = await manager.query('SELECT * FROM operation_log_replay EXCEPT ALL SELECT * FROM operation_log');
-  const extra: { id: string }[] = await manager.query('SELECT * FROM operation_log EXCEPT ALL SELECT * FROM operation_log_replay');
+  const missing: { id: string }[] = await manager.query(
+    'SELECT * FROM operation_log_replay EXCEPT ALL SELECT * FROM operation_log',
+  );
+  const extra: { id: string }[] = await manager.query(
+    'SELECT * FROM operation_log EXCEPT ALL SELECT * FROM operation_log_replay',
+  );
   return [
     ...missing.map((row) => `operation_log: replayed entry ${JSON.stringify(row)} differs from or is missing in the live table`),
     ...extra.map((row) => `operation_log: live entry ${JSON.stringify(row)} is not what the replay gives`),

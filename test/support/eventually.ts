@@ -15,7 +15,9 @@ export async function eventually<T>(probe: () => Promise<T>, done: (value: T) =>
       failure = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`condition not reached within ${timeoutMs} ms; last ${failure ? `error: ${String(failure)}` : `value: ${JSON.stringify(value)}`}`);
+      throw new Error(
+        `condition not reached within ${timeoutMs} ms; last ${failure ? `error: ${String(failure)}` : `value: ${JSON.stringify(value)}`}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -3,7 +3,10 @@
  * one, which would break the log's read order). The unit of work retries the whole command.
  */
 export class StreamVersionConflictError extends Error {
-  constructor(readonly stream: string, readonly expectedVersion: number) {
+  constructor(
+    readonly stream: string,
+    readonly expectedVersion: number,
+  ) {
     super(`stream ${stream} was changed concurrently (expected version ${expectedVersion})`);
     this.name = 'StreamVersionConflictError';
   }

@@ -80,18 +80,20 @@ export class EventStore {
    * log with the state written beside it in one snapshot (the replay check), not for consumers.
    */
   async readAll(manager: EntityManager): Promise<StoredEvent[]> {
-    const rows: EventRow[] = await manager.query(
-      `${SELECT_EVENTS} ORDER BY event_log.transaction_id, event_log.position`,
-    );
+    const rows: EventRow[] = await manager.query(`${SELECT_EVENTS} ORDER BY event_log.transaction_id, event_log.position`);
     return rows.map(toStoredEvent);
   }
 
   /** Every event of one aggregate, oldest first. */
-  async readStream(streamType: string, streamId: string, manager: EntityManager = this.dataSource.manager): Promise<StoredEvent[]> {
-    const rows: EventRow[] = await manager.query(
-      `${SELECT_EVENTS} WHERE stream_type = $1 AND stream_id = $2 ORDER BY version`,
-      [streamType, streamId],
-    );
+  async readStream(
+    streamType: string,
+    streamId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<StoredEvent[]> {
+    const rows: EventRow[] = await manager.query(`${SELECT_EVENTS} WHERE stream_type = $1 AND stream_id = $2 ORDER BY version`, [
+      streamType,
+      streamId,
+    ]);
     return rows.map(toStoredEvent);
   }
 }

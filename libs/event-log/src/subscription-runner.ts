@@ -31,6 +31,7 @@ class ConsumerLoop {
   private readonly logger: Logger;
   private stopped = false;
   private wake: (() => void) | undefined;
+  private interrupt: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private failures = 0;
 
@@ -53,7 +54,7 @@ class ConsumerLoop {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.notify();
+    this.interrupt?.();
     await this.running;
   }
 
@@ -79,8 +80,9 @@ class ConsumerLoop {
         clearTimeout(timer);
         resolve();
       }
-      // Fresh events wake a polling consumer at once; a backing-off one keeps its pause.
+      // Fresh events wake a polling consumer at once; a backing-off one keeps its pause (but not at shutdown).
       this.wake = this.failures === 0 ? done : undefined;
+      this.interrupt = done;
     });
   }
 
@@ -104,6 +106,7 @@ class ConsumerLoop {
           failing = event.position;
           await this.consumer.handle(event, manager);
         }
+        failing = undefined; // from here on, a failure is the database's, not a handler's
         if (events.length > 0) {
           const last = events[events.length - 1];
           await manager.query(
@@ -125,15 +128,23 @@ class ConsumerLoop {
   private async recordFailure(error: unknown, position: number | undefined): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     const failures = this.failures + 1;
+    if (position === undefined) {
+      // Not the handler: the database itself failed (an outage); nothing to blame on an event.
+      this.logger.warn({ err: error, failures }, 'cannot read the event log; retrying with back-off');
+      return;
+    }
     if (failures >= POISON_AFTER) {
-      this.logger.error({ err: error, position, failures }, `poison event at position ${position}: the consumer is stalled until its handler succeeds`);
+      this.logger.error(
+        { err: error, position, failures },
+        `poison event at position ${position}: the consumer is stalled until its handler succeeds`,
+      );
     } else {
       this.logger.warn({ err: error, position, failures }, 'event handler failed; retrying with back-off');
     }
     await this.dataSource
       .query(
         'UPDATE event_subscriptions SET failures = failures + 1, failed_position = $2, last_error = $3, updated_at = now() WHERE name = $1',
-        [this.name, position ?? null, message.slice(0, 1000)],
+        [this.name, position, message.slice(0, 1000)],
       )
       .catch(() => undefined); // the database may be what failed
   }

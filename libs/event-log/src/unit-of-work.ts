@@ -13,7 +13,7 @@ export type EventMetadataSource = () => EventMetadata;
  * doubles after each attempt, spreads out a crowd of writers that all lost to the same winner.
  * (With 5 attempts and 10 ms pauses, 20 writers racing on one stream on PostgreSQL failed every time.)
  */
-const MAX_ATTEMPTS = 10;
+const MAX_ATTEMPTS = 12;
 const MAX_PAUSE_MS = 200;
 /** PostgreSQL errors after which running the whole transaction again is safe and likely to succeed. */
 const RETRYABLE_CODES = new Set(['40001', '40P01']); // serialization failure, deadlock
@@ -105,6 +105,7 @@ export class UnitOfWork {
 
 function isRetryable(error: unknown): boolean {
   if (error instanceof StreamVersionConflictError) return true;
-  const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+  const code =
+    (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
   return code !== undefined && RETRYABLE_CODES.has(code);
 }

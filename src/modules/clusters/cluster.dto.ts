@@ -1,11 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import {
-  CLUSTER_SORTABLE,
-  ClusterType,
-  State,
-  type CreateClusterRequest,
-  type UpdateClusterRequest,
-} from '@chime/contracts';
+import { CLUSTER_SORTABLE, ClusterType, State, type CreateClusterRequest, type UpdateClusterRequest } from '@chime/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
 import { QueryInt } from '../../platform/http/validation';

@@ -34,7 +34,10 @@ export class ClustersController {
   }
 
   @Get(':ClusterUuid')
-  async getCluster(@UuidParam('AzUuid') azUuid: string, @UuidParam('ClusterUuid') uuid: string): Promise<{ cluster: ClusterView }> {
+  async getCluster(
+    @UuidParam('AzUuid') azUuid: string,
+    @UuidParam('ClusterUuid') uuid: string,
+  ): Promise<{ cluster: ClusterView }> {
     return { cluster: await this.queries.execute(new GetClusterQuery(azUuid, uuid)) };
   }
 

@@ -31,7 +31,11 @@ export class EventFeed implements BeforeApplicationShutdown {
     return cursor;
   }
 
-  async page(after: number, limit: number, filters: { streamType?: string; streamId?: string; type?: string }): Promise<EventPage> {
+  async page(
+    after: number,
+    limit: number,
+    filters: { streamType?: string; streamId?: string; type?: string },
+  ): Promise<EventPage> {
     const events = await this.store.read({ after: await this.cursorAfter(after), limit, ...filters });
     const elements = events.map(toEventView);
     return { elements, size: elements.length, next: elements.length ? elements[elements.length - 1].position : after };

@@ -3,7 +3,10 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 import { QueryInt } from '../../platform/http/validation';
 
 export class EventStreamParams {
-  @ApiPropertyOptional({ description: 'position of the last event already seen; 0 (the default) starts at the beginning', minimum: 0 })
+  @ApiPropertyOptional({
+    description: 'position of the last event already seen; 0 (the default) starts at the beginning',
+    minimum: 0,
+  })
   @IsOptional()
   @QueryInt()
   @IsInt()

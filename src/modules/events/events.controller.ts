@@ -32,7 +32,10 @@ export class EventsController {
   @Sse('stream')
   @RawResponse()
   @ApiProduces('text/event-stream')
-  async streamEvent(@Query() query: EventStreamParams, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
+  async streamEvent(
+    @Query() query: EventStreamParams,
+    @Headers('last-event-id') lastEventId?: string,
+  ): Promise<Observable<MessageEvent>> {
     let after = query.after ?? 0;
     if (lastEventId !== undefined && query.after === undefined) {
       if (!/^\d{1,15}$/.test(lastEventId)) throw new InvalidArgumentError('Last-Event-ID must be an event position');

@@ -33,7 +33,9 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
       admin = await this.create();
     }
     if (admin && (await this.passwords.verify(admin.passwordHash, DEFAULT_PASSWORD))) {
-      this.logger.warn('the super administrator "admin" still has the default password "admin": change it (PATCH /v1/user/{uuid})');
+      this.logger.warn(
+        'the super administrator "admin" still has the default password "admin": change it (PATCH /v1/user/{uuid})',
+      );
     }
   }
 

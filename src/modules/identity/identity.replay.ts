@@ -15,13 +15,26 @@ export const USER_REPLAY: StreamProjection<UserRow> = {
     const data = event.data as Record<string, unknown>;
     switch (event.type) {
       case 'UserCreated':
-        return { ...(data as unknown as UserState), key: event.streamId, version: event.version, default_az_uuid: null, default_clusters_uuid: null };
+        return {
+          ...(data as unknown as UserState),
+          key: event.streamId,
+          version: event.version,
+          default_az_uuid: null,
+          default_clusters_uuid: null,
+        };
       case 'UserUpdated':
         return state && { ...state, ...(data.changes as Partial<UserState>), version: event.version };
       case 'UserPasswordChanged':
         return state && { ...state, version: event.version };
       case 'UserDefaultChanged':
-        return state && { ...state, default_az_uuid: data.az_uuid as string | null, default_clusters_uuid: data.clusters_uuid as string | null, version: event.version };
+        return (
+          state && {
+            ...state,
+            default_az_uuid: data.az_uuid as string | null,
+            default_clusters_uuid: data.clusters_uuid as string | null,
+            version: event.version,
+          }
+        );
       case 'UserDeleted':
         return undefined;
       default:
@@ -55,7 +68,14 @@ export const TOKEN_REPLAY: StreamProjection<TokenRow> = {
     const data = event.data as Record<string, string>;
     switch (event.type) {
       case 'TokenIssued':
-        return { key: event.streamId, user_uuid: data.user_uuid, created_at: data.created_at, expired_at: data.expired_at, revoked: false, version: event.version };
+        return {
+          key: event.streamId,
+          user_uuid: data.user_uuid,
+          created_at: data.created_at,
+          expired_at: data.expired_at,
+          revoked: false,
+          version: event.version,
+        };
       case 'TokenRevoked':
         return state && { ...state, revoked: true, version: event.version };
       default:

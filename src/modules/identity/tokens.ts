@@ -6,7 +6,11 @@ import { hashToken } from './sessions';
 import { TOKEN_STREAM, TokenEntity } from './token.entity';
 
 /** Writes a new session for a user; returns the bearer token (the only time it exists in clear). */
-export async function issueToken(tx: Transaction, userUuid: string, ttlSeconds: number): Promise<{ token: string; entity: TokenEntity }> {
+export async function issueToken(
+  tx: Transaction,
+  userUuid: string,
+  ttlSeconds: number,
+): Promise<{ token: string; entity: TokenEntity }> {
   const token = randomUUID();
   const createdAt = new Date();
   const entity: TokenEntity = {
@@ -20,7 +24,12 @@ export async function issueToken(tx: Transaction, userUuid: string, ttlSeconds: 
   };
   await tx.manager.insert(TokenEntity, entity);
   await tx.append({ type: TOKEN_STREAM, id: entity.id }, 0, [
-    new TokenIssued({ id: entity.id, user_uuid: userUuid, created_at: createdAt.toISOString(), expired_at: entity.expiresAt.toISOString() }),
+    new TokenIssued({
+      id: entity.id,
+      user_uuid: userUuid,
+      created_at: createdAt.toISOString(),
+      expired_at: entity.expiresAt.toISOString(),
+    }),
   ]);
   return { token, entity };
 }
@@ -34,7 +43,11 @@ export function lockActiveTokens(tx: Transaction, userUuid: string): Promise<Tok
   });
 }
 
-export async function revokeTokens(tx: Transaction, tokens: TokenEntity[], reason: TokenRevoked['data']['reason']): Promise<void> {
+export async function revokeTokens(
+  tx: Transaction,
+  tokens: TokenEntity[],
+  reason: TokenRevoked['data']['reason'],
+): Promise<void> {
   const now = new Date();
   for (const token of tokens) {
     await tx.manager.update(TokenEntity, { id: token.id }, { revokedAt: now, version: token.version + 1 });

@@ -22,7 +22,10 @@ export class OperationLogController {
   }
 
   @Get(':id')
-  async getOperationLog(@CurrentActor() actor: Actor, @Param('id', new ParseIntPipe({ exceptionFactory: () => new InvalidArgumentError('id must be an integer') })) id: number): Promise<{ operation_log: OperationLogView }> {
+  async getOperationLog(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseIntPipe({ exceptionFactory: () => new InvalidArgumentError('id must be an integer') })) id: number,
+  ): Promise<{ operation_log: OperationLogView }> {
     return { operation_log: await this.queries.execute(new GetOperationLogQuery(actor, id)) };
   }
 }

@@ -27,7 +27,9 @@ export class CreateAzDto implements CreateAzRequest {
 }
 
 /** Name and description; `parent` is set once, on create. */
-export class UpdateAzDto extends PartialType(PickType(CreateAzDto, ['name', 'description'] as const)) implements UpdateAzRequest {}
+export class UpdateAzDto
+  extends PartialType(PickType(CreateAzDto, ['name', 'description'] as const))
+  implements UpdateAzRequest {}
 
 export class AzListParams extends ListQuery(AZ_SORTABLE) {
   @ApiPropertyOptional({ description: 'case-insensitive substring of the name' })

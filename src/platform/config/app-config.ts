@@ -77,7 +77,9 @@ export class AppConfig {
     const config = plainToInstance(AppConfig, given);
     const errors = validateSync(config, { forbidUnknownValues: true });
     if (errors.length > 0) {
-      const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+      const lines = errors.map(
+        (e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+      );
       throw new Error(`invalid configuration:\n${lines.join('\n')}`);
     }
     return config;

@@ -52,7 +52,9 @@ export function classifyDatabaseError(error: unknown): DomainError | undefined {
     return new AlreadyExistsError(constraintMessages.get(err.constraint ?? '') ?? 'the resource already exists');
   }
   if (code === '23503' || code === '23001') {
-    return new FailedPreconditionError(constraintMessages.get(err.constraint ?? '') ?? 'a related resource was changed at the same time');
+    return new FailedPreconditionError(
+      constraintMessages.get(err.constraint ?? '') ?? 'a related resource was changed at the same time',
+    );
   }
   if (
     CONNECTION_CODES.has(code) ||

@@ -57,7 +57,10 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof DomainError) await this.audit.failed(contextOf(req), exception);
     if (exception instanceof ResourceExhaustedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
-    const body: FailureEnvelope = { requestId: String(req.id), error: { code, message: failure.message, status: failure.status } };
+    const body: FailureEnvelope = {
+      requestId: String(req.id),
+      error: { code, message: failure.message, status: failure.status },
+    };
     res.status(code).json(body);
   }
 

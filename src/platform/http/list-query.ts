@@ -75,7 +75,8 @@ export async function findPage<E extends ObjectLiteral, V>(
   const values = query as unknown as Record<string, unknown>;
   for (const [field, property] of Object.entries(spec.substring ?? {})) {
     const value = values[field];
-    if (value !== undefined) qb.andWhere(`${alias}.${property} ILIKE :${field} ESCAPE '\\'`, { [field]: `%${escapeLike(String(value))}%` });
+    if (value !== undefined)
+      qb.andWhere(`${alias}.${property} ILIKE :${field} ESCAPE '\\'`, { [field]: `%${escapeLike(String(value))}%` });
   }
   for (const [field, property] of Object.entries(spec.exact ?? {})) {
     const value = values[field];
@@ -84,7 +85,10 @@ export async function findPage<E extends ObjectLiteral, V>(
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   const property = spec.sort[query.sort];
   const column = `${alias}.${property}`;
-  qb.orderBy(spec.text?.includes(property) ? `lower(${column})` : column, direction).addOrderBy(`${alias}.${spec.tiebreak}`, direction);
+  qb.orderBy(spec.text?.includes(property) ? `lower(${column})` : column, direction).addOrderBy(
+    `${alias}.${spec.tiebreak}`,
+    direction,
+  );
   qb.skip((query.page - 1) * query.size).take(query.size);
   const [entities, total] = await qb.getManyAndCount();
   return { elements: entities.map(view), size: entities.length, total };

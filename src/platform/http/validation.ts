@@ -47,7 +47,4 @@ export const QueryInt = () =>
 
 /** A path parameter holding a UUID: 400 INVALID_ARGUMENT when it is not one. */
 export const UuidParam = (name: string) =>
-  Param(
-    name,
-    new ParseUUIDPipe({ exceptionFactory: () => new InvalidArgumentError(`${name} must be a UUID`) }),
-  );
+  Param(name, new ParseUUIDPipe({ exceptionFactory: () => new InvalidArgumentError(`${name} must be a UUID`) }));

@@ -37,7 +37,11 @@ export class MetricsMiddleware implements NestMiddleware {
     const stop = this.metrics.latency.startTimer();
     res.on('finish', () => {
       const routePath = (req.route as { path?: string } | undefined)?.path;
-      const labels = { method: req.method, route: routePath ? `${req.baseUrl}${routePath}` : 'unmatched', status: String(res.statusCode) };
+      const labels = {
+        method: req.method,
+        route: routePath ? `${req.baseUrl}${routePath}` : 'unmatched',
+        status: String(res.statusCode),
+      };
       this.metrics.requests.inc(labels);
       stop(labels);
     });

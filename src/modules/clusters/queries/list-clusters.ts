@@ -34,7 +34,10 @@ export class ListClustersHandler implements IQueryHandler<ListClustersQuery> {
 
   async execute({ azUuid, params }: ListClustersQuery): Promise<ListResult<ClusterView>> {
     const az = await this.zones.get(azUuid);
-    const qb = this.dataSource.getRepository(ClusterEntity).createQueryBuilder('cluster').where('cluster.azUuid = :azUuid', { azUuid });
+    const qb = this.dataSource
+      .getRepository(ClusterEntity)
+      .createQueryBuilder('cluster')
+      .where('cluster.azUuid = :azUuid', { azUuid });
     return findPage(qb, params, CLUSTER_LIST, (cluster) => toClusterView(cluster, az.name));
   }
 }

@@ -39,13 +39,19 @@ export class UpdateUserDefaultHandler implements ICommandHandler<UpdateUserDefau
       const user = await lockUser(tx.manager, uuid);
       if (az_uuid !== null) {
         await this.zones.get(az_uuid, tx.manager).catch((error: unknown) => {
-          throw error instanceof NotFoundError ? new FailedPreconditionError(`availability zone ${az_uuid} does not exist`) : error;
+          throw error instanceof NotFoundError
+            ? new FailedPreconditionError(`availability zone ${az_uuid} does not exist`)
+            : error;
         });
       }
       if (clusters_uuid !== null && !(await this.clusters.isIn(az_uuid as string, clusters_uuid, tx.manager))) {
         throw new FailedPreconditionError(`cluster ${clusters_uuid} is not in availability zone ${az_uuid}`);
       }
-      await tx.manager.update(UserEntity, { uuid }, { defaultAzUuid: az_uuid, defaultClustersUuid: clusters_uuid, version: user.version + 1 });
+      await tx.manager.update(
+        UserEntity,
+        { uuid },
+        { defaultAzUuid: az_uuid, defaultClustersUuid: clusters_uuid, version: user.version + 1 },
+      );
       await tx.append({ type: USER_STREAM, id: uuid }, user.version, [new UserDefaultChanged({ uuid, az_uuid, clusters_uuid })]);
     });
     return 'ok';

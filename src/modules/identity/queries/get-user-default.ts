@@ -28,9 +28,16 @@ export class GetUserDefaultHandler implements IQueryHandler<GetUserDefaultQuery>
   async execute({ actor, uuid }: GetUserDefaultQuery): Promise<UserDefaultView> {
     UserPolicy.assertMayUseDefaults(actor, uuid);
     const user = await findUser(this.dataSource.manager, uuid);
-    const azUuid = user.defaultAzUuid && (await this.zones.get(user.defaultAzUuid).then(() => user.defaultAzUuid, () => null));
+    const azUuid =
+      user.defaultAzUuid &&
+      (await this.zones.get(user.defaultAzUuid).then(
+        () => user.defaultAzUuid,
+        () => null,
+      ));
     const clustersUuid =
-      azUuid && user.defaultClustersUuid && (await this.clusters.isIn(azUuid, user.defaultClustersUuid)) ? user.defaultClustersUuid : null;
+      azUuid && user.defaultClustersUuid && (await this.clusters.isIn(azUuid, user.defaultClustersUuid))
+        ? user.defaultClustersUuid
+        : null;
     return { az_uuid: azUuid ?? null, clusters_uuid: clustersUuid };
   }
 }
