@@ -30,6 +30,7 @@ module.exports = {
     '^@chime/client$': '<rootDir>/libs/client/src/index.ts',
   },
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

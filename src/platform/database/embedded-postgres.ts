@@ -1,7 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig, PGlitePgConfig } from '@electric-sql/pglite/node-postgres';
-import { mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readTemplate } from './pglite-template';
 
 /**
  * PostgreSQL compiled to WebAssembly (PGlite), running inside this process. It is one database
@@ -21,14 +22,17 @@ export class EmbeddedPostgres {
 
   static async start(dataDir: string): Promise<EmbeddedPostgres> {
     if (dataDir === EmbeddedPostgres.IN_MEMORY) {
-      return new EmbeddedPostgres(await PGlite.create(), undefined);
+      return new EmbeddedPostgres(await PGlite.create({ loadDataDir: readTemplate() }), undefined);
     }
     const root = resolve(dataDir);
     mkdirSync(root, { recursive: true });
     const lockFile = join(root, 'chime.lock');
     takeLock(lockFile);
     try {
-      return new EmbeddedPostgres(await PGlite.create(join(root, 'pg')), lockFile);
+      const pgData = join(root, 'pg');
+      // A new directory starts from the initdb template when there is one; an existing one resumes.
+      const loadDataDir = existsSync(join(pgData, 'PG_VERSION')) ? undefined : readTemplate();
+      return new EmbeddedPostgres(await PGlite.create(pgData, { loadDataDir }), lockFile);
     } catch (error) {
       unlinkSync(lockFile);
       throw error;
