@@ -3,19 +3,7 @@
  * tests in test/ (`*.e2e-spec.ts`). NestJS 12 ships ES modules, which Jest's CommonJS runtime cannot
  * load, so SWC compiles them too (and our TypeScript, with decorator metadata for Nest's DI).
  */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  },
-];
+const swc = ['@swc/jest', require('./test/support/swc-options')];
 
 module.exports = {
   rootDir: __dirname,

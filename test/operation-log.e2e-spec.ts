@@ -1,21 +1,10 @@
 import { request as httpRequest } from 'node:http';
-import { Role } from '@chime/contracts';
+import { Role, type OperationLogView } from '@chime/contracts';
 import { expectError, expectResult, UUID } from './support/envelope';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, bearer, createUser, login, TestUser } from './support/users';
 
-interface Entry {
-  id: number;
-  created_at: string;
-  method: string;
-  path: string;
-  input: string;
-  ip: string;
-  user_uuid: string | null;
-  user_name: string | null;
-  request_id: string;
-  outcome: string;
-}
+type Entry = OperationLogView;
 
 describe('operation log and event API (API.md §6)', () => {
   let server: TestServer;

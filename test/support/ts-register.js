@@ -2,13 +2,14 @@
  * `node --require ./test/support/ts-register.js src/main.ts` runs the server straight from its
  * TypeScript, so tests that need a real process (signals, exit codes, the data-dir lock) do not
  * depend on a fresh `npm run build`. Each .ts file is compiled by SWC as it is loaded, with the same
- * options as jest.config.js; `@chime/<lib>` resolves to libs/<lib>/src as in tsconfig.json.
+ * options as Jest (swc-options.js); `@chime/<lib>` resolves to libs/<lib>/src as in tsconfig.json.
  * NestJS's ES modules load through Node's own require(esm).
  */
 const Module = require('node:module');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { transformSync } = require('@swc/core');
+const swcOptions = require('./swc-options');
 
 const root = join(__dirname, '..', '..');
 
@@ -19,16 +20,6 @@ Module._resolveFilename = function (request, ...rest) {
 };
 
 require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  });
+  const { code } = transformSync(readFileSync(filename, 'utf8'), { filename, ...swcOptions });
   module._compile(code, filename);
 };

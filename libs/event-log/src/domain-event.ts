@@ -1,14 +1,7 @@
+import type { EventMetadataView } from '@chime/contracts';
+
 /** Who caused an event, copied into its metadata (API.md §6.1). Never holds a secret. */
-export interface EventMetadata {
-  request_id: string | null;
-  user_uuid: string | null;
-  user_name: string | null;
-  ip: string | null;
-  method: string | null;
-  path: string | null;
-  /** The request body as JSON, every `password` and `token` value replaced by "***"; "" without a body. */
-  input: string | null;
-}
+export type EventMetadata = EventMetadataView;
 
 /** The aggregate an event belongs to. */
 export interface StreamRef {

@@ -1,10 +1,10 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { CLUSTER_SORTABLE, ClusterType, State, type CreateClusterRequest, type UpdateClusterRequest } from '@chime/contracts';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
+import { ResourceDescription, ResourceName } from '../../platform/http/resource-fields';
 import { QueryInt } from '../../platform/http/validation';
 
-const NOT_BLANK = /\S/;
 const TYPES = [ClusterType.HyperConverged, ClusterType.ComputeOnly, ClusterType.StorageOnly];
 const TYPE_RULE = 'type must be 0 (hyper-converged), 1 (compute only) or 2 (storage only)';
 /** Architectures and hypervisor types are names like x86_64, aarch64, kvm. */
@@ -13,16 +13,10 @@ const TOKEN = /^[A-Za-z0-9_.-]{1,32}$/;
 export const CLUSTER_DEFAULTS = { arch: 'x86_64', hypervisor_type: 'kvm', type: ClusterType.HyperConverged } as const;
 
 export class CreateClusterDto implements CreateClusterRequest {
-  @ApiProperty({ minLength: 1, maxLength: 64 })
-  @IsString()
-  @Length(1, 64)
-  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  @ResourceName()
   name!: string;
 
-  @ApiPropertyOptional({ maxLength: 256 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @ResourceDescription()
   description?: string;
 
   @ApiPropertyOptional({ default: CLUSTER_DEFAULTS.arch, pattern: TOKEN.source })

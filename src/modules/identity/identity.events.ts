@@ -1,15 +1,8 @@
-import { Role } from '@chime/contracts';
+import type { UserView } from '@chime/contracts';
 import { DomainEvent } from '@chime/event-log';
 
-/** A user's state as events carry it: everything but the password. */
-export interface UserState {
-  uuid: string;
-  name: string;
-  nick_name: string;
-  avatar: string;
-  role: Role;
-  created_at: string;
-}
+/** A user's state as events carry it: the view, so everything but the password. */
+export type UserState = UserView;
 
 export class UserCreated extends DomainEvent<UserState> {}
 /** Only the fields that changed. */

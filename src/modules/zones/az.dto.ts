@@ -1,22 +1,15 @@
-import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
+import { ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { AZ_SORTABLE, State, type CreateAzRequest, type UpdateAzRequest } from '@chime/contracts';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
+import { ResourceDescription, ResourceName } from '../../platform/http/resource-fields';
 import { QueryInt } from '../../platform/http/validation';
 
-const NOT_BLANK = /\S/;
-
 export class CreateAzDto implements CreateAzRequest {
-  @ApiProperty({ minLength: 1, maxLength: 64 })
-  @IsString()
-  @Length(1, 64)
-  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  @ResourceName()
   name!: string;
 
-  @ApiPropertyOptional({ maxLength: 256 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @ResourceDescription()
   description?: string;
 
   @ApiPropertyOptional({ maxLength: 64 })
