@@ -30,11 +30,11 @@ async function diffOperationLog(manager: EntityManager, events: StoredEvent[]): 
   if (checkpoint.length === 0) return [];
   const [txid, position] = [BigInt(checkpoint[0].last_transaction_id), Number(checkpoint[0].last_position)];
   await manager.query('CREATE TEMP TABLE operation_log_replay (LIKE operation_log INCLUDING ALL) ON COMMIT DROP');
-  for (const event of events) {
+  const upToCheckpoint = events.filter((event) => {
     const tx = BigInt(event.transactionId);
-    if (tx > txid || (tx === txid && event.position > position)) break;
-    await projectOperationLog(event, manager, 'operation_log_replay');
-  }
+    return tx < txid || (tx === txid && event.position <= position);
+  });
+  await projectOperationLog(upToCheckpoint, manager, 'operation_log_replay');
   const missing: { id: string }[] = await manager.query(
     'SELECT * FROM operation_log_replay EXCEPT ALL SELECT * FROM operation_log',
   );

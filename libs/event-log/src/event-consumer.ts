@@ -26,6 +26,12 @@ export const EVENT_CONSUMER = 'chime:event-consumer';
  */
 export interface EventConsumer {
   handle(event: StoredEvent, manager: EntityManager): Promise<void>;
+  /**
+   * Optional: the whole batch at once (e.g. one INSERT for all), to the same effect as `handle` on
+   * each event in turn. After a failure the consumer retries one event at a time through `handle`,
+   * to find the event that fails.
+   */
+  handleBatch?(events: StoredEvent[], manager: EntityManager): Promise<void>;
 }
 
 /** Marks a provider as a durable consumer with a stable name (its checkpoint's key: never rename it). */

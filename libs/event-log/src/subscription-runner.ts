@@ -12,6 +12,8 @@ const BATCH = 200;
 /** How often a consumer looks for events committed by other server processes. */
 const POLL_MS = 200;
 const MAX_BACKOFF_MS = 30_000;
+/** First key of the consumers' advisory locks (the second is the hash of the consumer's name). */
+const CONSUMER_LOCK_SPACE = 0x63686d63; // "chmc"
 /** From this many failures in a row on one event, it is reported as a poison event. */
 export const POISON_AFTER = 5;
 
@@ -87,24 +89,36 @@ class ConsumerLoop {
   }
 
   /**
-   * One batch in one transaction. The checkpoint row is locked with SKIP LOCKED: while one server
-   * process handles a batch, the others skip this consumer, so it runs in one place at a time, and
-   * when that process dies its transaction ends and another takes over at the next poll.
+   * One batch in one transaction. A transaction-level advisory lock per consumer name makes it run
+   * in one server process at a time; the others skip it, and when the holder dies its transaction
+   * ends and another takes over at the next poll. The lock is taken without a transaction id (a
+   * row lock would take one): the transaction's own id would count as running in its snapshot and
+   * hold the read horizon back to itself, so it must only write after it has read.
    */
   private async tick(limit: number): Promise<number> {
     let failing: number | undefined;
     try {
       return await this.dataSource.transaction(async (manager) => {
+        const [{ locked }]: { locked: boolean }[] = await manager.query(
+          'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked',
+          [CONSUMER_LOCK_SPACE, this.name],
+        );
+        if (!locked) return 0;
         const rows: { last_transaction_id: string; last_position: string }[] = await manager.query(
-          'SELECT last_transaction_id::text, last_position FROM event_subscriptions WHERE name = $1 FOR UPDATE SKIP LOCKED',
+          'SELECT last_transaction_id::text, last_position FROM event_subscriptions WHERE name = $1',
           [this.name],
         );
         if (rows.length === 0) return 0;
         const after: LogCursor = { transactionId: rows[0].last_transaction_id, position: Number(rows[0].last_position) };
         const events = await this.store.read({ after, limit }, manager);
-        for (const event of events) {
-          failing = event.position;
-          await this.consumer.handle(event, manager);
+        if (this.consumer.handleBatch && events.length > 1) {
+          failing = events[0].position; // somewhere in the batch: the retry goes one event at a time
+          await this.consumer.handleBatch(events, manager);
+        } else {
+          for (const event of events) {
+            failing = event.position;
+            await this.consumer.handle(event, manager);
+          }
         }
         failing = undefined; // from here on, a failure is the database's, not a handler's
         if (events.length > 0) {

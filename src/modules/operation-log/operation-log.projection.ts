@@ -12,35 +12,57 @@ const OUTCOME_OF: Record<string, Outcome> = { [LoginFailed.name]: 'failed', [Acc
  * request caused (a password change also revokes tokens: still one entry). Events caused by no
  * request (the bootstrap of the super administrator) make no entry. Ids count the entries in the
  * log's read order (the consumer is the only writer, one batch at a time); unlike a sequence, which
- * a rolled-back batch would leave with a gap, they come out the same when the log is replayed.
+ * a rolled-back batch would leave with a gap, they come out the same when the log is replayed,
+ * however the events are split into batches.
  */
 @DurableConsumer(OPERATION_LOG_CONSUMER)
 export class OperationLogProjection implements EventConsumer {
   handle(event: StoredEvent, manager: EntityManager): Promise<void> {
-    return projectOperationLog(event, manager, 'operation_log');
+    return projectOperationLog([event], manager, 'operation_log');
+  }
+
+  handleBatch(events: StoredEvent[], manager: EntityManager): Promise<void> {
+    return projectOperationLog(events, manager, 'operation_log');
   }
 }
 
-/** Applies one event to an operation-log table (the live one, or a scratch copy when verifying a replay). */
-export async function projectOperationLog(event: StoredEvent, manager: EntityManager, table: string): Promise<void> {
-  const m = event.metadata;
-  if (!m.request_id) return;
+/**
+ * Applies events, in read order, to an operation-log table (the live one, or a scratch copy when
+ * verifying a replay) in one statement: the first event of each request not yet in the table makes
+ * its entry, numbered after the table's last id.
+ */
+export async function projectOperationLog(events: StoredEvent[], manager: EntityManager, table: string): Promise<void> {
+  const rows = events
+    .filter((event) => event.metadata.request_id)
+    .map((event, ord) => ({
+      ord,
+      created_at: event.createdAt.toISOString(),
+      method: event.metadata.method ?? '',
+      path: event.metadata.path ?? '',
+      input: event.metadata.input ?? '',
+      ip: event.metadata.ip ?? '',
+      user_uuid: event.metadata.user_uuid,
+      user_name: event.metadata.user_name,
+      request_id: event.metadata.request_id,
+      outcome: OUTCOME_OF[event.type] ?? 'success',
+      event_position: event.position,
+    }));
+  if (rows.length === 0) return;
   await manager.query(
-    `INSERT INTO ${table} (id, created_at, method, path, input, ip, user_uuid, user_name, request_id, outcome, event_position)
-     SELECT coalesce(max(id), 0) + 1, $1::timestamptz, $2::text, $3::text, $4::text, $5::text, $6::uuid, $7::text, $8::uuid, $9::text, $10::bigint
-       FROM ${table}
-     ON CONFLICT (request_id) DO NOTHING`,
-    [
-      event.createdAt,
-      m.method ?? '',
-      m.path ?? '',
-      m.input ?? '',
-      m.ip ?? '',
-      m.user_uuid,
-      m.user_name,
-      m.request_id,
-      OUTCOME_OF[event.type] ?? 'success',
-      event.position,
-    ],
+    `WITH incoming AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+         ord int, created_at timestamptz, method text, path text, input text, ip text,
+         user_uuid uuid, user_name text, request_id uuid, outcome text, event_position bigint)
+     ),
+     firsts AS (
+       SELECT DISTINCT ON (request_id) * FROM incoming
+        WHERE NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = incoming.request_id)
+        ORDER BY request_id, ord
+     )
+     INSERT INTO ${table} (id, created_at, method, path, input, ip, user_uuid, user_name, request_id, outcome, event_position)
+     SELECT (SELECT coalesce(max(id), 0) FROM ${table}) + row_number() OVER (ORDER BY ord),
+            created_at, method, path, input, ip, user_uuid, user_name, request_id, outcome, event_position
+       FROM firsts`,
+    [JSON.stringify(rows)],
   );
 }
