@@ -19,10 +19,11 @@
  *
  * Reported: events/s per round, the medians, and scheme/naive (issue 5's bar: ≥ 0.9).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { APPEND_SQL, CreateEventLog1764300000000 } from '@chime/event-log';
 import { Client } from 'pg';
+import type { QueryRunner } from 'typeorm';
 import {
   alternate,
   createEmbeddedDir,
@@ -45,18 +46,6 @@ const DURATION_MS = intOption(values, 'duration', 3) * 1000;
 const PG_WRITERS = intOption(values, 'writers', 8);
 const STREAMS_PER_WRITER = 4;
 
-/** APPEND_SQL as it was when this benchmark was written; the naive statement below mirrors it. */
-const SCHEME_SQL_KNOWN = `
-WITH previous AS (
-  SELECT transaction_id FROM event_log WHERE stream_type = $1 AND stream_id = $2 AND version = $3
-)
-INSERT INTO event_log (stream_type, stream_id, version, type, data, metadata)
-SELECT $1, $2, $3 + e.ord, e.event->>'type', e.event->'data', $4::jsonb
-FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS e(event, ord)
-WHERE ($3 = 0 OR EXISTS (SELECT 1 FROM previous))
-  AND NOT EXISTS (SELECT 1 FROM previous WHERE previous.transaction_id > pg_current_xact_id())
-RETURNING position`;
-
 /** The same append without the transaction id: the previous-row check only asks "does it exist?". */
 const NAIVE_SQL = `
 WITH previous AS (
@@ -68,51 +57,13 @@ FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS e(event, ord)
 WHERE ($3 = 0 OR EXISTS (SELECT 1 FROM previous))
 RETURNING position`;
 
-/** The server's own statement, so the benchmark measures what the server runs. */
-function schemeSql(): string {
-  const source = readFileSync(join(__dirname, '..', 'libs', 'event-log', 'src', 'unit-of-work.ts'), 'utf8');
-  const match = /const APPEND_SQL = `([^`]*)`/.exec(source);
-  if (!match) throw new Error('APPEND_SQL not found in libs/event-log/src/unit-of-work.ts');
-  const normalize = (s: string) => s.replace(/\s+/g, ' ').trim();
-  if (normalize(match[1]) !== normalize(SCHEME_SQL_KNOWN)) {
-    console.warn('note: APPEND_SQL changed since this benchmark was written; check that NAIVE_SQL still mirrors it');
-  }
-  return match[1];
-}
-
-/** event_log as in libs/event-log/src/event-log.migration.ts, and its naive twin. */
-const SCHEMA = [
-  `CREATE TABLE event_log (
-     position        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-     transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
-     stream_type     text        NOT NULL,
-     stream_id       text        NOT NULL,
-     version         integer     NOT NULL CHECK (version > 0),
-     type            text        NOT NULL,
-     data            jsonb       NOT NULL,
-     metadata        jsonb       NOT NULL,
-     created_at      timestamptz NOT NULL DEFAULT now(),
-     CONSTRAINT event_log_stream_version_key UNIQUE (stream_type, stream_id, version)
-   )`,
-  'CREATE INDEX event_log_read_order_idx ON event_log (transaction_id, position)',
-  'CREATE INDEX event_log_type_idx ON event_log (type, transaction_id, position)',
-  `CREATE FUNCTION event_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-   BEGIN
-     RAISE EXCEPTION 'event_log is append-only';
-   END $$`,
-  `CREATE TRIGGER event_log_append_only BEFORE UPDATE OR DELETE ON event_log
-   FOR EACH ROW EXECUTE FUNCTION event_log_refuse_change()`,
-  `CREATE TABLE event_log_naive (
-     position        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-     stream_type     text        NOT NULL,
-     stream_id       text        NOT NULL,
-     version         integer     NOT NULL CHECK (version > 0),
-     type            text        NOT NULL,
-     data            jsonb       NOT NULL,
-     metadata        jsonb       NOT NULL,
-     created_at      timestamptz NOT NULL DEFAULT now(),
-     CONSTRAINT event_log_naive_stream_version_key UNIQUE (stream_type, stream_id, version)
-   )`,
+/**
+ * The naive twin of event_log (created by the server's own migration): the same table without the
+ * transaction id, hence without the read-order index.
+ */
+const NAIVE_SCHEMA = [
+  'CREATE TABLE event_log_naive (LIKE event_log INCLUDING ALL)',
+  'ALTER TABLE event_log_naive DROP COLUMN transaction_id',
   'CREATE INDEX event_log_naive_type_idx ON event_log_naive (type, position)',
   `CREATE TRIGGER event_log_naive_append_only BEFORE UPDATE OR DELETE ON event_log_naive
    FOR EACH ROW EXECUTE FUNCTION event_log_refuse_change()`,
@@ -197,7 +148,8 @@ async function benchmark(kind: DatabaseKind, scheme: string): Promise<string[]> 
   console.log(
     `\n=== event append, ${kind} database, ${writers.length} writer(s), ${ROUNDS} rounds × ${DURATION_MS / 1000} s per variant ===`,
   );
-  for (const statement of SCHEMA) await admin.query(statement);
+  await new CreateEventLog1764300000000().up({ query: (sql: string) => admin.query(sql) } as unknown as QueryRunner);
+  for (const statement of NAIVE_SCHEMA) await admin.query(statement);
   const sqlOf: Record<Variant, string> = { scheme, naive: NAIVE_SQL };
 
   // Warm-up: connections, plans, the first pages of both tables.
@@ -252,7 +204,7 @@ async function benchmark(kind: DatabaseKind, scheme: string): Promise<string[]> 
 runBenchmark('event-append benchmark', 10 * 60_000, async () => {
   console.log(`event append: read-order scheme (transaction_id xid8 + index) vs. naive log`);
   console.log(`machine: ${machineLine()}`);
-  const scheme = schemeSql();
+  const scheme = APPEND_SQL; // the server's own statement
   const summary: string[][] = [];
   for (const kind of databases) summary.push(await benchmark(kind, scheme));
   console.log(`\n=== summary: median events/s over ${ROUNDS} rounds; bar: scheme/naive ≥ 0.9 ===`);

@@ -22,7 +22,7 @@ const RETRYABLE_CODES = new Set(['40001', '40P01']); // serialization failure, d
  * Appends a stream's events inside a unit of work. The new rows carry the writing transaction's
  * id (see the migration), which is what lets readers never skip an event that commits late.
  */
-const APPEND_SQL = `
+export const APPEND_SQL = `
 WITH previous AS (
   SELECT transaction_id FROM event_log WHERE stream_type = $1 AND stream_id = $2 AND version = $3
 )
