@@ -2,7 +2,7 @@ import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { CLUSTER_SORTABLE, ClusterType, State, type CreateClusterRequest, type UpdateClusterRequest } from '@chime/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
-import { ResourceDescription, ResourceName } from '../../platform/http/resource-fields';
+import { NameFilter, ResourceDescription, ResourceName, StateFilter } from '../../platform/http/resource-fields';
 import { QueryInt } from '../../platform/http/validation';
 
 const TYPES = [ClusterType.HyperConverged, ClusterType.ComputeOnly, ClusterType.StorageOnly];
@@ -41,17 +41,10 @@ export class CreateClusterDto implements CreateClusterRequest {
 export class UpdateClusterDto extends PartialType(CreateClusterDto) implements UpdateClusterRequest {}
 
 export class ClusterListParams extends ListQuery(CLUSTER_SORTABLE) {
-  @ApiPropertyOptional({ description: 'case-insensitive substring of the name' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @NameFilter()
   name?: string;
 
-  @ApiPropertyOptional({ enum: [State.Disabled, State.Enabled] })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @IsIn([State.Disabled, State.Enabled], { message: 'state must be 0 or 1' })
+  @StateFilter()
   state?: State;
 
   @ApiPropertyOptional({ enum: TYPES })

@@ -10,6 +10,7 @@ import {
 } from '@chime/contracts';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
+import { NameFilter } from '../../platform/http/resource-fields';
 import { QueryInt } from '../../platform/http/validation';
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -68,10 +69,7 @@ export class CreateUserDto implements CreateUserRequest {
 export class UpdateUserDto extends PartialType(CreateUserDto) implements UpdateUserRequest {}
 
 export class UserListParams extends ListQuery(USER_SORTABLE) {
-  @ApiPropertyOptional({ description: 'case-insensitive substring of the name' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @NameFilter()
   name?: string;
 
   @ApiPropertyOptional({ enum: ROLES })

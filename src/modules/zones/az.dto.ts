@@ -1,9 +1,8 @@
 import { ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { AZ_SORTABLE, State, type CreateAzRequest, type UpdateAzRequest } from '@chime/contracts';
-import { IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
-import { ResourceDescription, ResourceName } from '../../platform/http/resource-fields';
-import { QueryInt } from '../../platform/http/validation';
+import { NameFilter, ResourceDescription, ResourceName, StateFilter } from '../../platform/http/resource-fields';
 
 export class CreateAzDto implements CreateAzRequest {
   @ResourceName()
@@ -25,16 +24,9 @@ export class UpdateAzDto
   implements UpdateAzRequest {}
 
 export class AzListParams extends ListQuery(AZ_SORTABLE) {
-  @ApiPropertyOptional({ description: 'case-insensitive substring of the name' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @NameFilter()
   name?: string;
 
-  @ApiPropertyOptional({ enum: [State.Disabled, State.Enabled] })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @IsIn([State.Disabled, State.Enabled], { message: 'state must be 0 or 1' })
+  @StateFilter()
   state?: State;
 }
