@@ -289,6 +289,17 @@ describe('identity: login throttling', () => {
     expect(expectThrottled(await loginFrom(server, nat, 'victim16', 'Password1'))).toBeLessThanOrEqual(2);
   });
 
+  it('lets no parallel burst past the limit, and keeps right passwords from the same address going', async () => {
+    const address = '192.0.2.200';
+    const user = await createUser(server, adminToken, Role.User);
+    const guesses = Array.from({ length: 8 }, (_, i) => loginFrom(server, address, 'burst-victim', `guess-${i}`));
+    const logins = Array.from({ length: 4 }, () => loginFrom(server, address, user.name, user.password));
+    const [guessed, loggedIn] = await Promise.all([Promise.all(guesses), Promise.all(logins)]);
+    // Each attempt is counted before its password check: 3 free failures, the 4th earns a wait (the clock stands still).
+    expect(guessed.map((res) => res.status).sort()).toEqual([401, 401, 401, 401, 429, 429, 429, 429]);
+    for (const res of loggedIn) expectResult(res);
+  });
+
   it('adds no rows for refused attempts and sweeps counters that have run out', async () => {
     const count = async () =>
       ((await server.dataSource.query('SELECT count(*)::int AS n FROM login_throttle')) as { n: number }[])[0].n;
