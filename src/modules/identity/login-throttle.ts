@@ -28,6 +28,13 @@ import { ResourceExhaustedError } from '../../platform/errors/domain-error';
 const ADDRESS_FACTOR = 5;
 const TRUSTED_PAIR_DAYS = 30;
 const SWEEP_EVERY_MS = 60_000;
+/**
+ * Bound on the table under a flood from ever new addresses (each one's first attempt is admitted):
+ * past it the sweep drops the counters closest to being forgotten anyway.
+ */
+const MAX_ROWS = 1_000_000;
+/** Longer is no address (an IPv6 address has at most 45 characters); X-Forwarded-For may hold anything. */
+const MAX_ADDRESS_LENGTH = 64;
 
 /** Milliseconds since the epoch. A provider of its own so that tests can move time (test/support/manual-clock.ts). */
 @Injectable()
@@ -164,6 +171,11 @@ const SWEEP_SQL = `
    WHERE (scope, user_name, address) IN (
      SELECT scope, user_name, address FROM login_throttle WHERE expires_at <= $1 FOR UPDATE SKIP LOCKED)`;
 
+const EVICT_SQL = `
+  DELETE FROM login_throttle
+   WHERE (scope, user_name, address) IN (
+     SELECT scope, user_name, address FROM login_throttle ORDER BY expires_at DESC OFFSET $1 FOR UPDATE SKIP LOCKED)`;
+
 @Injectable()
 export class LoginThrottle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(LoginThrottle.name);
@@ -189,7 +201,7 @@ export class LoginThrottle implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Counts the attempt as a failure, or throws 429 (counting nothing) when it must wait. */
   async admit(userName: string, address: string): Promise<void> {
-    const key = [userName.toLowerCase(), address];
+    const key = keyOf(userName, address);
     const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
       const rows: Row[] = await manager.query(LOCK_SQL, key);
@@ -205,19 +217,25 @@ export class LoginThrottle implements OnApplicationBootstrap, OnApplicationShutd
   /** The attempt admitted last for this pair was right: it was no failure. */
   async recordSuccess(userName: string, address: string): Promise<void> {
     const trustedUntil = new Date(this.clock.now() + TRUSTED_PAIR_DAYS * 86_400_000);
-    await this.dataSource.query(FORGIVE_SQL, [userName.toLowerCase(), address, trustedUntil]);
+    await this.dataSource.query(FORGIVE_SQL, [...keyOf(userName, address), trustedUntil]);
   }
 
-  /** Deletes rows that are neither counting nor trusting any more; bounds the table's growth. */
-  async sweep(): Promise<number> {
+  /** Deletes rows that are neither counting nor trusting any more, then any beyond `maxRows`. */
+  async sweep(maxRows = MAX_ROWS): Promise<number> {
     try {
-      const result = await this.dataSource.query(SWEEP_SQL, [new Date(this.clock.now())]);
-      return Number(result?.[1] ?? 0);
+      const expired = await this.dataSource.query(SWEEP_SQL, [new Date(this.clock.now())]);
+      const evicted = Number((await this.dataSource.query(EVICT_SQL, [maxRows]))?.[1] ?? 0);
+      if (evicted > 0) this.logger.warn(`login throttle over ${maxRows} rows: dropped ${evicted} closest to expiry`);
+      return Number(expired?.[1] ?? 0) + evicted;
     } catch (error) {
       this.logger.warn(`login throttle sweep failed: ${(error as Error).message}`);
       return 0;
     }
   }
+}
+
+function keyOf(userName: string, address: string): [string, string] {
+  return [userName.toLowerCase(), address.slice(0, MAX_ADDRESS_LENGTH)];
 }
 
 function countersOf(rows: Row[]): Counters {
