@@ -20,8 +20,10 @@ import { ResourceExhaustedError } from '../../platform/errors/domain-error';
  *
  * Every admitted attempt is counted as a failure before the password is checked, in one
  * transaction that locks the three rows, so that parallel attempts cannot slip past a limit; a
- * successful login takes its count back and clears its pair. A refused attempt changes nothing
- * (its transaction rolls back), so a flood of refused attempts adds no rows.
+ * successful login takes its count back and clears its pair (a consequence: while the name or the
+ * address is past its bound, a second attempt for the same pair sent while the first is still being
+ * checked waits up to 1 s). A refused attempt changes nothing (its transaction rolls back), so a
+ * flood of refused attempts adds no rows.
  */
 
 /** An address may fail this many times more than one user name (many users behind one NAT). */
@@ -68,8 +70,7 @@ export interface ThrottleLimits {
 }
 
 export type Verdict =
-  | { admitted: false; retryAfterMs: number }
-  | { admitted: true; pair: Counter; name: Counter; address: Counter };
+  { admitted: false; retryAfterMs: number } | { admitted: true; pair: Counter; name: Counter; address: Counter };
 
 const CLEAN: Counter = { failures: 0, blockedUntil: 0, countedUntil: 0 };
 
@@ -171,10 +172,13 @@ const SWEEP_SQL = `
    WHERE (scope, user_name, address) IN (
      SELECT scope, user_name, address FROM login_throttle WHERE expires_at <= $1 FOR UPDATE SKIP LOCKED)`;
 
+/** The cut-off is found without locking, so that rows kept are never locked (nor written) by the sweep. */
 const EVICT_SQL = `
   DELETE FROM login_throttle
    WHERE (scope, user_name, address) IN (
-     SELECT scope, user_name, address FROM login_throttle ORDER BY expires_at DESC OFFSET $1 FOR UPDATE SKIP LOCKED)`;
+     SELECT scope, user_name, address FROM login_throttle
+      WHERE expires_at < (SELECT expires_at FROM login_throttle ORDER BY expires_at DESC OFFSET $1 LIMIT 1)
+        FOR UPDATE SKIP LOCKED)`;
 
 @Injectable()
 export class LoginThrottle implements OnApplicationBootstrap, OnApplicationShutdown {
