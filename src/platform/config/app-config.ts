@@ -38,17 +38,38 @@ export class AppConfig {
   @Min(1)
   CHIME_TOKEN_TTL = 12 * 3600;
 
-  /** Failed logins allowed per user name within the window (five times as many per client address). */
+  /**
+   * Failed logins a (user name, client address) pair may make before it must wait; also the bound
+   * of a user name over all addresses, and a fifth of the bound of an address over all names
+   * (see login-throttle.ts).
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   CHIME_LOGIN_MAX_FAILURES = 10;
 
-  /** Window for counting failed logins, in seconds. */
+  /** Failed logins are forgotten after this many seconds without another one (after a wait has ended). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   CHIME_LOGIN_FAILURE_WINDOW = 300;
+
+  /** Longest wait, in seconds, that failed logins can earn a (user name, address) pair. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  CHIME_LOGIN_MAX_BACKOFF = 900;
+
+  /**
+   * Seconds between two attempts from an address past its bound. Kept short: it is also what
+   * other users behind the same address (a NAT) may have to wait.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  CHIME_LOGIN_ADDRESS_DELAY = 2;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
