@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, ModuleImport } from './app.module';
 import { AppConfig } from './platform/config/app-config';
+import { applyHttpServerTimeouts } from './platform/http/http-server-timeouts';
 import { serveOpenApi } from './platform/http/openapi';
 import { requestId } from './platform/http/request-id';
 
@@ -21,6 +22,7 @@ export async function createApp(config: AppConfig, extensions: ModuleImport[] = 
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY === 'true');
+  applyHttpServerTimeouts(app.getHttpServer(), config);
   app.use(requestId);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   serveOpenApi(app);
