@@ -146,7 +146,10 @@ describe('HTTP and database timeout settings are checked at start', () => {
       { HTTP_HEADERS_TIMEOUT_MS: '8000', HTTP_REQUEST_TIMEOUT_MS: '4000' },
       'HTTP_REQUEST_TIMEOUT_MS=4000: HTTP_REQUEST_TIMEOUT_MS must be at least HTTP_HEADERS_TIMEOUT_MS',
     ],
-    [{ DATABASE_STATEMENT_TIMEOUT_MS: '0' }, 'DATABASE_STATEMENT_TIMEOUT_MS=0: DATABASE_STATEMENT_TIMEOUT_MS must not be less than 100'],
+    [
+      { DATABASE_STATEMENT_TIMEOUT_MS: '0' },
+      'DATABASE_STATEMENT_TIMEOUT_MS=0: DATABASE_STATEMENT_TIMEOUT_MS must not be less than 100',
+    ],
     [{ DATABASE_ACQUIRE_TIMEOUT_MS: '1.5' }, 'DATABASE_ACQUIRE_TIMEOUT_MS="1.5"'],
   ])('refuses %j', (env, message) => {
     expect(() => AppConfig.fromEnvironment(env)).toThrow(message);
