@@ -19,6 +19,15 @@ export interface TestDatabase {
 
 export const ON_POSTGRES_SERVER = Boolean(process.env.DATABASE_URL);
 
+/**
+ * `describe` for tests that need a PostgreSQL server (several processes on one database, a network
+ * between server and database). In the embedded run they are skipped, and the report says why.
+ */
+export function describeOnPostgres(name: string, tests: () => void): void {
+  if (ON_POSTGRES_SERVER) describe(name, tests);
+  else describe.skip(`${name} (needs PostgreSQL: set DATABASE_URL)`, tests);
+}
+
 export async function createTestDatabase(options: { persistent?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl && !options.persistent) {
