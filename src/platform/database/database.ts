@@ -52,10 +52,6 @@ export class Database {
     private readonly unboundedOptions?: PostgresOptions,
   ) {}
 
-  get isEmbedded(): boolean {
-    return this.embedded !== undefined;
-  }
-
   /**
    * On a PostgreSQL server, every statement is bounded (DATABASE_STATEMENT_TIMEOUT_MS on the server,
    * a little more on the client, which closes a connection whose answer does not come) unless
