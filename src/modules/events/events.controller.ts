@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, MessageEvent, Query, Sse } from '@nestjs/common';
+import { Controller, Get, Headers, MessageEvent, Query, Sse, SseSignal } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Role, type EventPage } from '@chime/contracts';
 import { SubscriptionRunner, SubscriptionStatus } from '@chime/event-log';
@@ -6,16 +6,23 @@ import { Observable } from 'rxjs';
 import { InvalidArgumentError } from '../../platform/errors/domain-error';
 import { RawResponse } from '../../platform/http/raw-response.decorator';
 import { MinRole } from '../identity/roles';
-import { EventListParams, EventStreamParams } from './event.dto';
+import type { Session } from '../identity/sessions';
+import { CurrentSession } from '../identity/token.guard';
+import { EventListParams, EventStreamParams, HEAD } from './event.dto';
 import { EventFeed } from './event-feed';
+import { EventStreams } from './event-streams';
+
+/** Who may read the event log; an open stream ends when its user falls below it. */
+const READERS = Role.ReadOnlyAdmin;
 
 /** The event log for readers outside the server (API.md §6.1); administrators of any kind only. */
 @ApiTags('event')
-@MinRole(Role.ReadOnlyAdmin)
+@MinRole(READERS)
 @Controller('v1/event')
 export class EventsController {
   constructor(
     private readonly feed: EventFeed,
+    private readonly streams: EventStreams,
     private readonly subscriptions: SubscriptionRunner,
   ) {}
 
@@ -28,20 +35,28 @@ export class EventsController {
     });
   }
 
-  /** Server-Sent Events: one event per message, `id` = position; resume with `after` or `Last-Event-ID`. */
+  /**
+   * Server-Sent Events: one event per message, `id` = position; a `: heartbeat` comment when idle;
+   * a last message `event: end` when the token stops working or the server stops (see
+   * StreamEndReason). Resume with `after` or `Last-Event-ID` (which EventSource sends on reconnect,
+   * so it wins over the URL's `after`); `after=now` starts with the events committed from now on.
+   */
   @Sse('stream')
   @RawResponse()
   @ApiProduces('text/event-stream')
   async streamEvent(
     @Query() query: EventStreamParams,
+    @CurrentSession() session: Session,
+    @SseSignal() closed: AbortSignal,
     @Headers('last-event-id') lastEventId?: string,
   ): Promise<Observable<MessageEvent>> {
     let after = query.after ?? 0;
-    if (lastEventId !== undefined && query.after === undefined) {
+    if (lastEventId !== undefined) {
       if (!/^\d{1,15}$/.test(lastEventId)) throw new InvalidArgumentError('Last-Event-ID must be an event position');
       after = Number(lastEventId);
     }
-    return this.feed.live(await this.feed.cursorAfter(after));
+    const start = after === HEAD ? await this.feed.startAtHead() : await this.feed.startAfter(after);
+    return this.streams.stream(session, READERS, start, closed);
   }
 
   /** The durable consumers: checkpoint, events handled, and failures (a stalled one is stuck on a poison event). */
