@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, MessageEvent, Query, Sse, SseSignal } from '@nestjs/common';
+import { Controller, Get, MessageEvent, Query, Sse, SseSignal, UseGuards } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Role, type EventPage } from '@chime/contracts';
 import { SubscriptionRunner, SubscriptionStatus } from '@chime/event-log';
@@ -8,9 +8,10 @@ import { RawResponse } from '../../platform/http/raw-response.decorator';
 import { MinRole } from '../identity/roles';
 import type { Session } from '../identity/sessions';
 import { CurrentSession } from '../identity/token.guard';
-import { EventListParams, EventStreamParams, HEAD } from './event.dto';
-import { EventFeed } from './event-feed';
+import { EventListParams, EventStreamParams } from './event.dto';
+import { EventFeed, StreamStart } from './event-feed';
 import { EventStreams } from './event-streams';
+import { CurrentStreamStart, StreamStartGuard } from './stream-start.guard';
 
 /** Who may read the event log; an open stream ends when its user falls below it. */
 const READERS = Role.ReadOnlyAdmin;
@@ -38,24 +39,22 @@ export class EventsController {
   /**
    * Server-Sent Events: one event per message, `id` = position; a `: heartbeat` comment when idle;
    * a last message `event: end` when the token stops working or the server stops (see
-   * StreamEndReason). Resume with `after` or `Last-Event-ID` (which EventSource sends on reconnect,
-   * so it wins over the URL's `after`); `after=now` starts with the events committed from now on.
+   * StreamEndReason). Resume with `after` or `Last-Event-ID` (which wins: EventSource sends it on
+   * reconnect); `after=now` starts with the events committed from now on. The start is found by
+   * StreamStartGuard, and the stream's slot taken here before anything is awaited, so that a
+   * refusal is still an error response (see StreamStartGuard).
    */
   @Sse('stream')
   @RawResponse()
   @ApiProduces('text/event-stream')
-  async streamEvent(
-    @Query() query: EventStreamParams,
+  @UseGuards(StreamStartGuard)
+  streamEvent(
+    @Query() _query: EventStreamParams,
     @CurrentSession() session: Session,
+    @CurrentStreamStart() start: StreamStart | undefined,
     @SseSignal() closed: AbortSignal,
-    @Headers('last-event-id') lastEventId?: string,
-  ): Promise<Observable<MessageEvent>> {
-    let after = query.after ?? 0;
-    if (lastEventId !== undefined) {
-      if (!/^\d{1,15}$/.test(lastEventId)) throw new InvalidArgumentError('Last-Event-ID must be an event position');
-      after = Number(lastEventId);
-    }
-    const start = after === HEAD ? await this.feed.startAtHead() : await this.feed.startAfter(after);
+  ): Observable<MessageEvent> {
+    if (!start) throw new InvalidArgumentError('after must be an event position or "now"');
     return this.streams.stream(session, READERS, start, closed);
   }
 
