@@ -1,5 +1,6 @@
 import { request as httpRequest, IncomingMessage } from 'node:http';
 import { Role } from '@chime/contracts';
+import { hashToken } from '../src/modules/identity/sessions';
 import { AppConfig } from '../src/platform/config/app-config';
 import { expectError, expectResult } from './support/envelope';
 import { eventually } from './support/eventually';
@@ -404,6 +405,33 @@ describe('open event streams are capped per user and per server', () => {
       await Promise.all(servers.map((s) => s.exited));
       await database?.drop();
     });
+
+    it('checks its session again when the process loses its listening connection', async () => {
+      // A database of its own, so only this server's listener is cut; heartbeats to tell time by.
+      const server = await startTestServer({ env: { CHIME_STREAM_HEARTBEAT: '1' } });
+      const token = await login(server, ADMIN.name, ADMIN.password);
+      const stream = await openStream(server, token);
+      const heartbeats = (n: number) => stream.until(() => stream.comments.length >= n, `${n} heartbeats`);
+      try {
+        // (The stream checks its session once as it opens; a second later that check is long done.)
+        await heartbeats(1);
+        // A revocation whose notification this process misses (written behind the server's back)
+        // goes unnoticed...
+        await server.dataSource.query('UPDATE tokens SET revoked_at = now() WHERE hash = $1', [hashToken(token)]);
+        await heartbeats(2);
+        expect(stream.messages).toEqual([]);
+        // ...is found when the listening connection drops: the process may have missed anything.
+        await server.dataSource.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE application_name = 'chime-server-listener' AND datname = current_database() AND pid <> pg_backend_pid()`,
+        );
+        expect(await stream.ended(END_WITHIN_MS * 5)).toBe('token_revoked');
+      } finally {
+        // The token was revoked without its event, so the replay check would rightly differ.
+        stream.close();
+        await server.close({ verify: false });
+      }
+    }, 60_000);
 
     it('ends on process A within a second of the logout on process B', async () => {
       const [a, b] = servers;
