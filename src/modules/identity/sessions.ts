@@ -181,7 +181,14 @@ export class Sessions implements OnModuleInit, OnApplicationShutdown {
   }
 
   private tell(change: SessionChange): void {
-    for (const watcher of this.watchers) watcher(change);
+    for (const watcher of this.watchers) {
+      try {
+        watcher(change);
+      } catch (error) {
+        // forget() runs after a command's commit: a watcher must not turn its success into a failure.
+        this.logger.error(`a session watcher failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   private remember(hash: string, session: Session, now: number): void {
