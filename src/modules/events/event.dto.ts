@@ -19,8 +19,10 @@ export class EventStreamParams {
     description:
       'position of the last event already seen; 0 (the default) starts at the beginning, ' +
       '`now` with the events committed after the stream opened. A Last-Event-ID header takes precedence.',
-    // The string first: chimecli takes a flag's type from the first schema that has one.
-    oneOf: [{ type: 'string', enum: [HEAD] }, { type: 'integer', minimum: 0 }],
+    type: String,
+    // On the wire a query value is a string: `now`, or the digits of a position.
+    pattern: `^(${HEAD}|[0-9]{1,15})$`,
+    example: HEAD,
   })
   @IsOptional()
   @QueryInt()

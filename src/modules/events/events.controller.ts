@@ -1,5 +1,5 @@
 import { Controller, Get, MessageEvent, Query, Sse, SseSignal, UseGuards } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Role, type EventPage } from '@chime/contracts';
 import { SubscriptionRunner, SubscriptionStatus } from '@chime/event-log';
 import { Observable } from 'rxjs';
@@ -47,6 +47,17 @@ export class EventsController {
   @Sse('stream')
   @RawResponse()
   @ApiProduces('text/event-stream')
+  @ApiOperation({
+    summary: 'the event log, live, as Server-Sent Events',
+    description:
+      'One message per event (`id` = position, `data` = the event). A `: heartbeat` comment every ' +
+      'CHIME_STREAM_HEARTBEAT seconds. The last message is `event: end` with `data` ' +
+      '`{"reason": "token_revoked" | "token_expired" | "password_changed" | "user_deleted" | ' +
+      '"permission_revoked" | "shutdown"}`, sent within a second of the token ceasing to work (or at ' +
+      'server shutdown), after which the response closes. Resume with `Last-Event-ID` or `after`. ' +
+      '429 RESOURCE_EXHAUSTED beyond CHIME_MAX_STREAMS_PER_USER streams of one user or ' +
+      'CHIME_MAX_STREAMS on the server.',
+  })
   @UseGuards(StreamStartGuard)
   streamEvent(
     @Query() _query: EventStreamParams,
