@@ -99,6 +99,25 @@ export class AppConfig {
   @Max(10)
   CHIME_LOGIN_ADDRESS_DELAY = 2;
 
+  /** Event streams (GET /v1/event/stream) one user may hold open at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHIME_MAX_STREAMS_PER_USER = 5;
+
+  /** Event streams open at once on this process, all users together. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHIME_MAX_STREAMS = 200;
+
+  /** Seconds between heartbeat comments on an open event stream, so proxies and clients see it alive. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  CHIME_STREAM_HEARTBEAT = 15;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
