@@ -1,4 +1,4 @@
-import { Injectable, MessageEvent } from '@nestjs/common';
+import { Injectable, Logger, MessageEvent } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import type { EventPage } from '@chime/contracts';
 import { EventStore, LogCursor } from '@chime/event-log';
@@ -28,6 +28,8 @@ export interface StreamStart {
  */
 @Injectable()
 export class EventFeed {
+  private readonly logger = new Logger(EventFeed.name);
+
   constructor(
     private readonly store: EventStore,
     private readonly eventBus: EventBus,
@@ -74,6 +76,7 @@ export class EventFeed {
       let cursor = start.cursor;
       let timer: NodeJS.Timeout | undefined;
       let reading = false;
+      let failing = false;
       let again = false;
       let closed = false;
       const poll = async () => {
@@ -95,8 +98,12 @@ export class EventFeed {
             cursor = { transactionId: event.transactionId, position: event.position };
           }
           full = events.length === PAGE;
-        } catch {
-          // The database is unavailable for now: keep the stream open and try again.
+          if (failing) this.logger.log('event stream reads the log again');
+          failing = false;
+        } catch (error) {
+          // The database is unavailable for now: keep the stream open and try again; say so once.
+          if (!failing) this.logger.warn({ err: error }, 'event stream cannot read the log; retrying');
+          failing = true;
         } finally {
           reading = false;
         }
