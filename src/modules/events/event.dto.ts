@@ -31,7 +31,10 @@ export class EventStreamParams {
 }
 
 export class EventListParams {
-  @ApiPropertyOptional({ description: 'position of the last event already seen; 0 (the default) starts at the beginning', minimum: 0 })
+  @ApiPropertyOptional({
+    description: 'position of the last event already seen; 0 (the default) starts at the beginning',
+    minimum: 0,
+  })
   @IsOptional()
   @QueryInt()
   @IsInt()

@@ -1,17 +1,22 @@
 import { Controller, Get, MessageEvent, Query, Sse, SseSignal, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Role, type EventPage } from '@chime/contracts';
 import { SubscriptionRunner, SubscriptionStatus } from '@chime/event-log';
 import { Observable } from 'rxjs';
 import { InvalidArgumentError } from '../../platform/errors/domain-error';
+import { ApiDoc, ApiThrottled, listOf } from '../../platform/http/api-docs';
+import { describeApiTag } from '../../platform/http/openapi';
 import { RawResponse } from '../../platform/http/raw-response.decorator';
 import { MinRole } from '../identity/roles';
 import type { Session } from '../identity/sessions';
 import { CurrentSession } from '../identity/token.guard';
 import { EventListParams, EventStreamParams } from './event.dto';
+import { EventPageSchema, SubscriptionStatusSchema } from './event.view';
 import { EventFeed, StreamStart } from './event-feed';
 import { EventStreams } from './event-streams';
 import { CurrentStreamStart, StreamStartGuard } from './stream-start.guard';
+
+describeApiTag('event', 'The event log (administrators of any kind): pages, a live stream, and the health of its consumers.');
 
 /** Who may read the event log; an open stream ends when its user falls below it. */
 const READERS = Role.ReadOnlyAdmin;
@@ -28,6 +33,11 @@ export class EventsController {
   ) {}
 
   @Get()
+  @ApiDoc({
+    summary: 'list events',
+    description: 'Events after the position `after`, in the order readers see them; pass `next` as `after` to continue.',
+    result: EventPageSchema,
+  })
   listEvent(@Query() query: EventListParams): Promise<EventPage> {
     return this.feed.page(query.after ?? 0, query.limit ?? 100, {
       streamType: query.stream_type,
@@ -58,6 +68,12 @@ export class EventsController {
       '429 RESOURCE_EXHAUSTED beyond CHIME_MAX_STREAMS_PER_USER streams of one user or ' +
       'CHIME_MAX_STREAMS on the server.',
   })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this position (wins over `after`)' })
+  @ApiOkResponse({
+    description: 'a stream of Server-Sent Events',
+    content: { 'text/event-stream': { schema: { type: 'string', example: 'id: 42\ndata: {"position":42,…}\n\n' } } },
+  })
+  @ApiThrottled('too many event streams open for this user, or on this server')
   @UseGuards(StreamStartGuard)
   streamEvent(
     @Query() _query: EventStreamParams,
@@ -71,6 +87,11 @@ export class EventsController {
 
   /** The durable consumers: checkpoint, events handled, and failures (a stalled one is stuck on a poison event). */
   @Get('subscription')
+  @ApiDoc({
+    summary: 'list the durable consumers of the event log',
+    description: 'Checkpoint, events handled, and failures; a stalled consumer is stuck on a poison event.',
+    result: listOf(SubscriptionStatusSchema),
+  })
   async listEventSubscription(): Promise<{ elements: SubscriptionStatus[]; size: number; total: number }> {
     const elements = await this.subscriptions.status();
     return { elements, size: elements.length, total: elements.length };

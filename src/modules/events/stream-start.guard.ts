@@ -43,6 +43,6 @@ export class StreamStartGuard implements CanActivate {
  * The start StreamStartGuard found for the request; undefined when `after` is malformed (the
  * query's validation, which reports it better, runs beside this and refuses the request).
  */
-export const CurrentStreamStart = createParamDecorator(
-  (_: unknown, context: ExecutionContext): StreamStart | undefined => startOfRequest.get(context.switchToHttp().getRequest<Request>()),
+export const CurrentStreamStart = createParamDecorator((_: unknown, context: ExecutionContext): StreamStart | undefined =>
+  startOfRequest.get(context.switchToHttp().getRequest<Request>()),
 );

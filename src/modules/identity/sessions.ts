@@ -199,7 +199,11 @@ export class Sessions implements OnModuleInit, OnApplicationShutdown {
 
   private async listen(attempt = 0): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'chime-server-listener', keepAlive: true });
+    const client = new Client({
+      connectionString: this.config.DATABASE_URL,
+      application_name: 'chime-server-listener',
+      keepAlive: true,
+    });
     const retry = () => {
       if (this.listener !== client) return;
       this.listener = undefined;
