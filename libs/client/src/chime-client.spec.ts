@@ -134,7 +134,13 @@ describe('ChimeClient', () => {
       `/v1/az/${AZ}/cluster/${CL}/enable`,
       undefined,
     ],
-    ['getOperationLog', (c) => c.call('getOperationLog', { params: { path: { id: 7 } } }), 'GET', '/v1/operation_log/7', undefined],
+    [
+      'getOperationLog',
+      (c) => c.call('getOperationLog', { params: { path: { id: 7 } } }),
+      'GET',
+      '/v1/operation_log/7',
+      undefined,
+    ],
     [
       'listEvent',
       (c) => c.call('listEvent', { params: { query: { after: 0, limit: 5, type: 'AzCreated' } } }),
@@ -182,7 +188,9 @@ describe('ChimeClient', () => {
     await expect(client.call('getCluster', { params: { path: { AzUuid: '', ClusterUuid: CL } } })).rejects.toThrow(
       'missing path parameter AzUuid for /v1/az/{AzUuid}/cluster/{ClusterUuid}',
     );
-    await expect(client.sendTo({ method: 'GET', path: '/v1/user/{UserUuid}' })).rejects.toThrow('missing path parameter UserUuid');
+    await expect(client.sendTo({ method: 'GET', path: '/v1/user/{UserUuid}' })).rejects.toThrow(
+      'missing path parameter UserUuid',
+    );
     expect(stub.seen).toHaveLength(0);
   });
 

@@ -1,14 +1,6 @@
 import { type ErrorStatus, HTTP_STATUS_OF, type SuccessEnvelope } from '@chime/contracts';
 import createClient, { type Client } from 'openapi-fetch';
-import type {
-  EnvelopeOf,
-  EnvelopeOperationId,
-  HttpMethod,
-  Operation,
-  RequestArgs,
-  ResultOf,
-  UntypedRequest,
-} from './api-types';
+import type { EnvelopeOf, EnvelopeOperationId, HttpMethod, Operation, RequestArgs, ResultOf, UntypedRequest } from './api-types';
 import { ChimeApiError, ChimeConnectionError } from './errors';
 import { OPERATIONS } from './generated/operations';
 
@@ -168,8 +160,7 @@ function requirePathParams(template: string, path: Record<string, string | numbe
 /** The success envelope, or the failure envelope thrown as a ChimeApiError. */
 function unwrap(url: string, response: Response, body: unknown): SuccessEnvelope<unknown> {
   const envelope = parseJson(body) as
-    | { requestId?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown; status?: unknown } }
-    | undefined;
+    { requestId?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown; status?: unknown } } | undefined;
   const isEnvelope =
     typeof envelope === 'object' &&
     envelope !== null &&

@@ -6,7 +6,8 @@ import openapiTS, { astToString, COMMENT_HEADER, type OpenAPI3 } from 'openapi-t
  * Writes @chime/client's generated sources from the server's OpenAPI document, so that an operation
  * added to the server is typed in the client without client code. `npm run build` runs it (prebuild)
  * on the snapshot that apps/chimecli/tools/write-openapi-snapshot.ts has just written from the code,
- * before tsc compiles libs/client. test/client.e2e-spec.ts checks the files against the served document.
+ * before tsc compiles libs/client. test/client.e2e-spec.ts checks the files against the served document
+ * (in a process of its own: openapi-typescript needs Node's require(esm), which Jest's module system lacks).
  */
 
 /** The generated files, beside the client's own sources; gitignored, like the snapshot they come from. */
@@ -30,7 +31,8 @@ function operationTable(document: OpenAPI3): string {
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     for (const method of METHODS) {
       const operationId = (item as Record<string, { operationId?: string } | undefined>)[method]?.operationId;
-      if (operationId) rows.push(`  ${JSON.stringify(operationId)}: { method: '${method.toUpperCase()}', path: ${JSON.stringify(path)} },`);
+      if (operationId)
+        rows.push(`  ${JSON.stringify(operationId)}: { method: '${method.toUpperCase()}', path: ${JSON.stringify(path)} },`);
     }
   }
   return [
@@ -44,13 +46,13 @@ function operationTable(document: OpenAPI3): string {
   ].join('\n');
 }
 
-/** `generate-client.ts <openapi.json>`: writes GENERATED_DIR from that document. */
+/** `generate-client.ts <openapi.json> [<out dir>]`: writes the sources into GENERATED_DIR, or another folder (tests). */
 async function main(): Promise<void> {
-  const [file] = process.argv.slice(2);
-  if (!file) throw new Error('usage: generate-client.ts <openapi.json>');
+  const [file, outDir = GENERATED_DIR] = process.argv.slice(2);
+  if (!file) throw new Error('usage: generate-client.ts <openapi.json> [<out dir>]');
   const sources = await generateClientSources(JSON.parse(readFileSync(file, 'utf8')) as OpenAPI3);
-  mkdirSync(GENERATED_DIR, { recursive: true });
-  for (const [name, text] of Object.entries(sources)) writeFileSync(join(GENERATED_DIR, name), text);
+  mkdirSync(outDir, { recursive: true });
+  for (const [name, text] of Object.entries(sources)) writeFileSync(join(outDir, name), text);
 }
 
 if (require.main === module) {
