@@ -8,17 +8,6 @@ import { run } from '../apps/chimecli/src/cli';
 import type { OpenApiDocument } from '../apps/chimecli/src/command-tree';
 import { SNAPSHOT_FILE } from '../apps/chimecli/src/openapi-snapshot';
 import { buildOpenApiSnapshot } from '../apps/chimecli/tools/write-openapi-snapshot';
-import {
-  AUTH_OPERATIONS,
-  AZ_OPERATIONS,
-  ChimeApiError,
-  ChimeClient,
-  CLUSTER_OPERATIONS,
-  EVENT_OPERATIONS,
-  type Operation,
-  OPERATION_LOG_OPERATIONS,
-  USER_OPERATIONS,
-} from '@chime/client';
 import { type AzView, type ClusterView, type ListResult, type OperationLogView, State, type UserView } from '@chime/contracts';
 import { UUID } from './support/envelope';
 import { eventually } from './support/eventually';
@@ -309,85 +298,6 @@ describe('chimecli', () => {
     },
     SUBPROCESS_TEST_MS,
   );
-
-  it('has a typed client method for each operation the server serves, by the same method and path', async () => {
-    const served = new Map<string, { category: string; operation: Operation }>();
-    for (const [path, item] of Object.entries(document.paths)) {
-      for (const [method, op] of Object.entries(item)) {
-        const { operationId, tags } = op as { operationId: string; tags: string[] };
-        served.set(operationId, { category: tags[0], operation: { method: method.toUpperCase() as Operation['method'], path } });
-      }
-    }
-    const client = new ChimeClient({ endpoint });
-    const categories = {
-      user: [USER_OPERATIONS, client.user],
-      az: [AZ_OPERATIONS, client.az],
-      cluster: [CLUSTER_OPERATIONS, client.cluster],
-      operation_log: [OPERATION_LOG_OPERATIONS, client.operation_log],
-      event: [EVENT_OPERATIONS, client.event],
-    } as const;
-    const typed = new Set<string>(Object.keys(AUTH_OPERATIONS));
-    for (const [category, [operations, api]] of Object.entries(categories)) {
-      for (const [operationId, operation] of Object.entries(operations)) {
-        typed.add(operationId);
-        expect({ operationId, ...served.get(operationId) }).toEqual({ operationId, category, operation });
-        expect({ operationId, method: typeof (api as unknown as Record<string, unknown>)[operationId] }).toEqual({
-          operationId,
-          method: 'function',
-        });
-      }
-    }
-    // Left to call(): the live stream is not an envelope, and the consumers' status is for operators.
-    const untyped = [...served.keys()].filter((id) => !typed.has(id));
-    expect(untyped.sort()).toEqual(['listEventSubscription', 'streamEvent']);
-  });
-
-  it('reaches zones, clusters, the operation log and the event log through the typed client', async () => {
-    const client = new ChimeClient({ endpoint });
-    await client.login(ADMIN.name, ADMIN.password);
-    const { az } = await client.az.createAz({ name: 'typed-client-az' });
-    const { cluster } = await client.cluster.createCluster(az.uuid, { name: 'typed-c', arch: 'aarch64' });
-    expect(await client.cluster.listCluster(az.uuid, { arch: 'aarch64' })).toEqual({ elements: [cluster], size: 1, total: 1 });
-    expect(await client.az.disableAz(az.uuid)).toEqual({ az: 'ok' });
-    expect((await client.az.getAz(az.uuid)).az.state).toBe(State.Disabled);
-    const refused = await client.cluster.createCluster(az.uuid, { name: 'late' }).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(ChimeApiError);
-    expect(refused).toMatchObject({ code: 400, status: 'FAILED_PRECONDITION' });
-
-    // Readers of the log see a commit once every transaction older than it has ended, anywhere on
-    // the PostgreSQL server (other test files run beside this one): wait for it, don't assume it.
-    const page = await eventually(
-      () => client.event.listEvent({ stream_id: az.uuid }),
-      (p) => p.size === 2,
-    );
-    expect(page).toEqual({
-      elements: [
-        expect.objectContaining({ stream_type: 'az', stream_id: az.uuid, version: 1, type: 'AzCreated' }),
-        expect.objectContaining({ stream_type: 'az', stream_id: az.uuid, version: 2, type: 'AzDisabled' }),
-      ],
-      size: 2,
-      next: expect.any(Number),
-    });
-    expect(page.next).toBe(page.elements[1].position);
-    expect(page.elements[0].metadata).toMatchObject({ user_name: 'admin', method: 'POST', path: '/v1/az' });
-    expect(await client.event.listEvent({ stream_id: az.uuid, after: page.next })).toEqual({
-      elements: [],
-      size: 0,
-      total: undefined,
-      next: page.next,
-    });
-
-    const entry = await eventually(
-      async () => (await client.operation_log.listOperationLog({ method: 'PUT', path: `/v1/az/${az.uuid}/disable` })).elements,
-      (elements) => elements.length === 1,
-      OPERATION_LOG_WAIT_MS,
-    );
-    expect(await client.operation_log.getOperationLog(entry[0].id)).toEqual({ operation_log: entry[0] });
-
-    await client.cluster.deleteCluster(az.uuid, cluster.uuid);
-    expect(await client.az.deleteAz(az.uuid)).toBe(1);
-    expect(await client.logout()).toBe('ok');
-  });
 
   it('manages users by flags and by --Body, and refuses after logout', async () => {
     const t = terminal();

@@ -1,12 +1,5 @@
-import {
-  AUTH_OPERATIONS,
-  type CallParams,
-  ChimeApiError,
-  ChimeClient,
-  ChimeConnectionError,
-  type Operation,
-} from '@chime/client';
-import type { LoginResult, SuccessEnvelope } from '@chime/contracts';
+import { ChimeApiError, ChimeClient, ChimeConnectionError } from '@chime/client';
+import type { SuccessEnvelope } from '@chime/contracts';
 import { type CommandSpec, type CommandTree, commandTree, type OpenApiDocument } from './command-tree';
 import { type ChimeConfig, configPath, readConfig, writeConfig } from './config-file';
 import { buildRequest, type OutputFormat, type ParsedArgs, parseArgs } from './flags';
@@ -102,7 +95,8 @@ async function execute(command: CommandSpec, args: ParsedArgs, io: CliIo): Promi
   if (!config.api_endpoint || !config.token) throw new Error(`not logged in; first run: ${LOGIN_HINT}`);
   const client = new ChimeClient({ endpoint: config.api_endpoint, token: config.token });
   const explain = (error: ChimeApiError) => (error.code === 401 ? sessionMessage(config, error) : apiMessage(error));
-  print(await send(client, command, request, args, io, explain), args.output, io);
+  // By method and path from the document, not by operationId: the document may be a newer server's.
+  print(await send(() => client.sendTo(command, request), args, io, explain), args.output, io);
   return EXIT.ok;
 }
 
@@ -110,16 +104,14 @@ async function execute(command: CommandSpec, args: ParsedArgs, io: CliIo): Promi
  * One call. On failure the failure envelope still goes to stdout (ChimeStack prints the envelope
  * either way), and an error with a message for people is thrown for stderr.
  */
-async function send<T>(
-  client: ChimeClient,
-  operation: Operation,
-  params: CallParams,
+async function send<Envelope>(
+  call: () => Promise<Envelope>,
   args: ParsedArgs,
   io: CliIo,
   explain: (error: ChimeApiError) => string = apiMessage,
-): Promise<SuccessEnvelope<T>> {
+): Promise<Envelope> {
   try {
-    return await client.send<T>(operation, params);
+    return await call();
   } catch (error) {
     if (error instanceof ChimeApiError) {
       if (args.output === 'json') io.stdout.write(json(error.toEnvelope()));
@@ -149,10 +141,8 @@ async function login(args: ParsedArgs, io: CliIo): Promise<number> {
   if (!endpoint || name === undefined || password === undefined)
     throw new UsageError(`login needs --api-endpoint, --name and --password: ${LOGIN_HINT}`);
   const client = new ChimeClient({ endpoint });
-  const envelope = await send<LoginResult>(
-    client,
-    AUTH_OPERATIONS.login,
-    { body: { user_name: name, password } },
+  const envelope = await send(
+    () => client.send('login', { body: { user_name: name, password } }),
     args,
     io,
     (error) => `login failed: ${apiMessage(error)}`,
@@ -172,20 +162,20 @@ async function logout(args: ParsedArgs, io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   const file = configPath(io.env);
-  const config = readConfig(file);
-  if (!config.api_endpoint || !config.token) {
+  const { api_endpoint: endpoint, token } = readConfig(file);
+  if (!endpoint || !token) {
     io.stderr.write('not logged in; nothing to do\n');
     return EXIT.ok;
   }
-  const client = new ChimeClient({ endpoint: config.api_endpoint });
+  const client = new ChimeClient({ endpoint });
   let envelope: SuccessEnvelope<unknown>;
   try {
-    envelope = await send(client, AUTH_OPERATIONS.logout, { body: { token: config.token } }, args, io);
+    envelope = await send(() => client.send('logout', { body: { token } }), args, io);
   } catch (error) {
     // Keep the token: forgetting it here would leave a live token that nobody can revoke.
     throw new Error(`logout failed, the token is still in ${file}: ${(error as Error).message}`, { cause: error });
   }
-  writeConfig(file, { api_endpoint: config.api_endpoint });
+  writeConfig(file, { api_endpoint: endpoint });
   print(envelope, args.output, io);
   return EXIT.ok;
 }

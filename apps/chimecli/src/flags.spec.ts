@@ -50,13 +50,11 @@ describe('buildRequest', () => {
         '1',
       ]),
     ).toEqual({
-      pathParams: { AzUuid: 'a1' },
-      query: {},
+      params: { path: { AzUuid: 'a1' }, query: {} },
       body: { name: 'c1', hypervisor_type: 'kvm', type: 1 },
     });
     expect(request('user', 'listUser', ['--name', 'ad', '--page', '2', '--role', '0'])).toEqual({
-      pathParams: {},
-      query: { name: 'ad', page: 2, role: 0 },
+      params: { path: {}, query: { name: 'ad', page: 2, role: 0 } },
       body: undefined,
     });
   });

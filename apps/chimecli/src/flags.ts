@@ -1,4 +1,4 @@
-import type { CallParams } from '@chime/client';
+import type { UntypedRequest } from '@chime/client';
 import type { CommandSpec, Schema } from './command-tree';
 import { closest, UsageError } from './usage-error';
 
@@ -65,10 +65,7 @@ export function flagNames(command: CommandSpec): string[] {
  * string, `--<operation>Request.<Field>` flags and `--Body` the JSON body (field flags win over the
  * same field in --Body). Each value gets the type its schema says.
  */
-export function buildRequest(
-  command: CommandSpec,
-  flags: Map<string, string>,
-): Required<Pick<CallParams, 'pathParams' | 'query'>> & CallParams {
+export function buildRequest(command: CommandSpec, flags: Map<string, string>): UntypedRequest {
   const pathParams: Record<string, string> = {};
   const query: Record<string, unknown> = {};
   const fields: Record<string, unknown> = {};
@@ -93,7 +90,7 @@ export function buildRequest(
   if (Object.keys(fields).length) body = { ...body, ...fields };
   // A create with no flags at all still sends `{}`, so the server says which field is missing.
   if (body === undefined && command.body?.required) body = {};
-  return { pathParams, query, body };
+  return { params: { path: pathParams, query }, body };
 }
 
 function bodyField(command: CommandSpec, flag: string) {

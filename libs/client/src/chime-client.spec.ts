@@ -1,7 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChimeApiError, ChimeClient, ChimeConnectionError, normalizeEndpoint } from '@chime/client';
-import { ClusterType, State } from '@chime/contracts';
 
 interface Seen {
   method: string;
@@ -41,6 +40,8 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 };
 
 const RID = '6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
+const AZ = '0b6c7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d0e';
+const CL = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 
 describe('ChimeClient', () => {
   let stub: Awaited<ReturnType<typeof stubServer>>;
@@ -67,7 +68,11 @@ describe('ChimeClient', () => {
     expect(JSON.parse(stub.seen[0].body)).toEqual({ user_name: 'admin', password: 'secret' });
 
     reply = (_, res) => json(res, 200, { requestId: RID, result: { elements: [], size: 0, total: 0 } });
-    expect(await client.user.listUser({ name: 'ad', page: 2 })).toEqual({ elements: [], size: 0, total: 0 });
+    expect(await client.call('listUser', { params: { query: { name: 'ad', page: 2 } } })).toEqual({
+      elements: [],
+      size: 0,
+      total: 0,
+    });
     expect(stub.seen[1]).toMatchObject({
       method: 'GET',
       url: '/v1/user?name=ad&page=2',
@@ -79,85 +84,66 @@ describe('ChimeClient', () => {
     expect(await client.logout()).toBe('ok');
     expect(JSON.parse(stub.seen[2].body)).toEqual({ token: 'tok-1' });
     expect(client.token).toBeUndefined();
+    expect(await client.logout()).toBe('ok'); // nothing to revoke: no request
+    expect(stub.seen).toHaveLength(3);
+    await expect(client.auth()).rejects.toThrow('no token: log in first');
   });
 
-  it('fills path parameters, leaves out empty query values, and can return the whole envelope', async () => {
-    const client = new ChimeClient({ endpoint: `http://${stub.url}/v1/`, token: 't' });
-    const envelope = await client.send(
-      { method: 'PATCH', path: '/v1/az/{AzUuid}/cluster/{ClusterUuid}' },
-      {
-        pathParams: { AzUuid: 'a b', ClusterUuid: 'c/d' },
-        query: { name: undefined, state: null, type: 0, flag: false },
-        body: { name: 'x' },
-      },
-    );
-    expect(envelope).toEqual({ requestId: RID, result: 'ok' });
-    expect(stub.seen[0]).toMatchObject({
-      method: 'PATCH',
-      url: '/v1/az/a%20b/cluster/c%2Fd?type=0&flag=false',
-      body: '{"name":"x"}',
-    });
+  it('keeps the token of a failed login unchanged', async () => {
+    const client = new ChimeClient({ endpoint: stub.url, token: 'old' });
+    reply = (_, res) => json(res, 401, { requestId: RID, error: { code: 401, message: 'wrong', status: 'UNAUTHENTICATED' } });
+    await expect(client.login('admin', 'nope')).rejects.toMatchObject({ code: 401, status: 'UNAUTHENTICATED' });
+    expect(client.token).toBe('old');
   });
 
-  // Each typed method names its operation (method, path template) and puts each argument where it belongs.
-  const AZ = '0b6c7d8e-1f2a-4b3c-8d4e-5f6a7b8c9d0e';
-  const CL = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+  it('asks who the token belongs to', async () => {
+    reply = (_, res) => json(res, 200, { requestId: RID, result: { user: { name: 'admin' } } });
+    expect(await new ChimeClient({ endpoint: stub.url, token: 't' }).auth()).toEqual({ user: { name: 'admin' } });
+    expect(stub.seen[0]).toMatchObject({ method: 'POST', url: '/v1/auth', body: '{"token":"t"}' });
+  });
+
+  // Each operationId names its method and path (generated from the document); the request puts each part where it belongs.
   it.each<[string, (c: ChimeClient) => Promise<unknown>, string, string, unknown]>([
     [
-      'az.listAz',
-      (c) => c.az.listAz({ name: 'foo', page: 1, state: State.Enabled }),
+      'listAz',
+      (c) => c.call('listAz', { params: { query: { name: 'foo', page: 1, state: 1 } } }),
       'GET',
       '/v1/az?name=foo&page=1&state=1',
       undefined,
     ],
+    ['createAz', (c) => c.call('createAz', { body: { name: 'test-az' } }), 'POST', '/v1/az', { name: 'test-az' }],
+    ['deleteAz', (c) => c.call('deleteAz', { params: { path: { AzUuid: AZ } } }), 'DELETE', `/v1/az/${AZ}`, undefined],
     [
-      'az.createAz',
-      (c) => c.az.createAz({ name: 'test-az', description: 'an Az' }),
-      'POST',
-      '/v1/az',
-      { name: 'test-az', description: 'an Az' },
-    ],
-    ['az.getAz', (c) => c.az.getAz(AZ), 'GET', `/v1/az/${AZ}`, undefined],
-    ['az.updateAz', (c) => c.az.updateAz(AZ, { description: 'd' }), 'PATCH', `/v1/az/${AZ}`, { description: 'd' }],
-    ['az.deleteAz', (c) => c.az.deleteAz(AZ), 'DELETE', `/v1/az/${AZ}`, undefined],
-    ['az.enableAz', (c) => c.az.enableAz(AZ), 'PUT', `/v1/az/${AZ}/enable`, undefined],
-    ['az.disableAz', (c) => c.az.disableAz(AZ), 'PUT', `/v1/az/${AZ}/disable`, undefined],
-    [
-      'cluster.listCluster',
-      (c) => c.cluster.listCluster(AZ, { type: ClusterType.HyperConverged, sort: 'name', order: 'asc' }),
-      'GET',
-      `/v1/az/${AZ}/cluster?type=0&sort=name&order=asc`,
-      undefined,
-    ],
-    [
-      'cluster.createCluster',
-      (c) => c.cluster.createCluster(AZ, { name: 'c1', type: ClusterType.ComputeOnly, hypervisor_type: 'kvm' }),
+      'createCluster',
+      (c) => c.call('createCluster', { params: { path: { AzUuid: AZ } }, body: { name: 'c1', type: 1 } }),
       'POST',
       `/v1/az/${AZ}/cluster`,
-      { name: 'c1', type: 1, hypervisor_type: 'kvm' },
+      { name: 'c1', type: 1 },
     ],
-    ['cluster.getCluster', (c) => c.cluster.getCluster(AZ, CL), 'GET', `/v1/az/${AZ}/cluster/${CL}`, undefined],
     [
-      'cluster.updateCluster',
-      (c) => c.cluster.updateCluster(AZ, CL, { arch: 'aarch64' }),
+      'updateCluster',
+      (c) => c.call('updateCluster', { params: { path: { AzUuid: AZ, ClusterUuid: CL } }, body: { arch: 'aarch64' } }),
       'PATCH',
       `/v1/az/${AZ}/cluster/${CL}`,
       { arch: 'aarch64' },
     ],
-    ['cluster.deleteCluster', (c) => c.cluster.deleteCluster(AZ, CL), 'DELETE', `/v1/az/${AZ}/cluster/${CL}`, undefined],
-    ['cluster.enableCluster', (c) => c.cluster.enableCluster(AZ, CL), 'PUT', `/v1/az/${AZ}/cluster/${CL}/enable`, undefined],
-    ['cluster.disableCluster', (c) => c.cluster.disableCluster(AZ, CL), 'PUT', `/v1/az/${AZ}/cluster/${CL}/disable`, undefined],
     [
-      'operation_log.listOperationLog',
-      (c) => c.operation_log.listOperationLog({ method: 'POST', path: '/v1/az', size: 1000 }),
-      'GET',
-      '/v1/operation_log?method=POST&path=%2Fv1%2Faz&size=1000',
+      'enableCluster',
+      (c) => c.call('enableCluster', { params: { path: { AzUuid: AZ, ClusterUuid: CL } } }),
+      'PUT',
+      `/v1/az/${AZ}/cluster/${CL}/enable`,
       undefined,
     ],
-    ['operation_log.getOperationLog', (c) => c.operation_log.getOperationLog(7), 'GET', '/v1/operation_log/7', undefined],
     [
-      'event.listEvent',
-      (c) => c.event.listEvent({ after: 0, limit: 5, type: 'AzCreated' }),
+      'getOperationLog',
+      (c) => c.call('getOperationLog', { params: { path: { id: 7 } } }),
+      'GET',
+      '/v1/operation_log/7',
+      undefined,
+    ],
+    [
+      'listEvent',
+      (c) => c.call('listEvent', { params: { query: { after: 0, limit: 5, type: 'AzCreated' } } }),
       'GET',
       '/v1/event?after=0&limit=5&type=AzCreated',
       undefined,
@@ -172,22 +158,47 @@ describe('ChimeClient', () => {
     expect(stub.seen[0].contentType).toBe(body === undefined ? undefined : 'application/json');
   });
 
-  it('refuses a cluster call without its AZ, before sending anything', async () => {
-    const client = new ChimeClient({ endpoint: stub.url, token: 't' });
-    await expect(client.cluster.getCluster('', CL)).rejects.toThrow('missing path parameter AzUuid');
-    await expect(client.cluster.disableCluster(AZ, '')).rejects.toThrow('missing path parameter ClusterUuid');
-    expect(stub.seen).toHaveLength(0);
+  it('sends an operation given by method and path, encodes path parameters, leaves out empty query values', async () => {
+    const client = new ChimeClient({ endpoint: `http://${stub.url}/v1/`, token: 't' });
+    const envelope = await client.sendTo(
+      { method: 'PATCH', path: '/v1/az/{AzUuid}/cluster/{ClusterUuid}' },
+      {
+        params: { path: { AzUuid: 'a b', ClusterUuid: 'c/d' }, query: { name: undefined, state: null, type: 0, flag: false } },
+        body: { name: 'x' },
+      },
+    );
+    expect(envelope).toEqual({ requestId: RID, result: 'ok' });
+    expect(stub.seen[0]).toMatchObject({
+      method: 'PATCH',
+      url: '/v1/az/a%20b/cluster/c%2Fd?type=0&flag=false',
+      body: '{"name":"x"}',
+    });
   });
 
-  it('refuses to call with a path parameter missing', async () => {
-    const client = new ChimeClient({ endpoint: stub.url });
-    await expect(client.user.getUser('')).rejects.toThrow('missing path parameter UserUuid');
+  it('returns the whole envelope from send()', async () => {
+    reply = (_, res) => json(res, 200, { requestId: RID, result: { elements: [], size: 0, total: 0 } });
+    expect(await new ChimeClient({ endpoint: stub.url, token: 't' }).send('listAz')).toEqual({
+      requestId: RID,
+      result: { elements: [], size: 0, total: 0 },
+    });
+  });
+
+  it('refuses a call with a path parameter missing or empty, before sending anything', async () => {
+    const client = new ChimeClient({ endpoint: stub.url, token: 't' });
+    await expect(client.call('getCluster', { params: { path: { AzUuid: '', ClusterUuid: CL } } })).rejects.toThrow(
+      'missing path parameter AzUuid for /v1/az/{AzUuid}/cluster/{ClusterUuid}',
+    );
+    await expect(client.sendTo({ method: 'GET', path: '/v1/user/{UserUuid}' })).rejects.toThrow(
+      'missing path parameter UserUuid',
+    );
     expect(stub.seen).toHaveLength(0);
   });
 
   it('throws the failure envelope as a ChimeApiError', async () => {
     reply = (_, res) => json(res, 404, { requestId: RID, error: { code: 404, message: 'user not found', status: 'NOT_FOUND' } });
-    const error = await new ChimeClient({ endpoint: stub.url, token: 't' }).user.getUser('u1').catch((e: unknown) => e);
+    const error = await new ChimeClient({ endpoint: stub.url, token: 't' })
+      .call('getUser', { params: { path: { UserUuid: 'u1' } } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChimeApiError);
     expect(error).toMatchObject({ code: 404, status: 'NOT_FOUND', message: 'user not found', requestId: RID });
     expect((error as ChimeApiError).toEnvelope()).toEqual({
@@ -196,16 +207,21 @@ describe('ChimeClient', () => {
     });
   });
 
-  it('says so when the answer is not an envelope (a wrong endpoint)', async () => {
+  it.each([
+    [502, 'text/html', '<h1>Bad Gateway</h1>'],
+    [200, 'text/html', '<html>another web server</html>'],
+    [200, 'application/json', '{"data":[]}'],
+  ])('says so when the answer is not an envelope (a wrong endpoint): HTTP %i, %s', async (status, type, body) => {
     reply = (_, res) => {
-      res.writeHead(502, { 'content-type': 'text/html' });
-      res.end('<h1>Bad Gateway</h1>');
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
     };
-    const error = await new ChimeClient({ endpoint: stub.url }).call({ method: 'GET', path: '/v1/az' }).catch((e: unknown) => e);
+    const error = await new ChimeClient({ endpoint: stub.url }).call('listAz').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChimeApiError);
     expect(error).toMatchObject({
-      code: 502,
-      message: expect.stringContaining('not a ChimeStack API response (HTTP 502, text/html)'),
+      code: status,
+      status: 'INTERNAL',
+      message: `the answer from http://${stub.url}/v1/az is not a ChimeStack API response (HTTP ${status}, ${type}); is the endpoint right?`,
     });
   });
 
@@ -219,12 +235,40 @@ describe('ChimeClient', () => {
 
   it('gives up on a server that does not answer', async () => {
     reply = () => undefined; // never answers; the stub's close below ends the socket
-    const error = await new ChimeClient({ endpoint: stub.url, timeoutMs: 200 })
-      .call({ method: 'GET', path: '/v1/az' })
-      .catch((e: unknown) => e);
+    const error = await new ChimeClient({ endpoint: stub.url, timeoutMs: 200 }).call('listAz').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChimeConnectionError);
+    expect((error as Error).message).toBe(`no answer from the ChimeStack API at http://${stub.url} within 0.2 s`);
+    stub.server.closeAllConnections();
+  });
+
+  it('gives up on an answer that stops halfway', async () => {
+    reply = (_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"requestId":'); // and nothing more
+    };
+    const error = await new ChimeClient({ endpoint: stub.url, timeoutMs: 200 }).call('listAz').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChimeConnectionError);
     expect((error as Error).message).toMatch(/^no answer from the ChimeStack API at .* within 0.2 s$/);
     stub.server.closeAllConnections();
+  });
+
+  it('calls the fetch it is given as a plain function, as browsers require of theirs', async () => {
+    // A browser's fetch throws "Illegal invocation" when called as a method of anything but the window.
+    const calls: Request[] = [];
+    const browserLikeFetch = function (this: unknown, request: Request): Promise<Response> {
+      if (this !== undefined && this !== globalThis) throw new TypeError("Failed to execute 'fetch': Illegal invocation");
+      calls.push(request);
+      return globalThis.fetch(request);
+    };
+    const client = new ChimeClient({ endpoint: stub.url, fetch: browserLikeFetch });
+    reply = (_, res) => json(res, 200, { requestId: RID, result: { user: { uuid: 'tok-2' } } });
+    await client.login('admin', 'secret');
+    reply = (_, res) => json(res, 200, { requestId: RID, result: { az: 'ok' } });
+    expect(await client.call('disableAz', { params: { path: { AzUuid: AZ } } })).toEqual({ az: 'ok' });
+    expect(calls.map((r) => `${r.method} ${new URL(r.url).pathname} ${r.headers.get('authorization')}`)).toEqual([
+      'POST /v1/login null',
+      `PUT /v1/az/${AZ}/disable Bearer tok-2`,
+    ]);
   });
 });
 

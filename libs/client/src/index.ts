@@ -1,8 +1,5 @@
-export * from './az-api';
+export * from './api-types';
 export * from './chime-client';
-export * from './cluster-api';
 export * from './errors';
-export * from './event-api';
-export * from './operation';
-export * from './operation-log-api';
-export * from './user-api';
+export type { components, operations, paths } from './generated/openapi';
+export { OPERATIONS } from './generated/operations';
