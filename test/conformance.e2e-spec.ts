@@ -73,8 +73,12 @@ describe('conformance with API.md: the OpenAPI document', () => {
     }
   });
 
-  it('holds no operation the API does not name', () => {
-    const documented = Object.values(paths).flatMap((methods) => Object.values(methods).map((o) => o.operationId));
+  it("holds no operation in API.md's categories that API.md does not name (extension modules bring categories of their own)", () => {
+    const core = new Set(OPERATIONS.map(([, , , tag]) => tag));
+    const documented = Object.values(paths)
+      .flatMap((methods) => Object.values(methods))
+      .filter((o) => o.tags.some((tag) => core.has(tag)))
+      .map((o) => o.operationId);
     const known = new Set([...OPERATIONS.map(([id]) => id), 'listEventSubscription']);
     expect(documented.filter((id) => !known.has(id))).toEqual([]);
   });
