@@ -1,4 +1,4 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent, ClientRequest, request as httpRequest } from 'node:http';
 import type { RequestPlan } from './request-plan';
 import { isObject, jsonPieces, Piece, piecesExpression, piecesText, urlText, Value } from './values';
 
@@ -63,7 +63,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 export function send(baseUrl: string, req: HttpRequest, timeoutMs: number): Promise<HttpOutcome> {
   const url = new URL(baseUrl);
   const body = req.body === undefined ? undefined : Buffer.from(piecesText(req.body), 'utf8');
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let settled = false;
     const done = (outcome: HttpOutcome) => {
       if (settled) return;
@@ -71,31 +71,38 @@ export function send(baseUrl: string, req: HttpRequest, timeoutMs: number): Prom
       clearTimeout(timer);
       resolve(outcome);
     };
+    let client: ClientRequest;
+    try {
+      client = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: req.method,
+          path: req.target,
+          agent,
+          headers: { ...req.headers, ...(body ? { 'Content-Length': String(body.length) } : {}) },
+        },
+        (res) => {
+          if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+            done({ kind: 'response', status: res.statusCode ?? 0, headers: res.headers, text: '' });
+            res.destroy();
+            return;
+          }
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => done({ kind: 'response', status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', (error) => done({ kind: 'no-response', reason: `response broken off: ${error.message}` }));
+        },
+      );
+    } catch (error) {
+      // The generator made a request that cannot be written: its bug, not the server's.
+      reject(new Error(`cannot send ${req.method} ${req.target}: ${(error as Error).message}`));
+      return;
+    }
     const timer = setTimeout(() => {
       done({ kind: 'no-response', reason: `no answer within ${timeoutMs} ms` });
       client.destroy();
     }, timeoutMs);
-    const client = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: req.method,
-        path: req.target,
-        agent,
-        headers: { ...req.headers, ...(body ? { 'Content-Length': String(body.length) } : {}) },
-      },
-      (res) => {
-        if (String(res.headers['content-type']).startsWith('text/event-stream')) {
-          done({ kind: 'response', status: res.statusCode ?? 0, headers: res.headers, text: '' });
-          res.destroy();
-          return;
-        }
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done({ kind: 'response', status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (error) => done({ kind: 'no-response', reason: `response broken off: ${error.message}` }));
-      },
-    );
     client.on('error', (error) => done({ kind: 'no-response', reason: `connection failed: ${error.message}` }));
     client.end(body);
   });
