@@ -21,7 +21,7 @@ export function responseViolations(plan: RequestPlan, outcome: Extract<HttpOutco
   const violations: string[] = [];
   if (!(status in STATUSES)) violations.push(`status ${status} is not one of ${Object.keys(STATUSES).join(', ')}`);
   const headerId = headers['x-request-id'];
-  const sentId = plan.headers.find(([k]) => k.toLowerCase() === 'x-request-id')?.[1];
+  const sentId = plan.headers.findLast(([k]) => k.toLowerCase() === 'x-request-id')?.[1];
   if (typeof sentId === 'string' && UUID.test(sentId) && headerId !== sentId) violations.push(`X-Request-Id ${String(headerId)} is not the one sent (${sentId})`);
   if (String(headers['content-type']).startsWith('text/event-stream')) {
     if (status !== 200) violations.push(`an event stream with status ${status}`);

@@ -161,7 +161,7 @@ export function mutationsFor(operation: ApiOperation): fc.Arbitrary<Mutation> {
     })),
     fc.constantFrom('x', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '', 'a'.repeat(300), 'not a uuid; drop table users').map((id): Mutation => ({
       label: `X-Request-Id ${JSON.stringify(id)}`,
-      apply: (plan) => void plan.headers.push(['X-Request-Id', id]),
+      apply: (plan) => put(plan, { in: 'header', name: 'X-Request-Id' }, id),
     })),
   );
 }
