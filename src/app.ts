@@ -3,11 +3,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, ModuleImport } from './app.module';
 import { AppConfig } from './platform/config/app-config';
+import { answerClientErrors } from './platform/http/client-errors';
+import { acceptableText } from './platform/http/input-boundary';
+import { jsonBody } from './platform/http/json-body';
 import { serveOpenApi } from './platform/http/openapi';
 import { requestId } from './platform/http/request-id';
-
-/** Request bodies above this are refused with 413 (API.md §1.1). */
-export const BODY_LIMIT = '1mb';
 
 /**
  * Builds the whole server, ready to listen. Used by main.ts and by the end-to-end tests alike;
@@ -22,7 +22,9 @@ export async function createApp(config: AppConfig, extensions: ModuleImport[] = 
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY === 'true');
   app.use(requestId);
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.use(jsonBody());
+  app.use(acceptableText);
+  answerClientErrors(app.getHttpServer());
   serveOpenApi(app);
   return app;
 }

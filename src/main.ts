@@ -12,6 +12,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const app = await createApp(config);
+  // A request never ends the process: a rejection nobody awaited is logged as the bug it is.
+  process.on('unhandledRejection', (reason) => new Logger('main').error({ err: reason }, 'unhandled promise rejection'));
   // SIGTERM/SIGINT: stop accepting, finish requests in flight, then close the database. useProcessExit
   // ends with exit code 0 (and flushes the logs) instead of Nest's default of re-raising the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

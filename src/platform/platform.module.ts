@@ -10,6 +10,7 @@ import type { Schema } from './database/database';
 import { HealthController } from './health/health.controller';
 import { EnvelopeInterceptor } from './http/envelope.interceptor';
 import { ErrorFilter } from './http/error.filter';
+import { RouteInputInterceptor } from './http/input-boundary';
 import { RequestAudit } from './http/request-audit';
 import { RequestContext, RequestContextInterceptor } from './http/request-context';
 import { ChimeValidationPipe } from './http/validation';
@@ -40,6 +41,7 @@ export class PlatformModule implements NestModule {
         RequestAudit,
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useClass: ChimeValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: RouteInputInterceptor },
         { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
       ],

@@ -55,6 +55,19 @@ class ProbeController {
     return this.dataSource.query("SELECT * FROM table_that_does_not_exist WHERE password = 'hunter2'");
   }
 
+  /** An error that throws on every look at it: the error filter itself fails on it. */
+  @Get('hostile')
+  hostile(): never {
+    throw new Proxy(new Error('hostile'), {
+      get() {
+        throw new Error('looked at');
+      },
+      getPrototypeOf() {
+        throw new Error('looked at');
+      },
+    });
+  }
+
   @Get('db')
   async db() {
     const rows: { one: number }[] = await this.dataSource.query('SELECT 1 AS one');

@@ -9,6 +9,7 @@ export type ErrorStatus =
   | 'NOT_FOUND'
   | 'PAYLOAD_TOO_LARGE'
   | 'RESOURCE_EXHAUSTED'
+  | 'DEADLINE_EXCEEDED'
   | 'INTERNAL'
   | 'UNAVAILABLE';
 
@@ -41,6 +42,7 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorStatus, number>> = {
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   RESOURCE_EXHAUSTED: 429,
+  DEADLINE_EXCEEDED: 408,
   INTERNAL: 500,
   UNAVAILABLE: 500,
 };

@@ -10,8 +10,8 @@ import {
 } from '@chime/contracts';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
-import { NameFilter } from '../../platform/http/resource-fields';
-import { QueryInt } from '../../platform/http/validation';
+import { DisplayText, NameFilter } from '../../platform/http/resource-fields';
+import { Nullable, QueryInt } from '../../platform/http/validation';
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const NAME_RULE = 'name must be 1 to 64 of A-Z a-z 0-9 _ . -';
@@ -47,6 +47,7 @@ export class CreateUserDto implements CreateUserRequest {
   @ApiProperty({ maxLength: 64 })
   @IsString()
   @MaxLength(64)
+  @DisplayText()
   nick_name!: string;
 
   @ApiProperty({ minLength: PASSWORD.min, maxLength: PASSWORD.max })
@@ -82,11 +83,13 @@ export class UserListParams extends ListQuery(USER_SORTABLE) {
 
 export class UpdateUserDefaultDto implements UpdateUserDefaultRequest {
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @Nullable()
   @ValidateIf((_, value) => value !== null)
   @IsUUID('all', { message: 'az_uuid must be a UUID or null' })
   az_uuid!: string | null;
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @Nullable()
   @ValidateIf((_, value) => value !== null)
   @IsUUID('all', { message: 'clusters_uuid must be a UUID or null' })
   clusters_uuid!: string | null;

@@ -1,9 +1,9 @@
-import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { ListResult } from '@chime/contracts';
-import { InvalidArgumentError } from '../../platform/errors/domain-error';
 import { CurrentActor } from '../../platform/http/current-actor.decorator';
+import { IdParam } from '../../platform/http/validation';
 import type { Actor } from '../../platform/http/request-context';
 import { OperationLogListParams } from './operation-log.dto';
 import type { OperationLogView } from './operation-log.view';
@@ -22,10 +22,8 @@ export class OperationLogController {
   }
 
   @Get(':id')
-  async getOperationLog(
-    @CurrentActor() actor: Actor,
-    @Param('id', new ParseIntPipe({ exceptionFactory: () => new InvalidArgumentError('id must be an integer') })) id: number,
-  ): Promise<{ operation_log: OperationLogView }> {
+  @ApiParam({ name: 'id', schema: { type: 'integer', format: 'int64', minimum: 1 } })
+  async getOperationLog(@CurrentActor() actor: Actor, @IdParam('id') id: string): Promise<{ operation_log: OperationLogView }> {
     return { operation_log: await this.queries.execute(new GetOperationLogQuery(actor, id)) };
   }
 }

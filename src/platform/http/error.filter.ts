@@ -24,16 +24,6 @@ const HTTP_ERRORS: Record<number, ErrorStatus> = {
   429: 'RESOURCE_EXHAUSTED',
 };
 
-/** Errors of Express's body parser carry a `type`. */
-const BODY_PARSER_ERRORS: Record<string, ApiFailure> = {
-  'entity.parse.failed': { status: 'INVALID_ARGUMENT', message: 'the request body is not valid JSON' },
-  'entity.too.large': { status: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than 1 MiB' },
-  'encoding.unsupported': { status: 'INVALID_ARGUMENT', message: 'unsupported content encoding' },
-  'charset.unsupported': { status: 'INVALID_ARGUMENT', message: 'unsupported charset' },
-  'request.aborted': { status: 'INVALID_ARGUMENT', message: 'the request was aborted' },
-  'request.size.invalid': { status: 'INVALID_ARGUMENT', message: 'the request body is shorter than its Content-Length' },
-};
-
 /**
  * Turns every failure into `{requestId, error:{code,message,status}}` (API.md §1.1). Only errors
  * this filter recognises keep their message; anything else is logged with its stack and leaves as
@@ -49,6 +39,17 @@ export class ErrorFilter implements ExceptionFilter {
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const req = host.switchToHttp().getRequest<ChimeRequest>();
     const res = host.switchToHttp().getResponse<Response>();
+    try {
+      await this.respond(exception, req, res);
+    } catch (failure) {
+      // The filter is the last line: whatever went wrong in it, the client still gets an answer
+      // and the process goes on.
+      this.logger.error({ err: failure, original: loggableDatabaseError(exception) }, 'error filter failed');
+      respondInternal(req, res);
+    }
+  }
+
+  private async respond(exception: unknown, req: ChimeRequest, res: Response): Promise<void> {
     const failure = this.describe(exception, req);
     const code = HTTP_STATUS_OF[failure.status];
     if (res.headersSent) {
@@ -71,8 +72,6 @@ export class ErrorFilter implements ExceptionFilter {
       if (status === 'NOT_FOUND') return { status, message: `no route for ${req.method} ${req.path}` };
       if (status) return { status, message: messageOf(exception) };
     }
-    const bodyError = BODY_PARSER_ERRORS[(exception as { type?: string })?.type ?? ''];
-    if (bodyError) return bodyError;
     const dbError = classifyDatabaseError(exception);
     if (dbError) {
       if (dbError.status === 'UNAVAILABLE') this.logger.warn({ err: loggableDatabaseError(exception) }, 'database unavailable');
@@ -91,4 +90,21 @@ function messageOf(exception: HttpException): string {
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;
   return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+}
+
+/** A bare 500 envelope written without anything that could fail again. */
+function respondInternal(req: ChimeRequest, res: Response): void {
+  try {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const body: FailureEnvelope = {
+      requestId: String(req.id),
+      error: { code: 500, message: 'internal error', status: 'INTERNAL' },
+    };
+    res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+  } catch {
+    res.destroy();
+  }
 }

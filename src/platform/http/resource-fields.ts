@@ -4,18 +4,31 @@ import { State } from '@chime/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { QueryInt } from './validation';
 
-/** The `name` of a resource (AZ, cluster): 1 to 64 characters, not only blanks. */
-export const ResourceName = () =>
+/** Bidirectional controls reorder the text after them on screen (a name could show reversed in a table). */
+const NO_BIDI_CONTROLS = /^[^\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]*$/;
+/** Something a person can see: not a blank, control, zero-width, combining or filler character. */
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Z}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/u;
+const NO_CONTROLS = /^\P{Cc}*$/u;
+
+/** Text shown in tables (names, nick names, descriptions): no bidirectional controls. */
+export const DisplayText = () =>
+  Matches(NO_BIDI_CONTROLS, { message: '$property must not contain bidirectional control characters' });
+
+/** A name people tell things apart by: at least one visible character, no control or bidirectional characters. */
+export const VisibleName = () =>
   applyDecorators(
-    ApiProperty({ minLength: 1, maxLength: 64 }),
-    IsString(),
-    Length(1, 64),
-    Matches(/\S/, { message: 'name must not be blank' }),
+    Matches(VISIBLE, { message: '$property must contain a visible character' }),
+    Matches(NO_CONTROLS, { message: '$property must not contain control characters' }),
+    DisplayText(),
   );
+
+/** The `name` of a resource (AZ, cluster): 1 to 64 characters, something visible among them. */
+export const ResourceName = () =>
+  applyDecorators(ApiProperty({ minLength: 1, maxLength: 64 }), IsString(), Length(1, 64), VisibleName());
 
 /** An optional `description` of a resource: at most 256 characters. */
 export const ResourceDescription = () =>
-  applyDecorators(ApiPropertyOptional({ maxLength: 256 }), IsOptional(), IsString(), MaxLength(256));
+  applyDecorators(ApiPropertyOptional({ maxLength: 256 }), IsOptional(), IsString(), MaxLength(256), DisplayText());
 
 /** The `name` filter of a list: a case-insensitive substring. */
 export const NameFilter = () =>

@@ -1,4 +1,4 @@
-import { ArgumentMetadata, Param, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Param, ParseUUIDPipe, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { InvalidArgumentError } from '../errors/domain-error';
 
@@ -36,9 +36,28 @@ export class ChimeValidationPipe extends ValidationPipe {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new InvalidArgumentError('the request body must be a JSON object');
       }
+      value = withoutNulls(value as Record<string, unknown>, metadata.metatype);
     }
     return super.transform(value, metadata);
   }
+}
+
+const NULLABLE_FIELDS = 'chime:nullable-fields';
+
+/**
+ * A body field for which `null` is a value of its own (e.g. "no default AZ"). Everywhere else a
+ * `null` field means "not given", as ChimeStack clients send it: unchanged in a PATCH, the default
+ * in a POST (API.md §2.2).
+ */
+export const Nullable = (): PropertyDecorator => (target, key) => {
+  const fields: string[] = Reflect.getMetadata(NULLABLE_FIELDS, target) ?? [];
+  Reflect.defineMetadata(NULLABLE_FIELDS, [...fields, String(key)], target);
+};
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+function withoutNulls(body: Record<string, unknown>, dto: Function): Record<string, unknown> {
+  const nullable: string[] = Reflect.getMetadata(NULLABLE_FIELDS, dto.prototype as object) ?? [];
+  return Object.fromEntries(Object.entries(body).filter(([key, value]) => value !== null || nullable.includes(key)));
 }
 
 /** Parses a query value made of digits into an integer; anything else is left for @IsInt() to refuse. */
@@ -48,3 +67,20 @@ export const QueryInt = () =>
 /** A path parameter holding a UUID: 400 INVALID_ARGUMENT when it is not one. */
 export const UuidParam = (name: string) =>
   Param(name, new ParseUUIDPipe({ exceptionFactory: () => new InvalidArgumentError(`${name} must be a UUID`) }));
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A positive int64 written as plain digits (no sign, exponent, blanks or leading zeros), kept as a string. */
+class PositiveIdPipe implements PipeTransform<string, string> {
+  constructor(private readonly name: string) {}
+
+  transform(value: string): string {
+    if (!/^[1-9]\d{0,18}$/.test(value) || BigInt(value) > INT64_MAX) {
+      throw new InvalidArgumentError(`${this.name} must be a positive integer of at most 19 digits`);
+    }
+    return value;
+  }
+}
+
+/** A path parameter holding a bigint id, e.g. an operation-log entry's: 400 INVALID_ARGUMENT unless it is one. */
+export const IdParam = (name: string) => Param(name, new PositiveIdPipe(name));

@@ -1,6 +1,7 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { UserDefaultView } from '@chime/contracts';
 import { DataSource } from 'typeorm';
+import { NotFoundError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { ClusterDirectory } from '../../clusters/cluster.directory';
 import { AzDirectory } from '../../zones/az.directory';
@@ -32,7 +33,11 @@ export class GetUserDefaultHandler implements IQueryHandler<GetUserDefaultQuery>
       user.defaultAzUuid &&
       (await this.zones.get(user.defaultAzUuid).then(
         () => user.defaultAzUuid,
-        () => null,
+        (error: unknown) => {
+          // Only "that AZ is gone" reads as no default; anything else (an outage) is an error.
+          if (error instanceof NotFoundError) return null;
+          throw error;
+        },
       ));
     const clustersUuid =
       azUuid && user.defaultClustersUuid && (await this.clusters.isIn(azUuid, user.defaultClustersUuid))

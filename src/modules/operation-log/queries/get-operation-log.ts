@@ -9,7 +9,7 @@ import { OperationLogView, toOperationLogView } from '../operation-log.view';
 export class GetOperationLogQuery extends Query<OperationLogView> {
   constructor(
     readonly actor: Actor,
-    readonly id: number,
+    readonly id: string,
   ) {
     super();
   }
@@ -20,7 +20,7 @@ export class GetOperationLogHandler implements IQueryHandler<GetOperationLogQuer
   constructor(private readonly dataSource: DataSource) {}
 
   async execute({ actor, id }: GetOperationLogQuery): Promise<OperationLogView> {
-    const entry = await this.dataSource.getRepository(OperationLogEntity).findOne({ where: { id: String(id) } });
+    const entry = await this.dataSource.getRepository(OperationLogEntity).findOne({ where: { id } });
     if (!entry) throw NotFoundError.of('operation log entry', id);
     if (actor.role < Role.ReadOnlyAdmin && entry.userUuid !== actor.uuid) {
       throw new PermissionDeniedError('a user may only read its own operation log entries');

@@ -1,0 +1,108 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import type { NextFunction, Request, Response } from 'express';
+import type { Observable } from 'rxjs';
+import { InvalidArgumentError } from '../errors/domain-error';
+
+/** Keys that name JavaScript internals, never a field of ours: refused, never silently dropped. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Why a piece of text cannot be accepted, or undefined when it can. PostgreSQL stores neither NUL nor lone surrogates. */
+function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'contains a NUL character';
+  if (!text.isWellFormed()) return 'contains invalid Unicode (a lone surrogate)';
+  return undefined;
+}
+
+/**
+ * Checks every key and string of a parsed value, iteratively (the body's depth is bounded by the
+ * parser, but this walk would not need it). Throws 400 naming the first offending field.
+ */
+export function assertAcceptableInput(value: unknown, where: string): void {
+  const pending: { value: unknown; path: string }[] = [{ value, path: '' }];
+  while (pending.length > 0) {
+    const { value: current, path } = pending.pop()!;
+    if (typeof current === 'string') {
+      const problem = textProblem(current);
+      if (problem) throw new InvalidArgumentError(`${where}${path ? ` ${path}` : ''} ${problem}`);
+    } else if (typeof current === 'object' && current !== null) {
+      for (const key of Object.keys(current)) {
+        const child = path ? (Array.isArray(current) ? `${path}[${key}]` : `${path}.${key}`) : key;
+        const problem = FORBIDDEN_KEYS.has(key) ? 'is not allowed' : textProblem(key);
+        if (problem) throw new InvalidArgumentError(`${where} field name ${JSON.stringify(key).slice(0, 80)} ${problem}`);
+        pending.push({ value: (current as Record<string, unknown>)[key], path: child });
+      }
+    }
+  }
+}
+
+/**
+ * Middleware right after the body parser: the body and the query string hold no text the database
+ * cannot store and no forbidden keys, before anything (guards, the audit trail) looks at them.
+ */
+export function acceptableText(req: Request, _res: Response, next: NextFunction): void {
+  try {
+    assertAcceptableInput(req.body, 'body');
+    assertAcceptableInput(req.query, 'query parameter');
+    next();
+  } catch (error) {
+    next(error);
+  }
+}
+
+interface RouteShape {
+  takesBody: boolean;
+  /** Query keys the route reads one by one; `undefined` when it takes the whole query as a DTO (validated there). */
+  queryKeys: Set<string> | undefined;
+}
+
+const shapes = new WeakMap<object, RouteShape>();
+
+/** What a handler reads from the request, from Nest's own parameter metadata (@Body, @Query). */
+function shapeOf(context: ExecutionContext): RouteShape {
+  const handler = context.getHandler();
+  let shape = shapes.get(handler);
+  if (!shape) {
+    const args: Record<string, { data?: unknown }> =
+      Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {};
+    const ofType = (type: RouteParamtypes) =>
+      Object.entries(args)
+        .filter(([key]) => key.split(':')[0] === String(type))
+        .map(([, arg]) => arg.data);
+    const queries = ofType(RouteParamtypes.QUERY);
+    shape = {
+      takesBody: ofType(RouteParamtypes.BODY).length > 0,
+      queryKeys: queries.some((data) => data === undefined) ? undefined : new Set(queries.map(String)),
+    };
+    shapes.set(handler, shape);
+  }
+  return shape;
+}
+
+/**
+ * Every route refuses what it does not read: query parameters it has no use for, and a body when
+ * it takes none (an empty object is tolerated: some clients always send one). Path parameters are
+ * held to the same text rules as the body and the query.
+ */
+@Injectable()
+export class RouteInputInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const shape = shapeOf(context);
+    if (shape.queryKeys) {
+      const unknown = Object.keys(req.query).find((key) => !shape.queryKeys!.has(key));
+      if (unknown !== undefined) throw new InvalidArgumentError(`unknown query parameter ${unknown}`);
+    }
+    const body: unknown = req.body;
+    if (!shape.takesBody && body !== undefined && !(isPlainObject(body) && Object.keys(body).length === 0)) {
+      throw new InvalidArgumentError(`${req.method} ${req.route?.path ?? req.path} takes no request body`);
+    }
+    assertAcceptableInput(req.params, 'path parameter');
+    return next.handle();
+  }
+}
+
+function isPlainObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
