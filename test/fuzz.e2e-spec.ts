@@ -18,13 +18,13 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 5000);
 const REPRODUCE = `FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} npx jest test/fuzz.e2e-spec.ts`;
 /** A request unanswered this long means a dead or stuck server; the run stops there. */
 const REQUEST_TIMEOUT_MS = 10_000;
+/** Kinds of failure reported with their first request; the others are only counted. */
 const DETAILED_FAILURES = 20;
 
-interface Failure {
-  index: number;
-  operationId: string;
-  violations: string[];
-  detail: string;
+/** One kind of violation on one operation: how often, and the first request that showed it. */
+interface FailureClass {
+  count: number;
+  example: string;
 }
 
 describe(`fuzz: every operation of the OpenAPI document (seed ${SEED}, ${RUNS} requests)`, () => {
@@ -51,8 +51,7 @@ describe(`fuzz: every operation of the OpenAPI document (seed ${SEED}, ${RUNS} r
     if (!Number.isSafeInteger(SEED) || !Number.isSafeInteger(RUNS) || RUNS < 1) throw new Error('FUZZ_SEED and FUZZ_RUNS must be integers');
     const plans = fc.sample(requestPlans(operations), { seed: SEED, numRuns: RUNS });
     const watch = await StateWatch.of(server.dataSource);
-    const failures: Failure[] = [];
-    const classes = new Map<string, number>();
+    const failures = new Map<string, FailureClass>();
     let defused = 0;
     let inFlight: string | undefined;
     // If the server takes the whole process down, this is all that will be left to read.
@@ -87,11 +86,13 @@ describe(`fuzz: every operation of the OpenAPI document (seed ${SEED}, ${RUNS} r
           fixture.registry.learn(plan, JSON.parse(outcome.text || 'null')?.result);
           stale = true;
         }
-        if (violations.length > 0) {
-          for (const v of violations) classes.set(`${plan.operation.operationId}: ${v.replace(/[0-9a-f-]{36}/g, '<uuid>')}`, (classes.get(`${plan.operation.operationId}: ${v.replace(/[0-9a-f-]{36}/g, '<uuid>')}`) ?? 0) + 1);
-          if (failures.length < DETAILED_FAILURES) {
+        for (const violation of violations) {
+          const key = `${plan.operation.operationId}: ${violation.replace(/[0-9a-f-]{36}/g, '<uuid>')}`;
+          const known = failures.get(key);
+          if (known) known.count++;
+          else {
             const answer = outcome.kind === 'response' ? `${outcome.status} ${outcome.text.slice(0, 300)}` : outcome.reason;
-            failures.push({ index, operationId: plan.operation.operationId, violations, detail: `${describeRequest()}\n    → ${answer}` });
+            failures.set(key, { count: 1, example: `${describeRequest()}\n    → ${answer}\n    ✗ ${violation}` });
           }
         }
         if (outcome.kind === 'no-response') break;
@@ -110,14 +111,14 @@ describe(`fuzz: every operation of the OpenAPI document (seed ${SEED}, ${RUNS} r
         ),
       ].join('\n'),
     );
-    if (failures.length > 0) {
+    if (failures.size > 0) {
+      const classes = [...failures];
       throw new Error(
         [
-          `fuzz found ${[...classes.values()].reduce((a, b) => a + b, 0)} violations (seed ${SEED}; reproduce: ${REPRODUCE})`,
-          'by operation and kind:',
-          ...[...classes].sort(([, a], [, b]) => b - a).map(([c, n]) => `  ${String(n).padStart(5)}  ${c}`),
-          `the first ${failures.length}:`,
-          ...failures.map((f) => `  ${f.detail}\n    ✗ ${f.violations.join('\n    ✗ ')}`),
+          `fuzz found ${classes.reduce((n, [, c]) => n + c.count, 0)} violations of ${failures.size} kinds (seed ${SEED}; reproduce: ${REPRODUCE})`,
+          ...classes.map(([key, c]) => `  ${String(c.count).padStart(5)}  ${key}`),
+          `the first request of ${Math.min(failures.size, DETAILED_FAILURES)} of them:`,
+          ...classes.slice(0, DETAILED_FAILURES).map(([, c]) => `  ${c.example}`),
         ].join('\n'),
       );
     }

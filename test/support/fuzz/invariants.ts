@@ -45,7 +45,7 @@ export function responseViolations(plan: RequestPlan, outcome: Extract<HttpOutco
   if (status !== 200 && error) {
     if (Object.keys(error).sort().join(',') !== 'code,message,status') violations.push(`error keys are ${Object.keys(error).join(',')}`);
     if (error.code !== status) violations.push(`error.code ${String(error.code)} is not the HTTP status ${status}`);
-    if (!STATUSES[status]?.includes(String(error.status))) violations.push(`error.status ${String(error.status)} does not go with HTTP ${status}`);
+    if (status in STATUSES && !STATUSES[status].includes(String(error.status))) violations.push(`error.status ${String(error.status)} does not go with HTTP ${status}`);
     if (typeof error.message !== 'string') violations.push('error.message is not a string');
   } else if (status !== 200) violations.push(`status ${status} without an error`);
   if (status === 200 && acceptedForeignBody(plan)) violations.push(`a body sent as ${plan.contentType ?? '(no Content-Type)'} was accepted`);
