@@ -28,7 +28,11 @@ export class ResourceRegistry {
   }
 
   remove(id: string): void {
-    for (const [kind, entries] of this.live) this.live.set(kind, entries.filter((e) => e.id !== id));
+    for (const [kind, entries] of this.live)
+      this.live.set(
+        kind,
+        entries.filter((e) => e.id !== id),
+      );
     this.gone.push(id);
   }
 
@@ -110,7 +114,9 @@ export class ResourceRegistry {
       const collection = path.split('/').pop()!;
       const created = (result as Record<string, { uuid?: unknown }> | null)?.[collection]?.uuid;
       if (typeof created !== 'string') return;
-      const parents = Object.fromEntries(params.filter((p) => p.resource).map((p) => [p.resource!, String(plan.pathParams[p.name])]));
+      const parents = Object.fromEntries(
+        params.filter((p) => p.resource).map((p) => [p.resource!, String(plan.pathParams[p.name])]),
+      );
       this.add(collection, created, parents);
     } else if (method === 'DELETE' && params.length > 0) {
       this.remove(String(plan.pathParams[params[params.length - 1].name]));
@@ -150,11 +156,19 @@ export async function createFixture(server: TestServer): Promise<FuzzFixture> {
   await server.http.post('/v1/logout').send({ token: revokedToken }).expect(200);
 
   for (let a = 0; a < 3; a++) {
-    const az = await server.http.post('/v1/az').set(bearer(adminToken)).send({ name: `fuzz-az-${a}` }).expect(200);
+    const az = await server.http
+      .post('/v1/az')
+      .set(bearer(adminToken))
+      .send({ name: `fuzz-az-${a}` })
+      .expect(200);
     const azUuid = az.body.result.az.uuid as string;
     registry.add('az', azUuid, {}, true);
     for (let c = 0; c < 2; c++) {
-      const cluster = await server.http.post(`/v1/az/${azUuid}/cluster`).set(bearer(adminToken)).send({ name: `fuzz-cluster-${c}` }).expect(200);
+      const cluster = await server.http
+        .post(`/v1/az/${azUuid}/cluster`)
+        .set(bearer(adminToken))
+        .send({ name: `fuzz-cluster-${c}` })
+        .expect(200);
       registry.add('cluster', cluster.body.result.cluster.uuid as string, { az: azUuid }, true);
     }
   }

@@ -22,33 +22,42 @@ export function responseViolations(plan: RequestPlan, outcome: Extract<HttpOutco
   if (!(status in STATUSES)) violations.push(`status ${status} is not one of ${Object.keys(STATUSES).join(', ')}`);
   const headerId = headers['x-request-id'];
   const sentId = plan.headers.findLast(([k]) => k.toLowerCase() === 'x-request-id')?.[1];
-  if (typeof sentId === 'string' && UUID.test(sentId) && headerId !== sentId) violations.push(`X-Request-Id ${String(headerId)} is not the one sent (${sentId})`);
+  if (typeof sentId === 'string' && UUID.test(sentId) && headerId !== sentId)
+    violations.push(`X-Request-Id ${String(headerId)} is not the one sent (${sentId})`);
   if (String(headers['content-type']).startsWith('text/event-stream')) {
     if (status !== 200) violations.push(`an event stream with status ${status}`);
     if (!UUID.test(String(headerId))) violations.push(`X-Request-Id ${String(headerId)} is not a UUID`);
     return violations;
   }
-  if (!/^application\/json(;|$)/.test(String(headers['content-type']))) violations.push(`Content-Type is ${String(headers['content-type'])}`);
+  if (!/^application\/json(;|$)/.test(String(headers['content-type'])))
+    violations.push(`Content-Type is ${String(headers['content-type'])}`);
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(outcome.text);
   } catch {
     return [...violations, `the body is not JSON: ${JSON.stringify(outcome.text.slice(0, 200))}`];
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return [...violations, 'the body is not an envelope object'];
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return [...violations, 'the body is not an envelope object'];
   const keys = Object.keys(body).sort().join(',');
-  if (keys !== 'requestId,result' && keys !== 'error,requestId') violations.push(`envelope keys are ${keys}, not requestId and exactly one of result/error`);
-  if (typeof body.requestId !== 'string' || !UUID.test(body.requestId)) violations.push(`requestId ${JSON.stringify(body.requestId)} is not a UUID`);
-  if (body.requestId !== headerId) violations.push(`requestId ${String(body.requestId)} differs from X-Request-Id ${String(headerId)}`);
+  if (keys !== 'requestId,result' && keys !== 'error,requestId')
+    violations.push(`envelope keys are ${keys}, not requestId and exactly one of result/error`);
+  if (typeof body.requestId !== 'string' || !UUID.test(body.requestId))
+    violations.push(`requestId ${JSON.stringify(body.requestId)} is not a UUID`);
+  if (body.requestId !== headerId)
+    violations.push(`requestId ${String(body.requestId)} differs from X-Request-Id ${String(headerId)}`);
   const error = body.error as { code?: unknown; status?: unknown; message?: unknown } | undefined;
   if (status === 200 && 'error' in body) violations.push('status 200 with an error');
   if (status !== 200 && error) {
-    if (Object.keys(error).sort().join(',') !== 'code,message,status') violations.push(`error keys are ${Object.keys(error).join(',')}`);
+    if (Object.keys(error).sort().join(',') !== 'code,message,status')
+      violations.push(`error keys are ${Object.keys(error).join(',')}`);
     if (error.code !== status) violations.push(`error.code ${String(error.code)} is not the HTTP status ${status}`);
-    if (status in STATUSES && !STATUSES[status].includes(String(error.status))) violations.push(`error.status ${String(error.status)} does not go with HTTP ${status}`);
+    if (status in STATUSES && !STATUSES[status].includes(String(error.status)))
+      violations.push(`error.status ${String(error.status)} does not go with HTTP ${status}`);
     if (typeof error.message !== 'string') violations.push('error.message is not a string');
   } else if (status !== 200) violations.push(`status ${status} without an error`);
-  if (status === 200 && acceptedForeignBody(plan)) violations.push(`a body sent as ${plan.contentType ?? '(no Content-Type)'} was accepted`);
+  if (status === 200 && acceptedForeignBody(plan))
+    violations.push(`a body sent as ${plan.contentType ?? '(no Content-Type)'} was accepted`);
   return violations;
 }
 
@@ -88,9 +97,13 @@ export class StateWatch {
     );
     const tables = rows.map((r) => r.table_name).filter((t) => !NOT_STATE.has(t));
     const digests = tables.map(
-      (t) => `(SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM "${t}" r${ROWS_OF[t] ? ` WHERE ${ROWS_OF[t]}` : ''}) AS "${t}"`,
+      (t) =>
+        `(SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM "${t}" r${ROWS_OF[t] ? ` WHERE ${ROWS_OF[t]}` : ''}) AS "${t}"`,
     );
-    return new StateWatch(dataSource, `SELECT ${[...digests, '(SELECT coalesce(max(position), 0)::text FROM event_log) AS position'].join(', ')}`);
+    return new StateWatch(
+      dataSource,
+      `SELECT ${[...digests, '(SELECT coalesce(max(position), 0)::text FROM event_log) AS position'].join(', ')}`,
+    );
   }
 
   async snapshot(): Promise<StateSnapshot> {

@@ -11,39 +11,128 @@ export interface Mutation {
 
 type Place = { in: 'body'; key: string } | { in: 'query' | 'path' | 'header'; name: string };
 
-const ODD_NUMBERS = ['1e309', '-1e309', '-1', '0', '-0', '1.5', '1e-400', '2147483648', '4294967296', '9223372036854775808',
-  '-9223372036854775809', '99999999999999999999', '123456789012345678901234567890'];
-const INVALID_UUIDS = ['', 'not-a-uuid', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff',
-  'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', 'a0eebc999c0b4ef8bb6d6bb9bd380a11', '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}',
-  'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11x', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1', 'urn:uuid:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-  '-1', '99999999999999999999', '1e309', 'null', ' ', '..', "' OR 1=1 --"];
-const WRONG_TYPES: Value[] = [0, -1, 1.5, true, false, 'x', '', { array: [] }, { object: [] }, { array: [1, 'a'] }, { object: [['a', 1]] }];
+const ODD_NUMBERS = [
+  '1e309',
+  '-1e309',
+  '-1',
+  '0',
+  '-0',
+  '1.5',
+  '1e-400',
+  '2147483648',
+  '4294967296',
+  '9223372036854775808',
+  '-9223372036854775809',
+  '99999999999999999999',
+  '123456789012345678901234567890',
+];
+const INVALID_UUIDS = [
+  '',
+  'not-a-uuid',
+  '00000000-0000-0000-0000-000000000000',
+  'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11',
+  'a0eebc999c0b4ef8bb6d6bb9bd380a11',
+  '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}',
+  'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11x',
+  'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1',
+  'urn:uuid:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+  '-1',
+  '99999999999999999999',
+  '1e309',
+  'null',
+  ' ',
+  '..',
+  "' OR 1=1 --",
+];
+const WRONG_TYPES: Value[] = [
+  0,
+  -1,
+  1.5,
+  true,
+  false,
+  'x',
+  '',
+  { array: [] },
+  { object: [] },
+  { array: [1, 'a'] },
+  { object: [['a', 1]] },
+];
 const WRONG_QUERY_TEXTS = ['abc', '1.5', '', '1e3', '0x10', ' 1', '+1', 'true', '\uff11', 'NaN', 'Infinity'];
 const LONE_SURROGATES = ['"\\ud800x"', '"\\udfff"', '"a\\ud83d"', '"\\udc00\\ud800"', '"\\ud83d\\ude00"'];
 const BAD_URL_BYTES = ['%ED%A0%80', '%C0%80', '%FF', '%F4%90%80%80', '%', '%zz', '%E0%A4%A', '%%'];
-const MALFORMED_JSON = ['', '{', '{"a":1', '{"a":1}}', '{"a":1} x', 'null', '[]', '"x"', '1', 'true', '\uFEFF{}', "{'a':1}",
-  '{"a":1,}', '{a:1}', 'NaN', '{"a":NaN}', '{"a":Infinity}', '{"a":undefined}', '{"a":0x10}', '{"a":01}', '{"a":"\\x"}',
-  '{"a":"\\u12"}', '{"a":"\n"}', '{"name":"a","name":"b"}', '[[[[[[[[[['];
+const MALFORMED_JSON = [
+  '',
+  '{',
+  '{"a":1',
+  '{"a":1}}',
+  '{"a":1} x',
+  'null',
+  '[]',
+  '"x"',
+  '1',
+  'true',
+  '\uFEFF{}',
+  "{'a':1}",
+  '{"a":1,}',
+  '{a:1}',
+  'NaN',
+  '{"a":NaN}',
+  '{"a":Infinity}',
+  '{"a":undefined}',
+  '{"a":0x10}',
+  '{"a":01}',
+  '{"a":"\\x"}',
+  '{"a":"\\u12"}',
+  '{"a":"\n"}',
+  '{"name":"a","name":"b"}',
+  '[[[[[[[[[[',
+];
 const ODD_CONTENT_TYPES: [string | undefined, RequestPlan['encoding']][] = [
-  ['text/plain', 'json'], ['text/plain; charset=utf-8', 'json'], ['application/x-www-form-urlencoded', 'form'],
-  ['application/x-www-form-urlencoded', 'json'], ['multipart/form-data; boundary=fuzz', 'multipart'], [undefined, 'json'],
-  ['application/json; charset=UTF-8', 'json'], ['application/json;charset="utf-8"', 'json'], ['APPLICATION/JSON', 'json'],
-  ['application/json; charset=latin1', 'json'], ['application/json; charset=utf-16', 'json'], ['application/json; charset=', 'json'],
-  ['application/json; foo=bar', 'json'], ['application/json, text/plain', 'json'], ['application/*', 'json'], ['*/*', 'json'],
-  ['application/vnd.api+json', 'json'], ['application/jsonx', 'json'], [';;;', 'json'], ['application/xml', 'json'],
+  ['text/plain', 'json'],
+  ['text/plain; charset=utf-8', 'json'],
+  ['application/x-www-form-urlencoded', 'form'],
+  ['application/x-www-form-urlencoded', 'json'],
+  ['multipart/form-data; boundary=fuzz', 'multipart'],
+  [undefined, 'json'],
+  ['application/json; charset=UTF-8', 'json'],
+  ['application/json;charset="utf-8"', 'json'],
+  ['APPLICATION/JSON', 'json'],
+  ['application/json; charset=latin1', 'json'],
+  ['application/json; charset=utf-16', 'json'],
+  ['application/json; charset=', 'json'],
+  ['application/json; foo=bar', 'json'],
+  ['application/json, text/plain', 'json'],
+  ['application/*', 'json'],
+  ['*/*', 'json'],
+  ['application/vnd.api+json', 'json'],
+  ['application/jsonx', 'json'],
+  [';;;', 'json'],
+  ['application/xml', 'json'],
 ];
 const PROTO_MEMBERS: [string, Value][] = [
-  ['__proto__', { object: [['role', 3]] }], ['__proto__', null], ['constructor', { object: [['prototype', { object: [['polluted', 1]] }]] }],
-  ['prototype', 1], ['__proto__', { object: [['isAdmin', true]] }],
+  ['__proto__', { object: [['role', 3]] }],
+  ['__proto__', null],
+  ['constructor', { object: [['prototype', { object: [['polluted', 1]] }]] }],
+  ['prototype', 1],
+  ['__proto__', { object: [['isAdmin', true]] }],
 ];
-const PROTO_QUERY: [string, string][] = [['__proto__[role]', '3'], ['constructor[prototype][polluted]', '1'], ['__proto__', 'x'], ['hasOwnProperty', 'x']];
+const PROTO_QUERY: [string, string][] = [
+  ['__proto__[role]', '3'],
+  ['constructor[prototype][polluted]', '1'],
+  ['__proto__', 'x'],
+  ['hasOwnProperty', 'x'],
+];
 const UNKNOWN_KEYS = ['uuid', 'created_at', 'state', 'version', 'id', 'password_hash', 'extra', 'a.b', 'A', ''];
 
 const places = (operation: ApiOperation, plan: RequestPlan, kinds: Place['in'][]): Place[] => [
   ...(kinds.includes('body') && operation.body
-    ? [...new Set([...Object.keys(operation.body.properties ?? {}), ...(isObject(plan.body ?? null) ? (plan.body as { object: [string, Value][] }).object.map(([k]) => k) : [])])].map(
-        (key): Place => ({ in: 'body', key }),
-      )
+    ? [
+        ...new Set([
+          ...Object.keys(operation.body.properties ?? {}),
+          ...(isObject(plan.body ?? null) ? (plan.body as { object: [string, Value][] }).object.map(([k]) => k) : []),
+        ]),
+      ].map((key): Place => ({ in: 'body', key }))
     : []),
   ...operation.parameters.filter((p) => kinds.includes(p.in)).map((p): Place => ({ in: p.in, name: p.name })),
 ];
@@ -70,7 +159,10 @@ function setMember(plan: RequestPlan, key: string, value: Value): void {
 
 const current = (plan: RequestPlan, place: Place): Value | undefined => {
   if (place.in === 'path') return plan.pathParams[place.name];
-  if (place.in === 'body') return isObject(plan.body ?? null) ? (plan.body as { object: [string, Value][] }).object.find(([k]) => k === place.key)?.[1] : undefined;
+  if (place.in === 'body')
+    return isObject(plan.body ?? null)
+      ? (plan.body as { object: [string, Value][] }).object.find(([k]) => k === place.key)?.[1]
+      : undefined;
   return (place.in === 'query' ? plan.query : plan.headers).find(([k]) => k === place.name)?.[1];
 };
 
@@ -111,9 +203,18 @@ const replaceBody = (label: string, body: Value, contentType = 'application/json
 
 /** Every mutation that applies to the operation, weighted so that each kind turns up often. */
 export function mutationsFor(operation: ApiOperation): fc.Arbitrary<Mutation> {
-  const stringAt = (now: Value | undefined) => (typeof now === 'string' ? now : isRef(now ?? null) ? String((now as { fallback: string | number }).fallback) : 'a');
-  const depth = fc.oneof(fc.integer({ min: 2, max: 64 }), fc.integer({ min: 65, max: 5000 }), fc.integer({ min: 5001, max: 100_000 }), fc.constant(100_000));
-  const member = (key: string, value: Value): Mutation => ({ label: `member ${JSON.stringify(key)}: ${JSON.stringify(value)}`, apply: (plan) => setMember(plan, key, value) });
+  const stringAt = (now: Value | undefined) =>
+    typeof now === 'string' ? now : isRef(now ?? null) ? String((now as { fallback: string | number }).fallback) : 'a';
+  const depth = fc.oneof(
+    fc.integer({ min: 2, max: 64 }),
+    fc.integer({ min: 65, max: 5000 }),
+    fc.integer({ min: 5001, max: 100_000 }),
+    fc.constant(100_000),
+  );
+  const member = (key: string, value: Value): Mutation => ({
+    label: `member ${JSON.stringify(key)}: ${JSON.stringify(value)}`,
+    apply: (plan) => setMember(plan, key, value),
+  });
   return fc.oneof(
     atPlace(operation, 'null', ['body'], fc.constant(null), () => null),
     atPlace(operation, 'wrong type', ['body'], fc.constantFrom(...WRONG_TYPES), (v) => v),
@@ -123,24 +224,48 @@ export function mutationsFor(operation: ApiOperation): fc.Arbitrary<Mutation> {
     atPlace(operation, 'NUL', ['body', 'query', 'path'], fc.nat(), (at, place, now) => {
       const text = stringAt(now);
       const cut = at % (text.length + 1);
-      return place.in === 'body' ? `${text.slice(0, cut)}\u0000${text.slice(cut)}` : { raw: `${encodeURIComponent(text.slice(0, cut))}%00${encodeURIComponent(text.slice(cut))}` };
+      return place.in === 'body'
+        ? `${text.slice(0, cut)}\u0000${text.slice(cut)}`
+        : { raw: `${encodeURIComponent(text.slice(0, cut))}%00${encodeURIComponent(text.slice(cut))}` };
     }),
     atPlace(operation, 'lone surrogate', ['body'], fc.constantFrom(...LONE_SURROGATES), (v) => ({ raw: v })),
-    atPlace(operation, 'bad URL bytes', ['query', 'path'], fc.constantFrom(...BAD_URL_BYTES), (v, _place, now) => ({ raw: `${encodeURIComponent(stringAt(now))}${v}` })),
-    atPlace(operation, 'deep nesting', ['body'], fc.tuple(fc.constantFrom('array' as const, 'object' as const), depth), ([nested, d]) => ({ nested, depth: d })),
-    fc.tuple(fc.constantFrom('array' as const, 'object' as const), depth).map(([nested, d]) => replaceBody(`body nested ${d} levels (${nested})`, { nested, depth: d })),
-    fc.constantFrom(...MALFORMED_JSON).map((text) => replaceBody(`malformed JSON ${JSON.stringify(text)}`, { raw: text })),
-    fc.constantFrom(1_048_400, 1_048_600, 2_000_000).map((big) => replaceBody(`body of ${big} bytes`, { object: [['name', { big }]] })),
-    fc.tuple(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...UNKNOWN_KEYS)), fc.jsonValue({ maxDepth: 2 })).map(([key, value]) => member(key, plain(value))),
-    fc.constantFrom(...PROTO_MEMBERS).map(([key, value]) => member(key, value)),
-    fc.tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 4 }), fc.constantFrom('\u0000', '\ud800', '\udfff')).map(([key, odd]) => member(key + odd, 1)),
-    fc.oneof(fc.constantFrom(...PROTO_QUERY), fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 10 }))).map(([key, value]): Mutation => ({
-      label: `query key ${JSON.stringify(key)}=${JSON.stringify(value)}`,
-      apply: (plan) => void plan.query.push([key, value]),
+    atPlace(operation, 'bad URL bytes', ['query', 'path'], fc.constantFrom(...BAD_URL_BYTES), (v, _place, now) => ({
+      raw: `${encodeURIComponent(stringAt(now))}${v}`,
     })),
+    atPlace(
+      operation,
+      'deep nesting',
+      ['body'],
+      fc.tuple(fc.constantFrom('array' as const, 'object' as const), depth),
+      ([nested, d]) => ({ nested, depth: d }),
+    ),
+    fc
+      .tuple(fc.constantFrom('array' as const, 'object' as const), depth)
+      .map(([nested, d]) => replaceBody(`body nested ${d} levels (${nested})`, { nested, depth: d })),
+    fc.constantFrom(...MALFORMED_JSON).map((text) => replaceBody(`malformed JSON ${JSON.stringify(text)}`, { raw: text })),
+    fc
+      .constantFrom(1_048_400, 1_048_600, 2_000_000)
+      .map((big) => replaceBody(`body of ${big} bytes`, { object: [['name', { big }]] })),
+    fc
+      .tuple(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...UNKNOWN_KEYS)), fc.jsonValue({ maxDepth: 2 }))
+      .map(([key, value]) => member(key, plain(value))),
+    fc.constantFrom(...PROTO_MEMBERS).map(([key, value]) => member(key, value)),
+    fc
+      .tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 4 }), fc.constantFrom('\u0000', '\ud800', '\udfff'))
+      .map(([key, odd]) => member(key + odd, 1)),
+    fc
+      .oneof(fc.constantFrom(...PROTO_QUERY), fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 10 })))
+      .map(([key, value]): Mutation => ({
+        label: `query key ${JSON.stringify(key)}=${JSON.stringify(value)}`,
+        apply: (plan) => void plan.query.push([key, value]),
+      })),
     fc.tuple(fc.nat(), fc.nat({ max: 1000 })).map(([pick, d]): Mutation => ({
       label: `query key nested ${d} levels`,
-      apply: (plan) => void plan.query.push([`${operation.parameters.find((p) => p.in === 'query')?.name ?? 'a'}${'[a]'.repeat(d)}`, String(pick)]),
+      apply: (plan) =>
+        void plan.query.push([
+          `${operation.parameters.find((p) => p.in === 'query')?.name ?? 'a'}${'[a]'.repeat(d)}`,
+          String(pick),
+        ]),
     })),
     fc.nat().map((pick): Mutation => ({
       label: 'repeated query key',
@@ -159,10 +284,12 @@ export function mutationsFor(operation: ApiOperation): fc.Arbitrary<Mutation> {
         plan.encoding = encoding;
       },
     })),
-    fc.constantFrom('x', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '', 'a'.repeat(300), 'not a uuid; drop table users').map((id): Mutation => ({
-      label: `X-Request-Id ${JSON.stringify(id)}`,
-      apply: (plan) => put(plan, { in: 'header', name: 'X-Request-Id' }, id),
-    })),
+    fc
+      .constantFrom('x', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '', 'a'.repeat(300), 'not a uuid; drop table users')
+      .map((id): Mutation => ({
+        label: `X-Request-Id ${JSON.stringify(id)}`,
+        apply: (plan) => put(plan, { in: 'header', name: 'X-Request-Id' }, id),
+      })),
   );
 }
 

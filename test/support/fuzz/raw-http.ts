@@ -36,7 +36,12 @@ const queryKey = (key: string) => urlText(key).replaceAll('%5B', '[').replaceAll
 
 /** Header values can only be printable ASCII; anything else becomes `?`. */
 function headerText(value: Value): string {
-  const text = typeof value === 'string' ? value : value !== null && typeof value === 'object' && 'raw' in value ? value.raw : urlText(value);
+  const text =
+    typeof value === 'string'
+      ? value
+      : value !== null && typeof value === 'object' && 'raw' in value
+        ? value.raw
+        : urlText(value);
   return text.replace(/[^\t\x20-\x7e]/g, '?');
 }
 
@@ -47,7 +52,11 @@ function bodyPieces(plan: RequestPlan): Piece[] {
     return body.object.flatMap(([k, v], i): Piece[] => [...(i ? ['&'] : []), `${urlText(k)}=`, ...formValue(v)]);
   }
   return [
-    ...body.object.flatMap(([k, v]): Piece[] => [`--fuzz\r\nContent-Disposition: form-data; name=${JSON.stringify(k)}\r\n\r\n`, ...formValue(v), '\r\n']),
+    ...body.object.flatMap(([k, v]): Piece[] => [
+      `--fuzz\r\nContent-Disposition: form-data; name=${JSON.stringify(k)}\r\n\r\n`,
+      ...formValue(v),
+      '\r\n',
+    ]),
     '--fuzz--\r\n',
   ];
 }
@@ -90,7 +99,14 @@ export function send(baseUrl: string, req: HttpRequest, timeoutMs: number): Prom
           }
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => done({ kind: 'response', status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () =>
+            done({
+              kind: 'response',
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
           res.on('error', (error) => done({ kind: 'no-response', reason: `response broken off: ${error.message}` }));
         },
       );
@@ -123,7 +139,7 @@ export function curlCommand(req: HttpRequest, baseUrl: string, tokens: string[])
   if (req.body) {
     const text = piecesText(req.body);
     parts.push(
-      text.length <= 400 && !/[\x00-\x1f]/.test(text) && req.body.every((p) => typeof p === 'string')
+      text.length <= 400 && ![...text].some((c) => c < ' ') && req.body.every((p) => typeof p === 'string')
         ? `--data-binary ${quote(text)}`
         : `--data-binary @<(node -e ${quote(`process.stdout.write(${piecesExpression(req.body)})`)})`,
     );

@@ -49,7 +49,10 @@ export function jsonPieces(value: Value): Piece[] {
   if ('big' in value) return ['"', { repeat: 'x', times: value.big }, '"'];
   if ('nested' in value) {
     return value.nested === 'array'
-      ? [{ repeat: '[', times: value.depth }, { repeat: ']', times: value.depth }]
+      ? [
+          { repeat: '[', times: value.depth },
+          { repeat: ']', times: value.depth },
+        ]
       : [{ repeat: '{"a":', times: value.depth }, '1', { repeat: '}', times: value.depth }];
   }
   const parts: Piece[][] =
@@ -69,7 +72,9 @@ export function piecesExpression(pieces: Piece[]): string {
     else all.push(p);
     return all;
   }, []);
-  return merged.map((p) => (typeof p === 'string' ? JSON.stringify(p) : `${JSON.stringify(p.repeat)}.repeat(${p.times})`)).join('+');
+  return merged
+    .map((p) => (typeof p === 'string' ? JSON.stringify(p) : `${JSON.stringify(p.repeat)}.repeat(${p.times})`))
+    .join('+');
 }
 
 /** A value as it travels in a path segment or a query string: strings encoded, raw text as is. */
@@ -81,4 +86,5 @@ export function urlText(value: Value): string {
 }
 
 /** Lone surrogates cannot be percent-encoded as UTF-8 (they travel as raw `%ED%A0%80` instead). */
-const wellFormed = (text: string) => text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+const wellFormed = (text: string) =>
+  text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
