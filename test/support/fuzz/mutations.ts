@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ApiOperation } from './api-operations';
 import type { RequestPlan } from './request-plan';
-import { isObject, isRef, Value } from './values';
+import { isObject, isRef, urlText, Value } from './values';
 
 /** A change to a valid request: `apply` edits the plan, `label` says what it did. */
 export interface Mutation {
@@ -226,11 +226,11 @@ export function mutationsFor(operation: ApiOperation): fc.Arbitrary<Mutation> {
       const cut = at % (text.length + 1);
       return place.in === 'body'
         ? `${text.slice(0, cut)}\u0000${text.slice(cut)}`
-        : { raw: `${encodeURIComponent(text.slice(0, cut))}%00${encodeURIComponent(text.slice(cut))}` };
+        : { raw: `${urlText(text.slice(0, cut))}%00${urlText(text.slice(cut))}` };
     }),
     atPlace(operation, 'lone surrogate', ['body'], fc.constantFrom(...LONE_SURROGATES), (v) => ({ raw: v })),
     atPlace(operation, 'bad URL bytes', ['query', 'path'], fc.constantFrom(...BAD_URL_BYTES), (v, _place, now) => ({
-      raw: `${encodeURIComponent(stringAt(now))}${v}`,
+      raw: `${urlText(stringAt(now))}${v}`,
     })),
     atPlace(
       operation,
