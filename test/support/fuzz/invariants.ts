@@ -61,11 +61,14 @@ export function responseViolations(plan: RequestPlan, outcome: Extract<HttpOutco
   return violations;
 }
 
-/** A body that the server cannot read as JSON, on an operation that takes a JSON body. */
+/**
+ * A body that is not JSON by its media type, on an operation that takes a JSON body: anything but
+ * `application/json` and the `+json` suffix types (RFC 6839), parameters aside.
+ */
 function acceptedForeignBody(plan: RequestPlan): boolean {
   if (!plan.operation.body || plan.body === undefined) return false;
-  const mediaType = (plan.contentType ?? '').split(';')[0].trim().toLowerCase();
-  return mediaType !== 'application/json';
+  const mediaType = (plan.contentType ?? '').split(';')[0].trim();
+  return !/^application\/(?:[\w.+-]+\+)?json$/i.test(mediaType);
 }
 
 /** Events a rejected request may append: a failed login, a denied request (they feed the operation log). */
