@@ -21,9 +21,10 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** Kinds of failure reported with their first request; the others are only counted. */
 const DETAILED_FAILURES = 20;
 
-/** One kind of violation on one operation: how often, and the first request that showed it. */
+/** One violation after one sort of mutation: how often, on which operations, the first request. */
 interface FailureClass {
   count: number;
+  operations: Set<string>;
   example: string;
 }
 
@@ -79,7 +80,7 @@ describe(`fuzz: every operation of the OpenAPI document (seed ${SEED}, ${RUNS} r
           const request = toHttpRequest(plan, fixture.tokens, fixture.revokedToken);
           if (stale) before = await watch.snapshot();
           const describeRequest = () =>
-            `#${index} ${plan.operation.operationId} [${plan.mutations.join('; ') || 'valid'}; auth ${JSON.stringify(plan.auth)}]\n    ${curlCommand(request, server.url, fixture.tokens)}`;
+            `#${index} ${plan.operation.operationId} [${plan.mutations.map((m) => m.label).join('; ') || 'valid'}; auth ${JSON.stringify(plan.auth)}]\n    ${curlCommand(request, server.url, fixture.tokens)}`;
           inFlight = describeRequest();
           const outcome: HttpOutcome = await send(server.url, request, REQUEST_TIMEOUT_MS);
           inFlight = undefined;
@@ -99,12 +100,16 @@ describe(`fuzz: every operation of the OpenAPI document (seed ${SEED}, ${RUNS} r
             stale = true;
           }
           for (const violation of violations) {
-            const key = `${plan.operation.operationId}: ${violation.replace(/[0-9a-f-]{36}/g, '<uuid>')}`;
+            const kinds = [...new Set(plan.mutations.map((m) => m.kind))].sort().join(', ') || 'valid request';
+            const key = `${violation.replace(/[0-9a-f-]{36}/g, '<uuid>')} (after: ${kinds})`;
             const known = failures.get(key);
-            if (known) known.count++;
-            else {
+            if (known) {
+              known.count++;
+              known.operations.add(plan.operation.operationId);
+            } else {
               const answer = outcome.kind === 'response' ? `${outcome.status} ${outcome.text.slice(0, 300)}` : outcome.reason;
-              failures.set(key, { count: 1, example: `${describeRequest()}\n    → ${answer}\n    ✗ ${violation}` });
+              const example = `${describeRequest()}\n    → ${answer}\n    ✗ ${violation}`;
+              failures.set(key, { count: 1, operations: new Set([plan.operation.operationId]), example });
             }
           }
           if (outcome.kind === 'no-response') break;
@@ -132,7 +137,7 @@ describe(`fuzz: every operation of the OpenAPI document (seed ${SEED}, ${RUNS} r
         throw new Error(
           [
             `fuzz found ${classes.reduce((n, [, c]) => n + c.count, 0)} violations of ${failures.size} kinds (seed ${SEED}; reproduce: ${REPRODUCE})`,
-            ...classes.map(([key, c]) => `  ${String(c.count).padStart(5)}  ${key}`),
+            ...classes.map(([key, c]) => `  ${String(c.count).padStart(5)}  ${key} on ${[...c.operations].join(', ')}`),
             `the first request of ${Math.min(failures.size, DETAILED_FAILURES)} of them:`,
             ...classes.slice(0, DETAILED_FAILURES).map(([, c]) => `  ${c.example}`),
           ].join('\n'),

@@ -3,8 +3,9 @@ import type { ApiOperation } from './api-operations';
 import type { RequestPlan } from './request-plan';
 import { isObject, isRef, urlText, Value } from './values';
 
-/** A change to a valid request: `apply` edits the plan, `label` says what it did. */
+/** A change to a valid request: `apply` edits the plan, `label` says what it did, `kind` what sort of change. */
 export interface Mutation {
+  kind: string;
   label: string;
   apply(plan: RequestPlan): void;
 }
@@ -180,6 +181,7 @@ function atPlace<T>(
   value: (choice: T, place: Place, now: Value | undefined) => Value,
 ): fc.Arbitrary<Mutation> {
   return fc.tuple(fc.nat(), choice).map(([pick, chosen]) => ({
+    kind: name,
     label: name,
     apply(plan) {
       const candidates = places(operation, plan, kinds);
@@ -192,7 +194,8 @@ function atPlace<T>(
   }));
 }
 
-const replaceBody = (label: string, body: Value, contentType = 'application/json'): Mutation => ({
+const replaceBody = (kind: string, label: string, body: Value, contentType = 'application/json'): Mutation => ({
+  kind,
   label,
   apply(plan) {
     plan.body = body;
@@ -211,7 +214,8 @@ export function mutationsFor(operation: ApiOperation): fc.Arbitrary<Mutation> {
     fc.integer({ min: 5001, max: 100_000 }),
     fc.constant(100_000),
   );
-  const member = (key: string, value: Value): Mutation => ({
+  const member = (kind: string, key: string, value: Value): Mutation => ({
+    kind,
     label: `member ${JSON.stringify(key)}: ${JSON.stringify(value)}`,
     apply: (plan) => setMember(plan, key, value),
   });
@@ -241,25 +245,29 @@ export function mutationsFor(operation: ApiOperation): fc.Arbitrary<Mutation> {
     ),
     fc
       .tuple(fc.constantFrom('array' as const, 'object' as const), depth)
-      .map(([nested, d]) => replaceBody(`body nested ${d} levels (${nested})`, { nested, depth: d })),
-    fc.constantFrom(...MALFORMED_JSON).map((text) => replaceBody(`malformed JSON ${JSON.stringify(text)}`, { raw: text })),
+      .map(([nested, d]) => replaceBody('deep nesting', `body nested ${d} levels (${nested})`, { nested, depth: d })),
+    fc
+      .constantFrom(...MALFORMED_JSON)
+      .map((text) => replaceBody('malformed JSON', `malformed JSON ${JSON.stringify(text)}`, { raw: text })),
     fc
       .constantFrom(1_048_400, 1_048_600, 2_000_000)
-      .map((big) => replaceBody(`body of ${big} bytes`, { object: [['name', { big }]] })),
+      .map((big) => replaceBody('huge body', `body of ${big} bytes`, { object: [['name', { big }]] })),
     fc
       .tuple(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...UNKNOWN_KEYS)), fc.jsonValue({ maxDepth: 2 }))
-      .map(([key, value]) => member(key, plain(value))),
-    fc.constantFrom(...PROTO_MEMBERS).map(([key, value]) => member(key, value)),
+      .map(([key, value]) => member('unknown member', key, plain(value))),
+    fc.constantFrom(...PROTO_MEMBERS).map(([key, value]) => member('__proto__ member', key, value)),
     fc
       .tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 4 }), fc.constantFrom('\u0000', '\ud800', '\udfff'))
-      .map(([key, odd]) => member(key + odd, 1)),
+      .map(([key, odd]) => member('odd key', key + odd, 1)),
     fc
       .oneof(fc.constantFrom(...PROTO_QUERY), fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 10 })))
       .map(([key, value]): Mutation => ({
+        kind: 'unknown query key',
         label: `query key ${JSON.stringify(key)}=${JSON.stringify(value)}`,
         apply: (plan) => void plan.query.push([key, value]),
       })),
     fc.tuple(fc.nat(), fc.nat({ max: 1000 })).map(([pick, d]): Mutation => ({
+      kind: 'nested query key',
       label: `query key nested ${d} levels`,
       apply: (plan) =>
         void plan.query.push([
@@ -268,6 +276,7 @@ export function mutationsFor(operation: ApiOperation): fc.Arbitrary<Mutation> {
         ]),
     })),
     fc.nat().map((pick): Mutation => ({
+      kind: 'repeated query key',
       label: 'repeated query key',
       apply(plan) {
         const names = operation.parameters.filter((p) => p.in === 'query').map((p) => p.name);
@@ -277,6 +286,7 @@ export function mutationsFor(operation: ApiOperation): fc.Arbitrary<Mutation> {
       },
     })),
     fc.constantFrom(...ODD_CONTENT_TYPES).map(([contentType, encoding]): Mutation => ({
+      kind: 'odd Content-Type',
       label: `Content-Type ${contentType ?? '(none)'} as ${encoding}`,
       apply(plan) {
         plan.body ??= { object: [['name', 'fuzz']] };
@@ -287,6 +297,7 @@ export function mutationsFor(operation: ApiOperation): fc.Arbitrary<Mutation> {
     fc
       .constantFrom('x', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '', 'a'.repeat(300), 'not a uuid; drop table users')
       .map((id): Mutation => ({
+        kind: 'odd X-Request-Id',
         label: `X-Request-Id ${JSON.stringify(id)}`,
         apply: (plan) => put(plan, { in: 'header', name: 'X-Request-Id' }, id),
       })),

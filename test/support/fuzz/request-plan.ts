@@ -26,7 +26,7 @@ export interface RequestPlan {
   contentType?: string;
   auth: Auth;
   /** What was done to the valid request, for the failure report. */
-  mutations: string[];
+  mutations: { kind: string; label: string }[];
 }
 
 /** Mostly valid requests built from the schema (60%), the rest with one to three mutations. */
@@ -38,13 +38,15 @@ export function requestPlans(operations: ApiOperation[]): fc.Arbitrary<RequestPl
         validPlan(operation),
         fc.oneof(
           { arbitrary: fc.constant<Mutation[]>([]), weight: 6 },
-          { arbitrary: fc.array(mutationsFor(operation), { minLength: 1, maxLength: 3 }), weight: 4 },
+          // Mostly one mutation, so that it reaches past the first check that would refuse another.
+          { arbitrary: fc.array(mutationsFor(operation), { minLength: 1, maxLength: 1 }), weight: 2 },
+          { arbitrary: fc.array(mutationsFor(operation), { minLength: 2, maxLength: 3 }), weight: 2 },
         ),
       )
       .map(([plan, mutations]) => {
         for (const mutation of mutations) {
           mutation.apply(plan);
-          plan.mutations.push(mutation.label);
+          plan.mutations.push({ kind: mutation.kind, label: mutation.label });
         }
         return plan;
       }),
