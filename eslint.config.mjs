@@ -27,4 +27,12 @@ export default defineConfig(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // Plain ES module scripts (run by Node in a process of their own) see Node's globals too.
+    files: ['**/*.mjs'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(['process', 'Buffer', 'console'].map((name) => [name, 'readonly'])),
+    },
+  },
 );

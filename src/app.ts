@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, ModuleImport } from './app.module';
 import { AppConfig } from './platform/config/app-config';
 import { answerClientErrors } from './platform/http/client-errors';
+import { applyHttpServerTimeouts } from './platform/http/http-server-timeouts';
 import { acceptableText } from './platform/http/input-boundary';
 import { jsonBody } from './platform/http/json-body';
 import { serveOpenApi } from './platform/http/openapi';
@@ -21,6 +22,7 @@ export async function createApp(config: AppConfig, extensions: ModuleImport[] = 
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY === 'true');
+  applyHttpServerTimeouts(app.getHttpServer(), config);
   app.use(requestId);
   app.use(jsonBody());
   app.use(acceptableText);

@@ -1,5 +1,6 @@
 import { CreateEventLog1764300000000, CreateEventSubscriptions1764300000500 } from '@chime/event-log';
 import { CreateIdentity1764300001000 } from './modules/identity/identity.migration';
+import { CreateLoginThrottle1764300001500 } from './modules/identity/login-throttle.migration';
 import { TokenEntity } from './modules/identity/token.entity';
 import { UserEntity } from './modules/identity/user.entity';
 import { ClusterEntity } from './modules/clusters/cluster.entity';
@@ -20,6 +21,7 @@ export const SCHEMA: Schema = {
     CreateEventLog1764300000000,
     CreateEventSubscriptions1764300000500,
     CreateIdentity1764300001000,
+    CreateLoginThrottle1764300001500,
     CreateZones1764300002000,
     CreateClusters1764300003000,
     CreateOperationLog1764300004000,

@@ -59,10 +59,16 @@ describe('conformance with API.md: the OpenAPI document', () => {
     }
   });
 
-  it('answers every success with 200, creates included', () => {
+  it('answers every success with 200, creates included, and every failure with a status of API.md §1.1', () => {
+    const failures = new Set(['400', '401', '403', '404', '413', '429', '500']);
     for (const [path, methods] of Object.entries(paths)) {
       for (const [method, operation] of Object.entries(methods)) {
-        expect({ path, method, codes: Object.keys(operation.responses) }).toEqual({ path, method, codes: ['200'] });
+        const codes = Object.keys(operation.responses);
+        expect({ path, method, success: codes.filter((code) => !failures.has(code)) }).toEqual({
+          path,
+          method,
+          success: ['200'],
+        });
       }
     }
   });

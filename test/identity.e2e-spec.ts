@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { Role } from '@chime/contracts';
+import type { Response } from 'supertest';
+import { LoginThrottle } from '../src/modules/identity/login-throttle';
+import { Passwords } from '../src/modules/identity/passwords';
 import { TokenSweeper } from '../src/modules/identity/token-sweeper';
 import { expectError, expectResult, UUID } from './support/envelope';
+import { ManualClock } from './support/manual-clock';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, bearer, createUser, login, TestUser } from './support/users';
 
@@ -145,13 +150,11 @@ describe('identity: login, logout, auth, tokens', () => {
   });
 });
 
-describe('identity: expiry and throttling', () => {
+describe('identity: token expiry', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({
-      env: { CHIME_TOKEN_TTL: '1', CHIME_LOGIN_FAILURE_WINDOW: '2', CHIME_LOGIN_MAX_FAILURES: '10' },
-    });
+    server = await startTestServer({ env: { CHIME_TOKEN_TTL: '1' } });
   });
   afterAll(() => server?.close());
 
@@ -177,27 +180,189 @@ describe('identity: expiry and throttling', () => {
     expectResult(await server.http.get('/v1/az').set(bearer(live)));
     expectError(await server.http.get('/v1/az').set(bearer(dead)), 401, 'UNAUTHENTICATED');
   });
+});
 
-  it('throttles 20 wrong passwords in a row with 429 and Retry-After, then lets the right one in', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const res = await server.http.post('/v1/login').send({ user_name: 'admin', password: `wrong-${i}` });
-      statuses.push(res.status);
-      if (res.status === 429) {
-        expectError(res, 429, 'RESOURCE_EXHAUSTED');
-        expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-      }
+/**
+ * Clients' addresses come from X-Forwarded-For (TRUST_PROXY=true); the throttle's clock is a
+ * ManualClock, so no test here depends on how fast the machine is.
+ */
+const THROTTLE_ENV = {
+  TRUST_PROXY: 'true',
+  CHIME_LOGIN_MAX_FAILURES: '3',
+  CHIME_LOGIN_FAILURE_WINDOW: '300',
+  CHIME_LOGIN_MAX_BACKOFF: '60',
+  CHIME_LOGIN_ADDRESS_DELAY: '2',
+};
+
+const loginFrom = (server: TestServer, address: string, user_name: string, password: string) =>
+  server.http.post('/v1/login').set('X-Forwarded-For', address).send({ user_name, password });
+
+/** A 429 with its envelope; returns Retry-After, which must be whole seconds. */
+function expectThrottled(res: Response): number {
+  expectError(res, 429, 'RESOURCE_EXHAUSTED');
+  expect(res.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+  return Number(res.headers['retry-after']);
+}
+
+describe('identity: login throttling', () => {
+  let server: TestServer;
+  let clock: ManualClock;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ env: THROTTLE_ENV });
+    clock = new ManualClock().drive(server);
+    adminToken = await login(server, ADMIN.name, ADMIN.password);
+  });
+  afterAll(() => server?.close());
+
+  it('throttles an attacker hammering admin from one address with growing waits, never admin on another', async () => {
+    const [attacker, office] = ['192.0.2.66', '192.0.2.10'];
+    const checks = jest.spyOn(server.app.get(Passwords), 'verify');
+    const failedIds: string[] = [];
+    const throttledIds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const failed = await loginFrom(server, attacker, 'admin', `guess-${i}`);
+      expectError(failed, 401, 'UNAUTHENTICATED'); // the free failures
+      failedIds.push(failed.body.requestId);
     }
-    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
-    expect(statuses.slice(10)).toEqual(Array(10).fill(429));
-    // Throttled means throttled: the right password is refused too, until the window has passed.
-    expectError(
-      await server.http.post('/v1/login').send({ user_name: ADMIN.name, password: ADMIN.password }),
-      429,
-      'RESOURCE_EXHAUSTED',
+    const waits: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      const failed = await loginFrom(server, attacker, 'admin', `guess-again-${round}`);
+      expectError(failed, 401, 'UNAUTHENTICATED'); // admitted once the wait is over, and earns the next
+      failedIds.push(failed.body.requestId);
+      const checked = checks.mock.calls.length;
+      // From the attacker's address even the right password waits: that address has been failing for admin.
+      const refused = await loginFrom(server, attacker, 'admin', ADMIN.password);
+      waits.push(expectThrottled(refused));
+      throttledIds.push(refused.body.requestId);
+      expect(checks.mock.calls.length).toBe(checked); // refused before the user lookup and argon2
+      // Meanwhile admin, from an address that has not failed, logs in at once.
+      expectResult(await loginFrom(server, office, 'admin', ADMIN.password));
+      clock.advance(waits[round]);
+    }
+    expect(waits).toEqual([1, 2, 4, 8]);
+
+    // The failed logins are in the operation log as before; the refused ones made no entry.
+    await server.caughtUp();
+    const entries: { request_id: string; outcome: string; ip: string }[] = await server.dataSource.query(
+      'SELECT request_id, outcome, ip FROM operation_log WHERE request_id = ANY($1)',
+      [[...failedIds, ...throttledIds]],
     );
-    await new Promise((resolve) => setTimeout(resolve, 2100));
-    expectResult(await server.http.post('/v1/login').send({ user_name: ADMIN.name, password: ADMIN.password }));
+    expect(entries).toHaveLength(failedIds.length);
+    expect(entries.every((e) => e.outcome === 'failed' && e.ip === attacker)).toBe(true);
+  });
+
+  it('slows a clean address that fails for a name under attack by its own failures only, and a success clears the pair', async () => {
+    const user = await createUser(server, adminToken, Role.User);
+    const [first, second, clean, home] = ['198.18.0.1', '198.18.0.2', '198.18.0.3', '198.18.0.4'];
+    for (let i = 0; i < 3; i++) expectError(await loginFrom(server, first, user.name, `guess-${i}`), 401, 'UNAUTHENTICATED');
+    // The name is at its bound (3): another address failing for it gets no free failures.
+    expectError(await loginFrom(server, second, user.name, 'guess'), 401, 'UNAUTHENTICATED');
+    expect(expectThrottled(await loginFrom(server, second, user.name, 'guess again'))).toBe(1);
+    // An address that has not failed for the name is not held back at all.
+    expectResult(await loginFrom(server, clean, user.name, user.password));
+    // One that fails during the attack waits by its own count: 1 s for its first failure.
+    expectError(await loginFrom(server, home, user.name, 'a typo'), 401, 'UNAUTHENTICATED');
+    expect(expectThrottled(await loginFrom(server, home, user.name, user.password))).toBe(1);
+    clock.advance(1);
+    expectResult(await loginFrom(server, home, user.name, user.password));
+    // The success cleared the pair: another typo starts again from one second.
+    expectError(await loginFrom(server, home, user.name, 'another typo'), 401, 'UNAUTHENTICATED');
+    expect(expectThrottled(await loginFrom(server, home, user.name, user.password))).toBe(1);
+    clock.advance(1);
+    expectResult(await loginFrom(server, home, user.name, user.password));
+  });
+
+  it('lets other users behind an address spraying names (a NAT) in at once or after at most CHIME_LOGIN_ADDRESS_DELAY', async () => {
+    const nat = '100.64.0.1';
+    const [bob, carol] = [await createUser(server, adminToken, Role.User), await createUser(server, adminToken, Role.User)];
+    expectResult(await loginFrom(server, nat, bob.name, bob.password)); // bob has logged in from behind the NAT before
+    // An attacker behind the same NAT sprays 15 names (5 × CHIME_LOGIN_MAX_FAILURES), each a new pair.
+    for (let i = 0; i < 15; i++) expectError(await loginFrom(server, nat, `victim${i}`, 'Password1'), 401, 'UNAUTHENTICATED');
+    // Past the address's bound: one attempt per 2 s from it, for names it has not failed for too.
+    expect(expectThrottled(await loginFrom(server, nat, 'victim15', 'Password1'))).toBeLessThanOrEqual(2);
+    const carolWaits = expectThrottled(await loginFrom(server, nat, carol.name, carol.password));
+    expect(carolWaits).toBeLessThanOrEqual(2);
+    expectResult(await loginFrom(server, nat, bob.name, bob.password)); // no wait for a pair that logged in from there
+    clock.advance(carolWaits);
+    expectResult(await loginFrom(server, nat, carol.name, carol.password));
+    expect(expectThrottled(await loginFrom(server, nat, 'victim16', 'Password1'))).toBeLessThanOrEqual(2);
+  });
+
+  it('lets no parallel burst past the limit, and keeps right passwords from the same address going', async () => {
+    const address = '192.0.2.200';
+    const user = await createUser(server, adminToken, Role.User);
+    const guesses = Array.from({ length: 8 }, (_, i) => loginFrom(server, address, 'burst-victim', `guess-${i}`));
+    const logins = Array.from({ length: 4 }, () => loginFrom(server, address, user.name, user.password));
+    const [guessed, loggedIn] = await Promise.all([Promise.all(guesses), Promise.all(logins)]);
+    // Each attempt is counted before its password check: 3 free failures, the 4th earns a wait (the clock stands still).
+    expect(guessed.map((res) => res.status).sort()).toEqual([401, 401, 401, 401, 429, 429, 429, 429]);
+    for (const res of loggedIn) expectResult(res);
+  });
+
+  it('adds no rows for refused attempts and sweeps counters that have run out', async () => {
+    const count = async () =>
+      ((await server.dataSource.query('SELECT count(*)::int AS n FROM login_throttle')) as { n: number }[])[0].n;
+    const nat = '100.64.0.2';
+    for (let i = 0; i < 15; i++) expectError(await loginFrom(server, nat, `flood${i}`, 'x'), 401, 'UNAUTHENTICATED');
+    const before = await count();
+    for (let i = 0; i < 30; i++) expectThrottled(await loginFrom(server, nat, `random-${i}-${Math.random()}`, 'x'));
+    expect(await count()).toBe(before);
+
+    clock.advance(300 + 60); // the window after the longest wait
+    expect(await server.app.get(LoginThrottle).sweep()).toBeGreaterThan(0);
+    const left: { scope: string; trusted: boolean }[] = await server.dataSource.query(
+      'SELECT scope, trusted_until > $1 AS trusted FROM login_throttle',
+      [new Date(clock.now())],
+    );
+    // Only pairs that logged in successfully stay, for a while, as trusted.
+    expect(left.length).toBeGreaterThan(2);
+    expect(left.every((row) => row.scope === 'pair' && row.trusted)).toBe(true);
+
+    // Past its bound on rows the sweep keeps those furthest from expiry (all that tie with the last).
+    const [latest]: { expires_at: Date }[] = await server.dataSource.query(
+      'SELECT max(expires_at) AS expires_at FROM login_throttle',
+    );
+    const evicted = await server.app.get(LoginThrottle).sweep(1);
+    const kept: { expires_at: Date }[] = await server.dataSource.query('SELECT expires_at FROM login_throttle');
+    expect(kept.length).toBeGreaterThanOrEqual(1);
+    expect(kept).toEqual(kept.map(() => latest));
+    expect(evicted).toBe(left.length - kept.length);
+    expect(evicted).toBeGreaterThan(0);
+  });
+
+  it('takes whatever X-Forwarded-For holds as an address without failing', async () => {
+    const odd = randomBytes(4000).toString('hex'); // incompressible: too long for an index entry
+    expectError(await loginFrom(server, odd, 'admin', 'wrong'), 401, 'UNAUTHENTICATED');
+    expectError(await loginFrom(server, `${odd}y`, 'admin', 'wrong'), 401, 'UNAUTHENTICATED');
+  });
+});
+
+/** Only on a PostgreSQL server: an embedded database belongs to one server. */
+const describeOnServer = process.env.DATABASE_URL ? describe : describe.skip;
+
+describeOnServer('identity: login throttling shared by two servers on one PostgreSQL database', () => {
+  const servers: TestServer[] = [];
+
+  beforeAll(async () => {
+    servers.push(await startTestServer({ env: THROTTLE_ENV }));
+    servers.push(await startTestServer({ env: THROTTLE_ENV, database: servers[0].database }));
+    new ManualClock().drive(...servers);
+  });
+  afterAll(async () => {
+    await servers[1]?.close({ verify: false });
+    await servers[0]?.close();
+  });
+
+  it('counts failures made on either server against the same pair', async () => {
+    const [a, b] = servers;
+    const address = '203.0.113.9';
+    // Four failures split two and two: each server alone would still be under its 3 free failures.
+    for (const server of [a, b, a, b]) {
+      expectError(await loginFrom(server, address, 'admin', 'wrong'), 401, 'UNAUTHENTICATED');
+    }
+    for (const server of [a, b]) expect(expectThrottled(await loginFrom(server, address, 'admin', ADMIN.password))).toBe(1);
   });
 });
 

@@ -19,6 +19,21 @@ export interface TestDatabase {
 
 export const ON_POSTGRES_SERVER = Boolean(process.env.DATABASE_URL);
 
+/**
+ * `describe` for tests that need a PostgreSQL server (several processes on one database, a network
+ * between server and database). In the embedded run they are skipped, and the run says why: Jest
+ * shows nothing of a file whose tests are all skipped (not even its console), hence stderr.
+ */
+export function describeOnPostgres(name: string, tests: () => void): void {
+  if (ON_POSTGRES_SERVER) {
+    describe(name, tests);
+    return;
+  }
+  const skipped = `${name} (needs PostgreSQL: set DATABASE_URL)`;
+  process.stderr.write(`skipped: ${skipped}\n`);
+  describe.skip(skipped, tests);
+}
+
 export async function createTestDatabase(options: { persistent?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl && !options.persistent) {

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiPropertyOptional, PartialType, ApiSchema } from '@nestjs/swagger';
 import { CLUSTER_SORTABLE, ClusterType, State, type CreateClusterRequest, type UpdateClusterRequest } from '@chime/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
@@ -12,6 +12,7 @@ const TOKEN = /^[A-Za-z0-9_.-]{1,32}$/;
 
 export const CLUSTER_DEFAULTS = { arch: 'x86_64', hypervisor_type: 'kvm', type: ClusterType.HyperConverged } as const;
 
+@ApiSchema({ name: 'CreateClusterRequest' })
 export class CreateClusterDto implements CreateClusterRequest {
   @ResourceName()
   name!: string;
@@ -38,6 +39,7 @@ export class CreateClusterDto implements CreateClusterRequest {
 }
 
 /** Any of the create fields. */
+@ApiSchema({ name: 'UpdateClusterRequest' })
 export class UpdateClusterDto extends PartialType(CreateClusterDto) implements UpdateClusterRequest {}
 
 export class ClusterListParams extends ListQuery(CLUSTER_SORTABLE) {

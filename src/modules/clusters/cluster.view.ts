@@ -1,4 +1,5 @@
-import type { ClusterView } from '@chime/contracts';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ClusterType, State, type ClusterView } from '@chime/contracts';
 import type { ClusterEntity } from './cluster.entity';
 import type { ClusterState } from './cluster.events';
 
@@ -19,4 +20,41 @@ export function toClusterState(cluster: ClusterEntity): ClusterState {
 /** `azName` is the AZ's current name. */
 export function toClusterView(cluster: ClusterEntity, azName: string): ClusterView {
   return { ...toClusterState(cluster), az_name: azName };
+}
+
+/** The wire shape of a cluster, for the OpenAPI document. */
+@ApiSchema({ name: 'Cluster' })
+export class ClusterViewSchema implements ClusterView {
+  @ApiProperty({ format: 'uuid' })
+  uuid!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 64 })
+  name!: string;
+
+  @ApiProperty({ maxLength: 256 })
+  description!: string;
+
+  @ApiProperty({ example: 'x86_64' })
+  arch!: string;
+
+  @ApiProperty({ example: 'kvm' })
+  hypervisor_type!: string;
+
+  @ApiProperty({
+    enum: [ClusterType.HyperConverged, ClusterType.ComputeOnly, ClusterType.StorageOnly],
+    description: '0 hyper-converged, 1 compute only, 2 storage only',
+  })
+  type!: ClusterType;
+
+  @ApiProperty({ enum: [State.Disabled, State.Enabled], description: '1 enabled, 0 disabled' })
+  state!: State;
+
+  @ApiProperty({ format: 'uuid' })
+  az_uuid!: string;
+
+  @ApiProperty({ description: "the availability zone's current name" })
+  az_name!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at!: string;
 }

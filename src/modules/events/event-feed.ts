@@ -1,8 +1,9 @@
-import { BeforeApplicationShutdown, Injectable, MessageEvent } from '@nestjs/common';
+import { Injectable, Logger, MessageEvent } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import type { EventPage } from '@chime/contracts';
 import { EventStore, LogCursor } from '@chime/event-log';
-import { Observable, Subscriber } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { Observable } from 'rxjs';
 import { InvalidArgumentError } from '../../platform/errors/domain-error';
 import { toEventView } from './event.view';
 
@@ -10,19 +11,29 @@ const PAGE = 500;
 /** How often a live stream looks for events committed by other server processes. */
 const POLL_MS = 500;
 
+/** Where a live stream starts. */
+export interface StreamStart {
+  /** The stream holds the events after this cursor, in read order... */
+  cursor: LogCursor;
+  /** ...except those of these transactions, committed already when a stream at the head opened. */
+  committedBefore: ReadonlySet<string>;
+  /** The id a client resumes from if no event reaches it: a position, or '' when there is none. */
+  lastEventId: string;
+}
+
 /**
  * Reads the event log for clients, in the log's read order (see EventStore.read): pages for
  * listEvent, a live Server-Sent Events stream for streamEvent. A position given as `after` is
  * turned into the cursor of that event, so resuming never skips an event that committed late.
  */
 @Injectable()
-export class EventFeed implements BeforeApplicationShutdown {
-  /** Live streams never end by themselves: at shutdown they are ended, so the HTTP server can close. */
-  private readonly streams = new Set<Subscriber<MessageEvent>>();
+export class EventFeed {
+  private readonly logger = new Logger(EventFeed.name);
 
   constructor(
     private readonly store: EventStore,
     private readonly eventBus: EventBus,
+    private readonly dataSource: DataSource,
   ) {}
 
   async cursorAfter(position: number): Promise<LogCursor> {
@@ -41,20 +52,31 @@ export class EventFeed implements BeforeApplicationShutdown {
     return { elements, size: elements.length, next: elements.length ? elements[elements.length - 1].position : after };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    if (this.streams.size === 0) return;
-    for (const stream of this.streams) stream.complete();
-    // Let the ended responses flush, so their connections are idle when the HTTP server closes
-    // (an active one would hold the close up for the keep-alive timeout).
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  async startAfter(position: number): Promise<StreamStart> {
+    return { cursor: await this.cursorAfter(position), committedBefore: new Set(), lastEventId: String(position) };
   }
 
-  /** Every event after the cursor, then every new one as it commits, until the client goes away. */
-  live(from: LogCursor): Observable<MessageEvent> {
+  /**
+   * The head of the log: exactly the events committed from now on. No position marks it (a
+   * transaction still running may commit below the newest position), so the start is the oldest
+   * running transaction, less the transactions above it that have committed already.
+   */
+  async startAtHead(): Promise<StreamStart> {
+    const [row]: { xmin: string; committed: string[] | null }[] = await this.dataSource.query(
+      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+              (SELECT json_agg(DISTINCT transaction_id::text) FROM event_log
+                WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS committed`,
+    );
+    return { cursor: { transactionId: row.xmin, position: 0 }, committedBefore: new Set(row.committed ?? []), lastEventId: '' };
+  }
+
+  /** Every event after the start, then every new one as it commits, until unsubscribed. */
+  live(start: StreamStart): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
-      let cursor = from;
+      let cursor = start.cursor;
       let timer: NodeJS.Timeout | undefined;
       let reading = false;
+      let failing = false;
       let again = false;
       let closed = false;
       const poll = async () => {
@@ -70,12 +92,18 @@ export class EventFeed implements BeforeApplicationShutdown {
           const events = await this.store.read({ after: cursor, limit: PAGE });
           for (const event of events) {
             if (closed) break;
-            subscriber.next({ id: String(event.position), data: toEventView(event) });
+            if (!start.committedBefore.has(event.transactionId)) {
+              subscriber.next({ id: String(event.position), data: toEventView(event) });
+            }
             cursor = { transactionId: event.transactionId, position: event.position };
           }
           full = events.length === PAGE;
-        } catch {
-          // The database is unavailable for now: keep the stream open and try again.
+          if (failing) this.logger.log('event stream reads the log again');
+          failing = false;
+        } catch (error) {
+          // The database is unavailable for now: keep the stream open and try again; say so once.
+          if (!failing) this.logger.warn({ err: error }, 'event stream cannot read the log; retrying');
+          failing = true;
         } finally {
           reading = false;
         }
@@ -83,10 +111,8 @@ export class EventFeed implements BeforeApplicationShutdown {
         again = false;
       };
       const wakeUps = this.eventBus.subscribe(() => void poll());
-      this.streams.add(subscriber);
       void poll();
       return () => {
-        this.streams.delete(subscriber);
         closed = true;
         clearTimeout(timer);
         wakeUps.unsubscribe();

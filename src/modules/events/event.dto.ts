@@ -1,8 +1,36 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { QueryInt } from '../../platform/http/validation';
 
+/** `after=now`: a stream that starts at the head of the log. */
+export const HEAD = 'now';
+
+const IsPositionOrHead = () =>
+  ValidateBy({
+    name: 'isPositionOrHead',
+    validator: {
+      validate: (value: unknown) => value === HEAD || (Number.isInteger(value) && (value as number) >= 0),
+      defaultMessage: () => `after must be an event position (an integer from 0) or "${HEAD}"`,
+    },
+  });
+
 export class EventStreamParams {
+  @ApiPropertyOptional({
+    description:
+      'position of the last event already seen; 0 (the default) starts at the beginning, ' +
+      '`now` with the events committed after the stream opened. A Last-Event-ID header takes precedence.',
+    type: String,
+    // On the wire a query value is a string: `now`, or the digits of a position.
+    pattern: `^(${HEAD}|[0-9]{1,15})$`,
+    example: HEAD,
+  })
+  @IsOptional()
+  @QueryInt()
+  @IsPositionOrHead()
+  after?: number | typeof HEAD;
+}
+
+export class EventListParams {
   @ApiPropertyOptional({
     description: 'position of the last event already seen; 0 (the default) starts at the beginning',
     minimum: 0,
@@ -12,9 +40,7 @@ export class EventStreamParams {
   @IsInt()
   @Min(0)
   after?: number;
-}
 
-export class EventListParams extends EventStreamParams {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
   @QueryInt()

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, ApiSchema } from '@nestjs/swagger';
 import {
   type CreateUserRequest,
   type LoginRequest,
@@ -19,6 +19,7 @@ const ROLES = [Role.User, Role.ReadOnlyAdmin, Role.Admin, Role.SuperAdmin];
 /** New passwords: at least 8 characters; at most 256 so that hashing cannot be used to burn CPU. */
 const PASSWORD = { min: 8, max: 256 };
 
+@ApiSchema({ name: 'LoginRequest' })
 export class LoginDto implements LoginRequest {
   @ApiProperty({ example: 'admin' })
   @IsString()
@@ -31,6 +32,7 @@ export class LoginDto implements LoginRequest {
   password!: string;
 }
 
+@ApiSchema({ name: 'AuthRequest' })
 export class TokenDto implements TokenRequest {
   @ApiProperty({ description: 'the API token returned by login' })
   @IsString()
@@ -38,6 +40,7 @@ export class TokenDto implements TokenRequest {
   token!: string;
 }
 
+@ApiSchema({ name: 'CreateUserRequest' })
 export class CreateUserDto implements CreateUserRequest {
   @ApiProperty({ pattern: NAME.source })
   @IsString()
@@ -67,6 +70,7 @@ export class CreateUserDto implements CreateUserRequest {
   role?: Role;
 }
 
+@ApiSchema({ name: 'UpdateUserRequest' })
 export class UpdateUserDto extends PartialType(CreateUserDto) implements UpdateUserRequest {}
 
 export class UserListParams extends ListQuery(USER_SORTABLE) {
@@ -81,6 +85,7 @@ export class UserListParams extends ListQuery(USER_SORTABLE) {
   role?: Role;
 }
 
+@ApiSchema({ name: 'CreateUserDefaultRequest' })
 export class UpdateUserDefaultDto implements UpdateUserDefaultRequest {
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   @Nullable()

@@ -10,7 +10,7 @@ import { LoginHandler } from './commands/login';
 import { LogoutHandler } from './commands/logout';
 import { UpdateUserHandler } from './commands/update-user';
 import { UpdateUserDefaultHandler } from './commands/update-user-default';
-import { LoginThrottle } from './login-throttle';
+import { LoginClock, LoginThrottle } from './login-throttle';
 import { Passwords } from './passwords';
 import { AuthenticateHandler } from './queries/authenticate';
 import { GetUserHandler } from './queries/get-user';
@@ -29,6 +29,7 @@ import { UsersController } from './users.controller';
     { provide: APP_GUARD, useClass: TokenGuard },
     Sessions,
     Passwords,
+    LoginClock,
     LoginThrottle,
     BootstrapAdmin,
     TokenSweeper,

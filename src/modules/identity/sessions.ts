@@ -2,16 +2,39 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import { EventStore } from '@chime/event-log';
 import { AppConfig } from '../../platform/config/app-config';
 import type { Actor } from '../../platform/http/request-context';
+import type { TokenRevoked } from './identity.events';
+import { TOKEN_STREAM } from './token.entity';
 
 /** A valid token's session: who it is and when it ends. */
 export interface Session {
   tokenId: string;
+  /** SHA-256 of the token, as revocations name it (see forget()). */
+  tokenHash: string;
   actor: Actor;
   createdAt: Date;
   expiresAt: Date;
 }
+
+/** Whose sessions a revocation concerns: one token's, or all of a user's. */
+export type RevocationTarget = { tokenHash: string } | { userUuid: string };
+
+/** What may have changed: the sessions of a revocation target, or any session (notifications may have been missed). */
+export type SessionChange = RevocationTarget | { all: true };
+
+/** Why a session no longer works. */
+export type SessionEnd = 'token_revoked' | 'token_expired' | 'password_changed' | 'user_deleted';
+
+/** A session as the database has it now: still valid (its actor's name and role may have changed), or ended. */
+export type SessionState = { session: Session } | { ended: SessionEnd };
+
+const END_OF_REVOCATION: Record<TokenRevoked['data']['reason'], SessionEnd> = {
+  logout: 'token_revoked',
+  password_changed: 'password_changed',
+  user_deleted: 'user_deleted',
+};
 
 /** How long a validated token is trusted from memory before it is checked in the database again. */
 const CACHE_TTL_MS = 30_000;
@@ -41,16 +64,20 @@ interface CachedSession {
  * process LISTENs and drops the same entries. Should a process lose its listening connection, it
  * empties its cache and reconnects; the 30 s bound limits what a missed notification could cost.
  * The embedded database is single-process (its data directory is locked), so it needs no listener.
+ *
+ * Long-lived requests (event streams) watch() for these changes and check() their session again.
  */
 @Injectable()
 export class Sessions implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(Sessions.name);
   private readonly cache = new Map<string, CachedSession>();
+  private readonly watchers = new Set<(change: SessionChange) => void>();
   private listener: Client | undefined;
   private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly events: EventStore,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -85,6 +112,7 @@ export class Sessions implements OnModuleInit, OnApplicationShutdown {
     const row = rows[0];
     const session: Session = {
       tokenId: row.id,
+      tokenHash: hash,
       actor: { uuid: row.uuid, name: row.name, role: row.role },
       createdAt: row.created_at,
       expiresAt: row.expires_at,
@@ -97,18 +125,69 @@ export class Sessions implements OnModuleInit, OnApplicationShutdown {
    * Within a command's transaction: tell every process to drop the cached sessions of these
    * tokens, or all sessions of a user (whose name or role changed, or who is gone).
    */
-  async announceRevocation(manager: EntityManager, target: { tokenHash: string } | { userUuid: string }): Promise<void> {
+  async announceRevocation(manager: EntityManager, target: RevocationTarget): Promise<void> {
     await manager.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, JSON.stringify(target)]);
   }
 
-  /** After the commit: drop the cached sessions on this process at once. */
-  forget(target: { tokenHash: string } | { userUuid: string }): void {
+  /** After the commit: drop the cached sessions on this process at once, and tell the watchers. */
+  forget(target: RevocationTarget): void {
     if ('tokenHash' in target) {
       this.cache.delete(target.tokenHash);
-      return;
+    } else {
+      for (const [hash, entry] of this.cache) {
+        if (entry.session.actor.uuid === target.userUuid) this.cache.delete(hash);
+      }
     }
-    for (const [hash, entry] of this.cache) {
-      if (entry.session.actor.uuid === target.userUuid) this.cache.delete(hash);
+    this.tell(target);
+  }
+
+  /**
+   * Calls `watcher` after every change that may concern a session: a revocation on any process, or
+   * `{all: true}` when this process may have missed some (its listening connection was lost).
+   * Returns the function that stops watching.
+   */
+  watch(watcher: (change: SessionChange) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  /** Whether a change concerns a session. */
+  static concerns(change: SessionChange, session: Session): boolean {
+    if ('all' in change) return true;
+    if ('tokenHash' in change) return change.tokenHash === session.tokenHash;
+    return change.userUuid === session.actor.uuid;
+  }
+
+  /**
+   * The session as the database has it now (never from the cache), or why it ended. A revoked
+   * token's reason is in its TokenRevoked event; the row itself may be gone (user deleted, swept).
+   */
+  async check(session: Session, now = new Date()): Promise<SessionState> {
+    const rows: { expires_at: Date; revoked_at: Date | null; uuid: string | null; name: string; role: number }[] =
+      await this.dataSource.query(
+        `SELECT t.expires_at, t.revoked_at, u.uuid, u.name, u.role
+           FROM tokens t LEFT JOIN users u ON u.uuid = t.user_uuid
+          WHERE t.id = $1`,
+        [session.tokenId],
+      );
+    const row = rows[0];
+    if (row?.uuid && !row.revoked_at && row.expires_at > now) {
+      return { session: { ...session, actor: { uuid: row.uuid, name: row.name, role: row.role }, expiresAt: row.expires_at } };
+    }
+    const revoked = (await this.events.readStream(TOKEN_STREAM, session.tokenId)).find((e) => e.type === 'TokenRevoked');
+    if (revoked) return { ended: END_OF_REVOCATION[(revoked.data as TokenRevoked['data']).reason] ?? 'token_revoked' };
+    if ((row?.expires_at ?? session.expiresAt) <= now) return { ended: 'token_expired' };
+    return { ended: 'token_revoked' };
+  }
+
+  private tell(change: SessionChange): void {
+    for (const watcher of this.watchers) {
+      try {
+        watcher(change);
+      } catch (error) {
+        // forget() runs after a command's commit: a watcher must not turn its success into a failure.
+        this.logger.error(`a session watcher failed: ${(error as Error).message}`);
+      }
     }
   }
 
@@ -120,11 +199,16 @@ export class Sessions implements OnModuleInit, OnApplicationShutdown {
 
   private async listen(attempt = 0): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'chime-server-listener' });
+    const client = new Client({
+      connectionString: this.config.DATABASE_URL,
+      application_name: 'chime-server-listener',
+      keepAlive: true,
+    });
     const retry = () => {
       if (this.listener !== client) return;
       this.listener = undefined;
       this.cache.clear(); // notifications may have been missed while disconnected
+      if (!this.stopped) this.tell({ all: true });
       client.end().catch(() => undefined);
       const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
       setTimeout(() => void this.listen(attempt + 1), delay).unref();
@@ -137,12 +221,15 @@ export class Sessions implements OnModuleInit, OnApplicationShutdown {
         this.forget(JSON.parse(message.payload ?? '{}'));
       } catch {
         this.cache.clear();
+        this.tell({ all: true });
       }
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
       this.cache.clear();
+      // Revocations made while this process was not listening reached no one here.
+      if (attempt > 0) this.tell({ all: true });
       attempt = 0;
     } catch (error) {
       this.logger.warn(`cannot listen for revocations yet: ${(error as Error).message}`);

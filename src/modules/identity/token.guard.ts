@@ -1,17 +1,31 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Role } from '@chime/contracts';
 import { PermissionDeniedError, UnauthenticatedError } from '../../platform/errors/domain-error';
 import { IS_PUBLIC } from '../../platform/http/public.decorator';
 import type { ChimeRequest } from '../../platform/http/request-context';
 import { MIN_ROLE, ROLE_NAMES } from './roles';
-import { Sessions } from './sessions';
+import { Session, Sessions } from './sessions';
 
 const BEARER = /^Bearer ([^\s]+)$/i;
 
+/** The session each authenticated request was let in with (kept beside the request, not on it). */
+const sessionOfRequest = new WeakMap<object, Session>();
+
+/**
+ * The session the token guard let the request in with: for handlers that outlive the guard's
+ * check (event streams) and must notice when it ends.
+ */
+export const CurrentSession = createParamDecorator((_: unknown, context: ExecutionContext): Session => {
+  const session = sessionOfRequest.get(context.switchToHttp().getRequest<ChimeRequest>());
+  if (!session) throw new UnauthenticatedError('authentication required');
+  return session;
+});
+
 /**
  * Global guard: every route needs `Authorization: Bearer <token>` unless it is @Public(). A token
- * is only ever read from that header, never from the URL. Sets `req.actor`, then checks @MinRole.
+ * is only ever read from that header, never from the URL. Sets `req.actor` (and the session, see
+ * CurrentSession), then checks @MinRole.
  */
 @Injectable()
 export class TokenGuard implements CanActivate {
@@ -31,6 +45,7 @@ export class TokenGuard implements CanActivate {
     const session = await this.sessions.resolve(match[1]);
     if (!session) throw new UnauthenticatedError('the token is not valid: unknown, expired or revoked');
     req.actor = session.actor;
+    sessionOfRequest.set(req, session);
     const minRole = this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, targets);
     if (minRole !== undefined && session.actor.role < minRole) {
       throw new PermissionDeniedError(`this operation needs the role ${ROLE_NAMES[minRole]} or higher`);

@@ -1,4 +1,5 @@
-import type { OperationLogView } from '@chime/contracts';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import type { OperationLogOutcome, OperationLogView } from '@chime/contracts';
 import type { OperationLogEntity } from './operation-log.entity';
 
 // The view is a contract type now; re-exported for this module's files that import it from here.
@@ -17,4 +18,38 @@ export function toOperationLogView(entry: OperationLogEntity): OperationLogView 
     request_id: entry.requestId,
     outcome: entry.outcome,
   };
+}
+
+/** The wire shape of an operation-log entry, for the OpenAPI document. */
+@ApiSchema({ name: 'OperationLog' })
+export class OperationLogViewSchema implements OperationLogView {
+  @ApiProperty({ type: 'integer', format: 'int64', minimum: 1, description: "increasing, in the event log's order" })
+  id!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at!: string;
+
+  @ApiProperty({ enum: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] })
+  method!: string;
+
+  @ApiProperty({ example: '/v1/az' })
+  path!: string;
+
+  @ApiProperty({ description: 'the request body as JSON, every password and token replaced by "***"; "" without a body' })
+  input!: string;
+
+  @ApiProperty()
+  ip!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  user_uuid!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  user_name!: string | null;
+
+  @ApiProperty({ format: 'uuid' })
+  request_id!: string;
+
+  @ApiProperty({ enum: ['success', 'denied', 'failed'], description: 'denied: refused by the role; failed: a failed login' })
+  outcome!: OperationLogOutcome;
 }

@@ -1,8 +1,36 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+  validateSync,
+} from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+
+/** A setting that must be at least another one, e.g. `@Validate(NotBelow, ['HTTP_HEADERS_TIMEOUT_MS'])`. */
+@ValidatorConstraint({ name: 'notBelow' })
+class NotBelow implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const other = (args.object as Record<string, unknown>)[args.constraints[0] as string];
+    // An invalid other setting is reported under its own name.
+    return typeof value !== 'number' || typeof other !== 'number' || value >= other;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return `${args.property} must be at least ${args.constraints[0] as string}`;
+  }
+}
 
 /**
  * Every setting the server reads, from the environment (API.md §7). Validated once at start;
@@ -38,17 +66,57 @@ export class AppConfig {
   @Min(1)
   CHIME_TOKEN_TTL = 12 * 3600;
 
-  /** Failed logins allowed per user name within the window (five times as many per client address). */
+  /**
+   * Failed logins a (user name, client address) pair may make before it must wait; also the bound
+   * of a user name over all addresses, and a fifth of the bound of an address over all names
+   * (see login-throttle.ts).
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   CHIME_LOGIN_MAX_FAILURES = 10;
 
-  /** Window for counting failed logins, in seconds. */
+  /** Failed logins are forgotten after this many seconds without another one (after a wait has ended). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   CHIME_LOGIN_FAILURE_WINDOW = 300;
+
+  /** Longest wait, in seconds, that failed logins can earn a (user name, address) pair. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  CHIME_LOGIN_MAX_BACKOFF = 900;
+
+  /**
+   * Seconds between two attempts from an address past its bound. Kept short: it is also what
+   * other users behind the same address (a NAT) may have to wait.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  CHIME_LOGIN_ADDRESS_DELAY = 2;
+
+  /** Event streams (GET /v1/event/stream) one user may hold open at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHIME_MAX_STREAMS_PER_USER = 5;
+
+  /** Event streams open at once on this process, all users together. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CHIME_MAX_STREAMS = 200;
+
+  /** Seconds between heartbeat comments on an open event stream, so proxies and clients see it alive. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  CHIME_STREAM_HEARTBEAT = 15;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -59,6 +127,42 @@ export class AppConfig {
   @Min(1)
   @Max(200)
   DATABASE_POOL_SIZE = 10;
+
+  /**
+   * Longest a statement of the server's may run on a PostgreSQL server (its `statement_timeout`);
+   * the server's client gives up a little later by itself, for when the answer cannot arrive (packets
+   * dropped). Either way the request answers 500 UNAVAILABLE. Migrations and verify:replay are exempt.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
+
+  /** Longest a request waits for a pooled connection to PostgreSQL, or to open a new one. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_ACQUIRE_TIMEOUT_MS = 5000;
+
+  /** Longest the server waits for a client's request headers (Node's default is 60 s). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 5000;
+
+  /**
+   * Longest the server waits for a client's whole request, body included; at least the headers
+   * timeout. It ends with the request: slow or long responses (event streams) are not cut.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  @Validate(NotBelow, ['HTTP_HEADERS_TIMEOUT_MS'])
+  HTTP_REQUEST_TIMEOUT_MS = 10_000;
 
   /** Trust X-Forwarded-For from a reverse proxy when taking the client address. */
   @IsIn(['true', 'false'])

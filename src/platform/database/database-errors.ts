@@ -16,10 +16,14 @@ export function describeForeignKey(constraint: string, message: string): void {
   constraintMessages.set(constraint, message);
 }
 
+/** What node-postgres rejects a query with once query_timeout has passed without an answer. */
+export const QUERY_READ_TIMEOUT = 'Query read timeout';
+
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 const CONNECTION_MESSAGES = [
-  'Connection terminated',
-  'timeout exceeded when trying to connect',
+  'Connection terminated', // also "… due to connection timeout": opening a connection took too long
+  'timeout exceeded when trying to connect', // no pooled connection came free in time
+  QUERY_READ_TIMEOUT, // no answer within the client's bound (e.g. packets dropped)
   'Client has encountered a connection error',
   'Connection closed',
   'PGlite is closed',
@@ -62,6 +66,7 @@ export function classifyDatabaseError(error: unknown): DomainError | undefined {
     code === '57P01' || // admin shutdown
     code === '57P02' || // crash shutdown
     code === '57P03' || // cannot connect now
+    code === '57014' || // query canceled: the statement timeout (the server's pool sets it)
     CONNECTION_MESSAGES.some((m) => err.message?.includes(m))
   ) {
     return new UnavailableError('the database cannot be reached; try again later');

@@ -1,5 +1,7 @@
+import { Client } from 'pg';
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { QUERY_READ_TIMEOUT } from './database-errors';
 import { EmbeddedPostgres } from './embedded-postgres';
 
 export interface Schema {
@@ -12,6 +14,31 @@ export interface Schema {
 /** Any key works; it only has to be the same in every process migrating one database. */
 const MIGRATION_LOCK_KEY = 0x6368696d; // "chim"
 
+type PostgresOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
+
+/** How much longer than the server's statement timeout the client waits for an answer at all. */
+const CLIENT_GRACE_MS = 2000;
+/** Idle pool connections are probed after this long, so one to a vanished server is closed before use. */
+const KEEPALIVE_IDLE_MS = 10_000;
+
+/**
+ * A pool connection that closes itself when a query outlives query_timeout. node-postgres rejects
+ * such a query but keeps the connection, still waiting for its answer: the next query would queue
+ * behind it, or read its late answer. Closed, it is no longer queryable and the pool drops it.
+ */
+class ClosedOnQueryTimeout extends Client {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(...args: unknown[]): any {
+    const result: unknown = Reflect.apply(super.query, this, args);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => {
+        if ((error as Error | undefined)?.message === QUERY_READ_TIMEOUT) this.connection.stream.destroy();
+      });
+    }
+    return result;
+  }
+}
+
 /**
  * The database the server runs on: a PostgreSQL server when DATABASE_URL is set, otherwise the
  * embedded PostgreSQL under CHIME_DATA_DIR. One code path for both: the same entities, the same
@@ -21,13 +48,18 @@ export class Database {
   private constructor(
     readonly dataSource: DataSource,
     private readonly embedded: EmbeddedPostgres | undefined,
+    /** For migrations on a PostgreSQL server: the same options without the bounds on queries. */
+    private readonly unboundedOptions?: PostgresOptions,
   ) {}
 
-  get isEmbedded(): boolean {
-    return this.embedded !== undefined;
-  }
-
-  static async open(config: AppConfig, schema: Schema): Promise<Database> {
+  /**
+   * On a PostgreSQL server, every statement is bounded (DATABASE_STATEMENT_TIMEOUT_MS on the server,
+   * a little more on the client, which closes a connection whose answer does not come) unless
+   * `boundQueries` is false, for tools whose statements may rightly run long (verify:replay).
+   * The embedded database runs inside this process: no network can hang, and a statement there
+   * cannot be interrupted, so none of these bounds apply to it.
+   */
+  static async open(config: AppConfig, schema: Schema, { boundQueries = true } = {}): Promise<Database> {
     const common = {
       type: 'postgres',
       entities: schema.entities,
@@ -37,15 +69,22 @@ export class Database {
       logging: false,
     } as const;
     if (config.DATABASE_URL) {
-      const options: DataSourceOptions = {
+      const unbounded: PostgresOptions = {
         ...common,
         url: config.DATABASE_URL,
         poolSize: config.DATABASE_POOL_SIZE,
-        connectTimeoutMS: 5000,
+        // Both waiting for a free pooled connection and opening a new one.
+        connectTimeoutMS: config.DATABASE_ACQUIRE_TIMEOUT_MS,
         applicationName: 'chime-server',
-        extra: { idleTimeoutMillis: 30_000 },
+        extra: { idleTimeoutMillis: 30_000, keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS },
       };
-      return new Database(await new DataSource(options).initialize(), undefined);
+      const queryBounds = {
+        statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+        query_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS + CLIENT_GRACE_MS,
+        Client: ClosedOnQueryTimeout,
+      };
+      const options = boundQueries ? { ...unbounded, extra: { ...unbounded.extra, ...queryBounds } } : unbounded;
+      return new Database(await new DataSource(options).initialize(), undefined, unbounded);
     }
     const embedded = await EmbeddedPostgres.start(config.CHIME_DATA_DIR);
     try {
@@ -57,19 +96,26 @@ export class Database {
     }
   }
 
-  /** Brings the schema up to date. Processes sharing a server take turns through an advisory lock. */
+  /**
+   * Brings the schema up to date. Processes sharing a server take turns through an advisory lock.
+   * On a server, migrations run on connections of their own without the bounds on queries: a
+   * migration may rightly run long, and so may the wait for another process's migrations.
+   */
   async migrate(): Promise<void> {
-    if (this.isEmbedded) {
+    if (!this.unboundedOptions) {
       await this.dataSource.runMigrations({ transaction: 'each' });
       return;
     }
-    const runner = this.dataSource.createQueryRunner();
+    // Two connections: one holds the lock while the migrations run on the other.
+    const migrations = await new DataSource({ ...this.unboundedOptions, poolSize: 2 }).initialize();
+    const runner = migrations.createQueryRunner();
     try {
       await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-      await this.dataSource.runMigrations({ transaction: 'each' });
+      await migrations.runMigrations({ transaction: 'each' });
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
       await runner.release();
+      await migrations.destroy();
     }
   }
 

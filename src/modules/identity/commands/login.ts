@@ -32,17 +32,18 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
   ) {}
 
   async execute({ userName, password, ip }: LoginCommand): Promise<LoginResult> {
-    this.throttle.check(userName, ip);
+    // Before the user lookup and argon2: a throttled attempt costs neither.
+    await this.throttle.admit(userName, ip);
     const user = await this.dataSource
       .getRepository(UserEntity)
       .createQueryBuilder('user')
       .where('lower(user.name) = lower(:userName)', { userName })
       .getOne();
     if (!(await this.passwords.verify(user?.passwordHash, password)) || !user) {
-      this.throttle.recordFailure(userName, ip);
+      // Already counted by admit(): a wrong name and a wrong password take the same path.
       throw new UnauthenticatedError('wrong user name or password');
     }
-    this.throttle.recordSuccess(userName);
+    await this.throttle.recordSuccess(userName, ip);
     const { token, entity } = await this.uow.run((tx) => issueToken(tx, user.uuid, this.config.CHIME_TOKEN_TTL), {
       user_uuid: user.uuid,
       user_name: user.name,
