@@ -73,8 +73,11 @@ function acceptedForeignBody(plan: RequestPlan): boolean {
 
 /** Events a rejected request may append: a failed login, a denied request (they feed the operation log). */
 const SECURITY_EVENTS = [LoginFailed.name, AccessDenied.name];
-/** Tables that grow on rejected requests, or that are bookkeeping, rather than state. */
-const NOT_STATE = new Set(['event_log', 'operation_log', 'event_subscriptions', 'schema_migrations']);
+/**
+ * Tables that are not state: the logs (which rejected requests may grow), bookkeeping, and the
+ * failed-login counters (a rejected login's very purpose is to count there).
+ */
+const NOT_STATE = new Set(['event_log', 'operation_log', 'event_subscriptions', 'schema_migrations', 'login_throttle']);
 /** Rows that can vanish on their own (the sweeper deletes revoked and expired tokens). */
 const ROWS_OF: Record<string, string> = { tokens: 'revoked_at IS NULL' };
 
