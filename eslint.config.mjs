@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
+import moduleBoundaries from './libs/lint/module-boundaries.js';
 
 export default defineConfig(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/'] },
@@ -13,6 +14,12 @@ export default defineConfig(
       // `_name` marks a parameter that a signature requires but the body does not use.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // Modules reach each other only through ports and events; the platform knows no module.
+    files: ['src/**/*.ts', 'libs/**/*.ts'],
+    plugins: { chime: { rules: { 'module-boundaries': moduleBoundaries } } },
+    rules: { 'chime/module-boundaries': 'error' },
   },
   {
     // The plain CommonJS files (jest.config.js, test and bench helpers) run in Node as they are: they

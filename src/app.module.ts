@@ -1,29 +1,19 @@
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { MODULES } from './modules';
 import { AppConfig } from './platform/config/app-config';
-import { ClustersModule } from './modules/clusters/clusters.module';
-import { EventsModule } from './modules/events/events.module';
-import { IdentityModule } from './modules/identity/identity.module';
-import { OperationLogModule } from './modules/operation-log/operation-log.module';
-import { ZonesModule } from './modules/zones/zones.module';
+import type { ModuleImport } from './platform/feature-module';
 import { PlatformModule } from './platform/platform.module';
-import { SCHEMA } from './schema';
+import { serverSchema } from './schema';
 
-export type ModuleImport = Type | DynamicModule;
+export type { ModuleImport };
 
 @Module({})
 export class AppModule {
+  /** The platform, the registered modules (src/modules.ts), and `extensions` (test probes). */
   static forRoot(config: AppConfig, extensions: ModuleImport[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        PlatformModule.forRoot(config, SCHEMA),
-        IdentityModule,
-        ZonesModule,
-        ClustersModule,
-        OperationLogModule,
-        EventsModule,
-        ...extensions,
-      ],
+      imports: [PlatformModule.forRoot(config, serverSchema(extensions)), ...MODULES, ...extensions],
     };
   }
 }

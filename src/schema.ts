@@ -1,29 +1,17 @@
 import { CreateEventLog1764300000000, CreateEventSubscriptions1764300000500 } from '@chime/event-log';
-import { CreateIdentity1764300001000 } from './modules/identity/identity.migration';
-import { CreateLoginThrottle1764300001500 } from './modules/identity/login-throttle.migration';
-import { TokenEntity } from './modules/identity/token.entity';
-import { UserEntity } from './modules/identity/user.entity';
-import { ClusterEntity } from './modules/clusters/cluster.entity';
-import { CreateClusters1764300003000 } from './modules/clusters/clusters.migration';
-import { OperationLogEntity } from './modules/operation-log/operation-log.entity';
-import { CreateOperationLog1764300004000 } from './modules/operation-log/operation-log.migration';
-import { AzEntity } from './modules/zones/az.entity';
-import { CreateZones1764300002000 } from './modules/zones/zones.migration';
+import { MODULES } from './modules';
 import type { Schema } from './platform/database/database';
+import { schemaOf, type ModuleImport } from './platform/feature-module';
 
-/**
- * Every table the server owns: the entities TypeORM maps and the migrations that create them, in
- * order. A new module adds its entities and its migration here.
- */
-export const SCHEMA: Schema = {
-  entities: [UserEntity, TokenEntity, AzEntity, ClusterEntity, OperationLogEntity],
-  migrations: [
-    CreateEventLog1764300000000,
-    CreateEventSubscriptions1764300000500,
-    CreateIdentity1764300001000,
-    CreateLoginThrottle1764300001500,
-    CreateZones1764300002000,
-    CreateClusters1764300003000,
-    CreateOperationLog1764300004000,
-  ],
+/** The platform's own tables: the event log and its consumers' checkpoints. */
+const PLATFORM_SCHEMA: Schema = {
+  entities: [],
+  migrations: [CreateEventLog1764300000000, CreateEventSubscriptions1764300000500],
 };
+
+/** Every table of the server (and of `extensions`, e.g. test modules): entities and migrations. */
+export function serverSchema(extensions: readonly ModuleImport[] = []): Schema {
+  return schemaOf([...MODULES, ...extensions], PLATFORM_SCHEMA);
+}
+
+export const SCHEMA = serverSchema();

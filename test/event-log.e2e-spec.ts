@@ -12,9 +12,12 @@ import {
   type StreamRef,
 } from '@chime/event-log';
 import { eventually } from './support/eventually';
+import { FeatureModule } from '../src/platform/feature-module';
 import { startTestServer, TestServer } from './support/test-server';
 
-class ScratchWritten extends DomainEvent<{ id: string; n: number }> {}
+class ScratchWritten extends DomainEvent<{ id: string; n: number }> {
+  static override readonly type = 'ScratchWritten';
+}
 
 const METADATA: EventMetadata = {
   request_id: randomUUID(),
@@ -34,6 +37,10 @@ const onServer = Boolean(process.env.DATABASE_URL);
 
 /** A stream of its own per test, so tests never see each other's events. */
 const newStream = (type = 'scratch'): StreamRef => ({ type, id: randomUUID() });
+/** The scratch events are test data: the replay check has nothing to rebuild from them. */
+@FeatureModule({ replay: [{ name: 'scratch', handles: [ScratchWritten.type], diff: async () => [] }] })
+class ScratchModule {}
+
 const written = (stream: StreamRef, n: number) => new ScratchWritten({ id: stream.id, n });
 
 /** Resolves once `parties` callers are waiting on it: makes transactions overlap for certain. */
@@ -53,7 +60,7 @@ describe('event log: one transaction with the state, versions, read order', () =
   let store: EventStore;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ extensions: [ScratchModule] });
     uow = server.app.get(UnitOfWork);
     store = server.app.get(EventStore);
     await server.dataSource.query('CREATE TABLE scratch (id uuid PRIMARY KEY, n integer NOT NULL)');

@@ -160,7 +160,9 @@ describe('an event stream lives only as long as its session', () => {
   it('ends with password_changed when the user changes its password', async () => {
     const reader = await createUser(server, admin, Role.ReadOnlyAdmin, 'password');
     const stream = await open(reader.token);
-    expectResult(await server.http.patch(`/v1/user/${reader.uuid}`).set(bearer(reader.token)).send({ password: 'a-new-password' }));
+    expectResult(
+      await server.http.patch(`/v1/user/${reader.uuid}`).set(bearer(reader.token)).send({ password: 'a-new-password' }),
+    );
     expect(await stream.ended(END_WITHIN_MS)).toBe('password_changed');
   });
 
@@ -182,13 +184,21 @@ describe('an event stream lives only as long as its session', () => {
   it('stays open through changes that leave the session valid (rename, promotion)', async () => {
     const reader = await createUser(server, admin, Role.ReadOnlyAdmin, 'kept');
     const stream = await open(reader.token);
-    expectResult(await server.http.patch(`/v1/user/${reader.uuid}`).set(bearer(admin)).send({ name: `${reader.name}x`, role: Role.Admin }));
+    expectResult(
+      await server.http
+        .patch(`/v1/user/${reader.uuid}`)
+        .set(bearer(admin))
+        .send({ name: `${reader.name}x`, role: Role.Admin }),
+    );
     // Other sessions of the user ending leave this one alone.
     const other = await login(server, `${reader.name}x`, reader.password);
     expectResult(await server.http.post('/v1/logout').send({ token: other }));
     const created = await server.http.post('/v1/az').set(bearer(admin)).send({ name: 'still-streamed' });
     expectResult(created);
-    await stream.until(() => stream.events().some((e) => e.metadata.request_id === created.body.requestId), 'the AzCreated event');
+    await stream.until(
+      () => stream.events().some((e) => e.metadata.request_id === created.body.requestId),
+      'the AzCreated event',
+    );
     expect(stream.closed).toBe(false);
     expect(stream.messages.filter((m) => m.event === 'end')).toEqual([]);
   });
@@ -381,7 +391,9 @@ describe('open event streams are capped per user and per server', () => {
       expect(() => AppConfig.fromEnvironment({ [name]: value })).toThrow(new RegExp(`${name}=`));
     }
     const defaults = AppConfig.fromEnvironment({});
-    expect([defaults.CHIME_MAX_STREAMS_PER_USER, defaults.CHIME_MAX_STREAMS, defaults.CHIME_STREAM_HEARTBEAT]).toEqual([5, 200, 15]);
+    expect([defaults.CHIME_MAX_STREAMS_PER_USER, defaults.CHIME_MAX_STREAMS, defaults.CHIME_STREAM_HEARTBEAT]).toEqual([
+      5, 200, 15,
+    ]);
   });
 });
 
@@ -432,8 +444,8 @@ describe('open event streams are capped per user and per server', () => {
 
     it('ends on process A within a second of the logout on process B', async () => {
       const [a, b] = servers;
-      const token = (await callServer(a, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result.user
-        .uuid as string;
+      const token = (await callServer(a, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result
+        .user.uuid as string;
       const stream = await openStream(a, token);
       try {
         expect((await callServer(b, 'POST', '/v1/logout', undefined, { token })).status).toBe(200);

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { Role } from '@chime/contracts';
 import { Passwords } from '../src/modules/identity/passwords';
-import { AzDirectory } from '../src/modules/zones/az.directory';
+import { AzPort } from '../src/modules/zones/az.port';
 import { UnavailableError } from '../src/platform/errors/domain-error';
 import { expectError, expectResult, UUID } from './support/envelope';
 import { ProbeModule } from './support/probe.module';
@@ -351,7 +351,7 @@ describe('hardening: bad input is always a 4xx and never hurts the server', () =
       const path = `/v1/user/${user.uuid}/default`;
       expectResult(await server.http.patch(path).set(bearer(user.token)).send({ az_uuid: azUuid, clusters_uuid: null }));
       const get = jest
-        .spyOn(server.app.get(AzDirectory), 'get')
+        .spyOn(server.app.get(AzPort), 'get')
         .mockRejectedValueOnce(new UnavailableError('the database cannot be reached; try again later'));
       try {
         expectError(await server.http.get(path).set(bearer(user.token)), 500, 'UNAVAILABLE');

@@ -1,11 +1,16 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { DomainEvent, DurableConsumer, EventConsumer, StoredEvent } from '@chime/event-log';
-import { DataSource, EntityManager } from 'typeorm';
+import { OnModuleInit } from '@nestjs/common';
+import { DomainEvent, DurableConsumer, EventConsumer, ReplayCheck, StoredEvent, Transaction } from '@chime/event-log';
+import { FeatureModule } from '../../src/platform/feature-module';
+import { DataSource } from 'typeorm';
 
 /** An event only the tests write. */
-export class ProbeHappened extends DomainEvent<{ n: number }> {}
+export class ProbeHappened extends DomainEvent<{ n: number }> {
+  static override readonly type = 'ProbeHappened';
+}
 /** An event the flaky consumer cannot handle while `FlakyConsumer.broken` is set. */
-export class PoisonPill extends DomainEvent<{ n: number }> {}
+export class PoisonPill extends DomainEvent<{ n: number }> {
+  static override readonly type = 'PoisonPill';
+}
 
 /**
  * The example of a module subscribing to the event log: it records every event it is given in a
@@ -14,16 +19,16 @@ export class PoisonPill extends DomainEvent<{ n: number }> {}
  */
 @DurableConsumer('probe-recorder')
 export class RecordingConsumer implements EventConsumer {
-  async handle(event: StoredEvent, manager: EntityManager): Promise<void> {
-    await manager.query('INSERT INTO probe_seen (consumer, position) VALUES ($1, $2)', ['probe-recorder', event.position]);
+  async handle(event: StoredEvent, tx: Transaction): Promise<void> {
+    await tx.manager.query('INSERT INTO probe_seen (consumer, position) VALUES ($1, $2)', ['probe-recorder', event.position]);
   }
 }
 
 /** A second, independent consumer: the same events, in the same order. */
 @DurableConsumer('probe-second')
 export class SecondConsumer implements EventConsumer {
-  async handle(event: StoredEvent, manager: EntityManager): Promise<void> {
-    await manager.query('INSERT INTO probe_seen (consumer, position) VALUES ($1, $2)', ['probe-second', event.position]);
+  async handle(event: StoredEvent, tx: Transaction): Promise<void> {
+    await tx.manager.query('INSERT INTO probe_seen (consumer, position) VALUES ($1, $2)', ['probe-second', event.position]);
   }
 }
 
@@ -33,16 +38,23 @@ export class FlakyConsumer implements EventConsumer {
   static broken = false;
   static attempts = 0;
 
-  async handle(event: StoredEvent, manager: EntityManager): Promise<void> {
-    if (event.type === PoisonPill.name) {
+  async handle(event: StoredEvent, tx: Transaction): Promise<void> {
+    if (event.type === PoisonPill.type) {
       FlakyConsumer.attempts++;
       if (FlakyConsumer.broken) throw new Error(`cannot digest event ${event.position}`);
     }
-    await manager.query('INSERT INTO probe_seen (consumer, position) VALUES ($1, $2)', ['probe-flaky', event.position]);
+    await tx.manager.query('INSERT INTO probe_seen (consumer, position) VALUES ($1, $2)', ['probe-flaky', event.position]);
   }
 }
 
-@Module({ providers: [RecordingConsumer, SecondConsumer, FlakyConsumer] })
+/** The probe events carry no state of their own: the replay check has nothing to rebuild from them. */
+const PROBE_REPLAY: ReplayCheck = {
+  name: 'probe',
+  handles: [ProbeHappened.type, PoisonPill.type],
+  diff: async () => [],
+};
+
+@FeatureModule({ providers: [RecordingConsumer, SecondConsumer, FlakyConsumer], replay: [PROBE_REPLAY] })
 export class ProbeConsumersModule implements OnModuleInit {
   constructor(private readonly dataSource: DataSource) {}
 

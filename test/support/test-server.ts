@@ -49,7 +49,7 @@ export async function startTestServer(
       try {
         if (verify) {
           await caughtUp();
-          expect(await verifyReplay(dataSource)).toEqual([]);
+          expect(await verifyReplay(dataSource, options.extensions)).toEqual([]);
         }
       } finally {
         await app.close();

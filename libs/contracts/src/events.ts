@@ -10,6 +10,10 @@ export interface EventMetadataView {
   path: string | null;
   /** The request body as JSON, every `password` and `token` value replaced by "***"; "" without a body. */
   input: string | null;
+  /** On an event a durable consumer appended in reaction to another: that event's position. */
+  causation_position?: number;
+  /** …and the consumer that reacted. */
+  causation_consumer?: string;
 }
 
 export interface EventView {

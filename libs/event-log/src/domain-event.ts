@@ -10,15 +10,26 @@ export interface StreamRef {
 }
 
 /**
- * A fact about one aggregate. Its `type` is the class name, which is stable and is what the
- * in-process EventBus routes on: `class ClusterCreated extends DomainEvent<ClusterState> {}`.
- * `data` holds enough to rebuild the aggregate's state, and never a password or a token.
+ * A fact about one aggregate. Every event class names its stored `type` explicitly, so that renaming
+ * the class never renames history:
+ *
+ *   export class ClusterCreated extends DomainEvent<ClusterState> {
+ *     static override readonly type = 'ClusterCreated';
+ *   }
+ *
+ * Readers compare with the constant (`event.type === ClusterCreated.type`). `data` holds enough to
+ * rebuild the aggregate's state, and never a password or a token.
  */
 export abstract class DomainEvent<Data extends object = object> {
+  /** The name the log stores; each event class sets its own. */
+  static readonly type: string;
+
   constructor(readonly data: Data) {}
 
   get type(): string {
-    return this.constructor.name;
+    const eventClass = this.constructor as typeof DomainEvent;
+    if (!Object.hasOwn(eventClass, 'type')) throw new Error(`event class ${eventClass.name} names no static type`);
+    return eventClass.type;
   }
 }
 

@@ -1,6 +1,7 @@
 import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from './domain-event';
+import type { Transaction } from './unit-of-work';
 
 export const EVENT_CONSUMER = 'chime:event-consumer';
 
@@ -9,26 +10,34 @@ export const EVENT_CONSUMER = 'chime:event-consumer';
  * successful handling, and resumes from its checkpoint after a restart.
  *
  * `handle` runs inside the consumer's transaction, which also moves its checkpoint: whatever it
- * writes through `manager` commits together with the checkpoint, so each event's effect happens
- * exactly once. (Effects outside the database, such as a call to another service, happen at least
- * once: make them idempotent.) It must use `manager` for every query: with the embedded database a
- * query through another connection would wait for this transaction forever. A handler that throws
- * is retried with back-off; the consumer does not move past the event until it succeeds.
+ * writes through `tx.manager`, and the events it appends with `tx.append`, commit together with the
+ * checkpoint, so each event's effect happens exactly once. (Effects outside the database, such as a
+ * call to another service, happen at least once: make them idempotent.) Appended events carry the
+ * metadata of the event they react to (its request id, user, …) plus `causation_position` and
+ * `causation_consumer`, so a cascade stays tied to the request that started it; they reach the
+ * in-process EventBus after the commit. The handler must use `tx.manager` for every query: with the
+ * embedded database a query through another connection would wait for this transaction forever. A
+ * handler that throws is retried with back-off; the consumer does not move past the event until it
+ * succeeds. Appending follows the unit of work's rule: lock the aggregate's row before writing.
  *
  *   @DurableConsumer('hosts-inventory')
  *   export class HostsInventory implements EventConsumer {
- *     async handle(event: StoredEvent, manager: EntityManager) {
- *       if (event.type === 'ClusterDeleted') await manager.delete(Host, { clusterUuid: event.streamId });
+ *     async handle(event: StoredEvent, tx: Transaction) {
+ *       if (event.type !== ClusterDeleted.type) return;
+ *       for (const host of await lockHostsOf(tx.manager, event.streamId)) {
+ *         await tx.manager.delete(Host, { uuid: host.uuid });
+ *         await tx.append({ type: 'host', id: host.uuid }, host.version, [new HostDeleted({ uuid: host.uuid })]);
+ *       }
  *     }
  *   }
  *
  * Register the class as a provider of any module; the event log finds it at start.
  */
 export interface EventConsumer {
-  handle(event: StoredEvent, manager: EntityManager): Promise<void>;
+  handle(event: StoredEvent, tx: Transaction): Promise<void>;
   /**
-   * Optional: the whole batch at once (e.g. one INSERT for all), to the same effect as `handle` on
-   * each event in turn. After a failure the consumer retries one event at a time through `handle`,
+   * Optional, for consumers that append no events: the whole batch at once (e.g. one INSERT for
+   * all), to the same effect as `handle` on each event in turn. After a failure the consumer retries one event at a time through `handle`,
    * to find the event that fails.
    */
   handleBatch?(events: StoredEvent[], manager: EntityManager): Promise<void>;

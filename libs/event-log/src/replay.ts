@@ -7,12 +7,51 @@ import type { StoredEvent } from './domain-event';
  */
 export interface StreamProjection<Row extends { key: string }> {
   streamType: string;
+  /** The event types `apply` folds: every one of them must be known here (see ReplayCheck.handles). */
+  handles: readonly string[];
   /** The state after one more event; undefined before the first event and after a deletion. */
   apply(state: Row | undefined, event: StoredEvent): Row | undefined;
   /** The live rows, keyed like the streams (`key` = stream id). */
   load(manager: EntityManager): Promise<Row[]>;
   /** A rebuilt row that the live table may have dropped since (e.g. a swept, expired session). */
   mayBeAbsent?(row: Row): boolean;
+}
+
+/**
+ * One part of the replay check (`npm run verify:replay`): the event types it accounts for, and the
+ * differences between what those events say and what the database holds. Every stored event must be
+ * handled by some check, so an event type that no module can replay fails the check.
+ */
+export interface ReplayCheck {
+  name: string;
+  handles: readonly string[];
+  diff(manager: EntityManager, events: StoredEvent[]): Promise<string[]>;
+}
+
+/** A replay check that folds one kind of aggregate from its stream and compares it with the live rows. */
+export function streamReplay<Row extends { key: string }>(projection: StreamProjection<Row>): ReplayCheck {
+  return {
+    name: projection.streamType,
+    handles: projection.handles,
+    diff: (manager, events) => diffAgainstReplay(manager, events, [projection as unknown as StreamProjection<{ key: string }>]),
+  };
+}
+
+/** Runs every check and adds a difference for each stored event that no check handles. */
+export async function runReplayChecks(
+  manager: EntityManager,
+  events: StoredEvent[],
+  checks: readonly ReplayCheck[],
+): Promise<string[]> {
+  const handled = new Set(checks.flatMap((check) => check.handles));
+  const unhandled = new Map<string, StoredEvent>();
+  for (const event of events) if (!handled.has(event.type) && !unhandled.has(event.type)) unhandled.set(event.type, event);
+  const differences = [...unhandled.values()].map(
+    (event) =>
+      `${event.type} (first at position ${event.position}, stream ${event.streamType}): no replay check handles this event type`,
+  );
+  for (const check of checks) differences.push(...(await check.diff(manager, events)));
+  return differences;
 }
 
 /** Folds every stream of each projection's type and lists every difference from the live rows. */

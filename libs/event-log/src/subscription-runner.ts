@@ -3,9 +3,10 @@ import { DiscoveryService } from '@nestjs/core';
 import { EventBus } from '@nestjs/cqrs';
 import { Subscription } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
-import type { LogCursor } from './domain-event';
+import type { DomainEvent, EventMetadata, LogCursor, StoredEvent } from './domain-event';
 import { EVENT_CONSUMER, EventConsumer } from './event-consumer';
 import { EventStore } from './event-store';
+import { Transaction } from './unit-of-work';
 
 /** Events handled in one transaction; after a failure, one at a time until the failing event passes. */
 const BATCH = 200;
@@ -42,8 +43,14 @@ class ConsumerLoop {
     private readonly consumer: EventConsumer,
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
+    private readonly eventBus: EventBus,
   ) {
     this.logger = new Logger(`EventConsumer:${name}`);
+  }
+
+  /** What the events a handler appends in reaction to `event` say about where they come from. */
+  private reactionMetadata(event: StoredEvent): EventMetadata {
+    return { ...event.metadata, causation_position: event.position, causation_consumer: this.name };
   }
 
   start(): void {
@@ -97,8 +104,9 @@ class ConsumerLoop {
    */
   private async tick(limit: number): Promise<number> {
     let failing: number | undefined;
+    const appended: DomainEvent[] = [];
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      const handled = await this.dataSource.transaction(async (manager) => {
         const [{ locked }]: { locked: boolean }[] = await manager.query(
           'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked',
           [CONSUMER_LOCK_SPACE, this.name],
@@ -117,7 +125,7 @@ class ConsumerLoop {
         } else {
           for (const event of events) {
             failing = event.position;
-            await this.consumer.handle(event, manager);
+            await this.consumer.handle(event, new Transaction(manager, this.reactionMetadata(event), appended));
           }
         }
         failing = undefined; // from here on, a failure is the database's, not a handler's
@@ -133,6 +141,8 @@ class ConsumerLoop {
         }
         return events.length;
       });
+      if (appended.length > 0) this.eventBus.publishAll(appended);
+      return handled;
     } catch (error) {
       await this.recordFailure(error, failing);
       throw error;
@@ -187,7 +197,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       if (!name || !wrapper.instance) continue;
       if (this.loops.some((loop) => loop.name === name)) throw new Error(`two event consumers are named ${name}`);
       await this.dataSource.query('INSERT INTO event_subscriptions (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [name]);
-      this.loops.push(new ConsumerLoop(name, wrapper.instance as EventConsumer, this.dataSource, this.store));
+      this.loops.push(new ConsumerLoop(name, wrapper.instance as EventConsumer, this.dataSource, this.store, this.eventBus));
     }
     this.wakeUps = this.eventBus.subscribe(() => this.loops.forEach((loop) => loop.notify()));
     this.loops.forEach((loop) => loop.start());

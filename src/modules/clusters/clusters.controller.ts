@@ -5,7 +5,7 @@ import { ApiDoc, listOf } from '../../platform/http/api-docs';
 import { describeApiTag } from '../../platform/http/openapi';
 import { Role, State, type ClusterView, type ListResult } from '@chime/contracts';
 import { UuidParam } from '../../platform/http/validation';
-import { MinRole } from '../identity/roles';
+import { MinRole } from '../../platform/http/roles';
 import { ClusterListParams, CreateClusterDto, UpdateClusterDto } from './cluster.dto';
 import { CreateClusterCommand } from './commands/create-cluster';
 import { DeleteClusterCommand } from './commands/delete-cluster';

@@ -1,6 +1,10 @@
-import { Module } from '@nestjs/common';
-import { ZonesModule } from '../zones/zones.module';
-import { ClusterDirectory } from './cluster.directory';
+import { Global } from '@nestjs/common';
+import { streamReplay } from '@chime/event-log';
+import { FeatureModule } from '../../platform/feature-module';
+import { ClusterEntity } from './cluster.entity';
+import { CLUSTER_REPLAY } from './cluster.replay';
+import { CreateClusters1764300003000 } from './clusters.migration';
+import { ClusterPort } from './cluster.port';
 import { ClustersController } from './clusters.controller';
 import { CreateClusterHandler } from './commands/create-cluster';
 import { DeleteClusterHandler } from './commands/delete-cluster';
@@ -9,12 +13,15 @@ import { UpdateClusterHandler } from './commands/update-cluster';
 import { GetClusterHandler } from './queries/get-cluster';
 import { ListClustersHandler } from './queries/list-clusters';
 
-/** Clusters, each in one AZ. Other modules see them only through ClusterDirectory. */
-@Module({
-  imports: [ZonesModule],
+/** Clusters, each in one AZ. Global: other modules see them only through ClusterPort. */
+@Global()
+@FeatureModule({
+  entities: [ClusterEntity],
+  migrations: [CreateClusters1764300003000],
+  replay: [streamReplay(CLUSTER_REPLAY)],
   controllers: [ClustersController],
   providers: [
-    ClusterDirectory,
+    ClusterPort,
     CreateClusterHandler,
     UpdateClusterHandler,
     SetClusterStateHandler,
@@ -22,6 +29,6 @@ import { ListClustersHandler } from './queries/list-clusters';
     ListClustersHandler,
     GetClusterHandler,
   ],
-  exports: [ClusterDirectory],
+  exports: [ClusterPort],
 })
 export class ClustersModule {}

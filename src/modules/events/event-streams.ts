@@ -3,8 +3,8 @@ import type { Role } from '@chime/contracts';
 import { EMPTY, Observable } from 'rxjs';
 import { AppConfig } from '../../platform/config/app-config';
 import { ResourceExhaustedError } from '../../platform/errors/domain-error';
-import type { Session, SessionEnd } from '../identity/sessions';
-import { Sessions } from '../identity/sessions';
+import type { Session, SessionEnd } from '../identity/session.port';
+import { Sessions } from '../identity/session.port';
 import { EventFeed, StreamStart } from './event-feed';
 import { watchSession } from './session-watch';
 

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { EventMetadataView, EventPage, EventView } from '@chime/contracts';
 import type { SubscriptionStatus } from '@chime/event-log';
 import type { StoredEvent } from '@chime/event-log';
@@ -44,6 +44,16 @@ export class EventMetadataSchema implements EventMetadataView {
 
   @ApiProperty({ ...NULLABLE_TEXT, description: 'the request body as JSON, passwords and tokens replaced by "***"' })
   input!: string | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'on an event a consumer appended in reaction: the position of the event it reacted to',
+  })
+  causation_position?: number;
+
+  @ApiPropertyOptional({ description: 'on such an event: the durable consumer that reacted' })
+  causation_consumer?: string;
 }
 
 /** One event of the log (API.md §6.1). */

@@ -1,5 +1,5 @@
 import { Role } from '@chime/contracts';
-import type { Session, SessionChange, SessionState, Sessions } from '../identity/sessions';
+import type { Session, SessionChange, SessionState, Sessions } from '../identity/session.port';
 import { watchSession } from './session-watch';
 
 const NOW = new Date('2030-01-01T00:00:00Z').getTime();

@@ -1,5 +1,5 @@
 import type { Role } from '@chime/contracts';
-import { Session, Sessions } from '../identity/sessions';
+import { Session, Sessions } from '../identity/session.port';
 import type { StreamEndReason } from './event-streams';
 
 /** How soon a check that failed (database unavailable) is tried again. */

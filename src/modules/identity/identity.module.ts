@@ -1,6 +1,11 @@
-import { Module } from '@nestjs/common';
-import { ClustersModule } from '../clusters/clusters.module';
-import { ZonesModule } from '../zones/zones.module';
+import { streamReplay } from '@chime/event-log';
+import { FeatureModule } from '../../platform/feature-module';
+import { CreateIdentity1764300001000 } from './identity.migration';
+import { TOKEN_REPLAY, USER_REPLAY } from './identity.replay';
+import { CreateLoginThrottle1764300001500 } from './login-throttle.migration';
+import { TokenEntity } from './token.entity';
+import { UserEntity } from './user.entity';
+import { Global } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthController } from './auth.controller';
 import { BootstrapAdmin } from './bootstrap-admin';
@@ -21,9 +26,12 @@ import { TokenGuard } from './token.guard';
 import { TokenSweeper } from './token-sweeper';
 import { UsersController } from './users.controller';
 
-/** Login, logout, tokens, users and roles; its TokenGuard protects every route of the server. */
-@Module({
-  imports: [ZonesModule, ClustersModule],
+/** Login, logout, tokens, users and roles (global: its Sessions port serves the event streams); its TokenGuard protects every route of the server. */
+@Global()
+@FeatureModule({
+  entities: [UserEntity, TokenEntity],
+  migrations: [CreateIdentity1764300001000, CreateLoginThrottle1764300001500],
+  replay: [streamReplay(USER_REPLAY), streamReplay(TOKEN_REPLAY)],
   controllers: [AuthController, UsersController],
   providers: [
     { provide: APP_GUARD, useClass: TokenGuard },

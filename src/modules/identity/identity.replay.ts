@@ -1,6 +1,15 @@
 import type { StreamProjection } from '@chime/event-log';
 import type { EntityManager } from 'typeorm';
-import type { UserState } from './identity.events';
+import {
+  type UserState,
+  TokenIssued,
+  TokenRevoked,
+  UserCreated,
+  UserDefaultChanged,
+  UserDeleted,
+  UserPasswordChanged,
+  UserUpdated,
+} from './identity.events';
 import { TOKEN_STREAM, TokenEntity } from './token.entity';
 import { USER_STREAM, UserEntity } from './user.entity';
 import { toUserState } from './user.view';
@@ -11,10 +20,11 @@ type UserRow = UserState & { key: string; version: number; default_az_uuid: stri
 /** Users rebuilt from their events, for `npm run verify:replay`. */
 export const USER_REPLAY: StreamProjection<UserRow> = {
   streamType: USER_STREAM,
+  handles: [UserCreated.type, UserUpdated.type, UserPasswordChanged.type, UserDefaultChanged.type, UserDeleted.type],
   apply(state, event) {
     const data = event.data as Record<string, unknown>;
     switch (event.type) {
-      case 'UserCreated':
+      case UserCreated.type:
         return {
           ...(data as unknown as UserState),
           key: event.streamId,
@@ -22,11 +32,11 @@ export const USER_REPLAY: StreamProjection<UserRow> = {
           default_az_uuid: null,
           default_clusters_uuid: null,
         };
-      case 'UserUpdated':
+      case UserUpdated.type:
         return state && { ...state, ...(data.changes as Partial<UserState>), version: event.version };
-      case 'UserPasswordChanged':
+      case UserPasswordChanged.type:
         return state && { ...state, version: event.version };
-      case 'UserDefaultChanged':
+      case UserDefaultChanged.type:
         return (
           state && {
             ...state,
@@ -35,7 +45,7 @@ export const USER_REPLAY: StreamProjection<UserRow> = {
             version: event.version,
           }
         );
-      case 'UserDeleted':
+      case UserDeleted.type:
         return undefined;
       default:
         throw new Error(`unknown event ${event.type} on stream ${USER_STREAM}`);
@@ -64,10 +74,11 @@ interface TokenRow {
 /** Sessions rebuilt from their events. Dead ones (revoked or expired) may have been swept from the table. */
 export const TOKEN_REPLAY: StreamProjection<TokenRow> = {
   streamType: TOKEN_STREAM,
+  handles: [TokenIssued.type, TokenRevoked.type],
   apply(state, event) {
     const data = event.data as Record<string, string>;
     switch (event.type) {
-      case 'TokenIssued':
+      case TokenIssued.type:
         return {
           key: event.streamId,
           user_uuid: data.user_uuid,
@@ -76,7 +87,7 @@ export const TOKEN_REPLAY: StreamProjection<TokenRow> = {
           revoked: false,
           version: event.version,
         };
-      case 'TokenRevoked':
+      case TokenRevoked.type:
         return state && { ...state, revoked: true, version: event.version };
       default:
         throw new Error(`unknown event ${event.type} on stream ${TOKEN_STREAM}`);

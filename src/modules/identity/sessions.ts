@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EventStore } from '@chime/event-log';
 import { AppConfig } from '../../platform/config/app-config';
 import type { Actor } from '../../platform/http/request-context';
-import type { TokenRevoked } from './identity.events';
+import { TokenRevoked } from './identity.events';
 import { TOKEN_STREAM } from './token.entity';
 
 /** A valid token's session: who it is and when it ends. */
@@ -174,7 +174,7 @@ export class Sessions implements OnModuleInit, OnApplicationShutdown {
     if (row?.uuid && !row.revoked_at && row.expires_at > now) {
       return { session: { ...session, actor: { uuid: row.uuid, name: row.name, role: row.role }, expiresAt: row.expires_at } };
     }
-    const revoked = (await this.events.readStream(TOKEN_STREAM, session.tokenId)).find((e) => e.type === 'TokenRevoked');
+    const revoked = (await this.events.readStream(TOKEN_STREAM, session.tokenId)).find((e) => e.type === TokenRevoked.type);
     if (revoked) return { ended: END_OF_REVOCATION[(revoked.data as TokenRevoked['data']).reason] ?? 'token_revoked' };
     if ((row?.expires_at ?? session.expiresAt) <= now) return { ended: 'token_expired' };
     return { ended: 'token_revoked' };

@@ -4,7 +4,7 @@ import { Role } from '@chime/contracts';
 import { PermissionDeniedError, UnauthenticatedError } from '../../platform/errors/domain-error';
 import { IS_PUBLIC } from '../../platform/http/public.decorator';
 import type { ChimeRequest } from '../../platform/http/request-context';
-import { MIN_ROLE, ROLE_NAMES } from './roles';
+import { MIN_ROLE, ROLE_NAMES } from '../../platform/http/roles';
 import { Session, Sessions } from './sessions';
 
 const BEARER = /^Bearer ([^\s]+)$/i;

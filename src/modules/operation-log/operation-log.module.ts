@@ -1,4 +1,7 @@
-import { Module } from '@nestjs/common';
+import { FeatureModule } from '../../platform/feature-module';
+import { OperationLogEntity } from './operation-log.entity';
+import { CreateOperationLog1764300004000 } from './operation-log.migration';
+import { OPERATION_LOG_REPLAY } from './operation-log.replay';
 import { OperationLogController } from './operation-log.controller';
 import { OperationLogProjection } from './operation-log.projection';
 import { GetOperationLogHandler } from './queries/get-operation-log';
@@ -6,7 +9,10 @@ import { ListOperationLogHandler } from './queries/list-operation-log';
 import { SecurityAudit } from './security-audit';
 
 /** The operation log: a projection of the event log, security events included. */
-@Module({
+@FeatureModule({
+  entities: [OperationLogEntity],
+  migrations: [CreateOperationLog1764300004000],
+  replay: [OPERATION_LOG_REPLAY],
   controllers: [OperationLogController],
   providers: [OperationLogProjection, SecurityAudit, ListOperationLogHandler, GetOperationLogHandler],
 })

@@ -1,11 +1,11 @@
-import { DurableConsumer, EventConsumer, StoredEvent } from '@chime/event-log';
+import { DurableConsumer, EventConsumer, StoredEvent, Transaction } from '@chime/event-log';
 import type { EntityManager } from 'typeorm';
 import type { Outcome } from './operation-log.entity';
 import { AccessDenied, LoginFailed } from './security.events';
 
 export const OPERATION_LOG_CONSUMER = 'operation-log';
 
-const OUTCOME_OF: Record<string, Outcome> = { [LoginFailed.name]: 'failed', [AccessDenied.name]: 'denied' };
+const OUTCOME_OF: Record<string, Outcome> = { [LoginFailed.type]: 'failed', [AccessDenied.type]: 'denied' };
 
 /**
  * Builds the operation log from the event log: one entry per request, from the first event the
@@ -17,8 +17,8 @@ const OUTCOME_OF: Record<string, Outcome> = { [LoginFailed.name]: 'failed', [Acc
  */
 @DurableConsumer(OPERATION_LOG_CONSUMER)
 export class OperationLogProjection implements EventConsumer {
-  handle(event: StoredEvent, manager: EntityManager): Promise<void> {
-    return projectOperationLog([event], manager, 'operation_log');
+  handle(event: StoredEvent, tx: Transaction): Promise<void> {
+    return projectOperationLog([event], tx.manager, 'operation_log');
   }
 
   handleBatch(events: StoredEvent[], manager: EntityManager): Promise<void> {

@@ -4,6 +4,10 @@ import { DomainEvent } from '@chime/event-log';
 export const SECURITY_STREAM = 'security';
 
 /** A login with a wrong user name or password. */
-export class LoginFailed extends DomainEvent<{ user_name: string | null }> {}
+export class LoginFailed extends DomainEvent<{ user_name: string | null }> {
+  static override readonly type = 'LoginFailed';
+}
 /** An authenticated request that its role does not allow. */
-export class AccessDenied extends DomainEvent<{ reason: string }> {}
+export class AccessDenied extends DomainEvent<{ reason: string }> {
+  static override readonly type = 'AccessDenied';
+}

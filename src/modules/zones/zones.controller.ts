@@ -5,7 +5,7 @@ import { ApiDoc, listOf } from '../../platform/http/api-docs';
 import { describeApiTag } from '../../platform/http/openapi';
 import { Role, State, type AzView, type ListResult } from '@chime/contracts';
 import { UuidParam } from '../../platform/http/validation';
-import { MinRole } from '../identity/roles';
+import { MinRole } from '../../platform/http/roles';
 import { AzViewSchema } from './az.view';
 import { AzListParams, CreateAzDto, UpdateAzDto } from './az.dto';
 import { CreateAzCommand } from './commands/create-az';

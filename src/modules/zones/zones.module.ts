@@ -1,5 +1,10 @@
-import { Module } from '@nestjs/common';
-import { AzDirectory } from './az.directory';
+import { Global } from '@nestjs/common';
+import { streamReplay } from '@chime/event-log';
+import { FeatureModule } from '../../platform/feature-module';
+import { AzEntity } from './az.entity';
+import { AZ_REPLAY } from './az.replay';
+import { CreateZones1764300002000 } from './zones.migration';
+import { AzPort } from './az.port';
 import { CreateAzHandler } from './commands/create-az';
 import { DeleteAzHandler } from './commands/delete-az';
 import { SetAzStateHandler } from './commands/set-az-state';
@@ -8,10 +13,14 @@ import { GetAzHandler } from './queries/get-az';
 import { ListAzsHandler } from './queries/list-azs';
 import { ZonesController } from './zones.controller';
 
-/** Availability zones. Other modules see them only through AzDirectory. */
-@Module({
+/** Availability zones. Global: other modules see them only through AzPort. */
+@Global()
+@FeatureModule({
+  entities: [AzEntity],
+  migrations: [CreateZones1764300002000],
+  replay: [streamReplay(AZ_REPLAY)],
   controllers: [ZonesController],
-  providers: [AzDirectory, CreateAzHandler, UpdateAzHandler, SetAzStateHandler, DeleteAzHandler, ListAzsHandler, GetAzHandler],
-  exports: [AzDirectory],
+  providers: [AzPort, CreateAzHandler, UpdateAzHandler, SetAzStateHandler, DeleteAzHandler, ListAzsHandler, GetAzHandler],
+  exports: [AzPort],
 })
 export class ZonesModule {}

@@ -1,12 +1,12 @@
 import { Client } from 'pg';
-import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { QUERY_READ_TIMEOUT } from './database-errors';
 import { EmbeddedPostgres } from './embedded-postgres';
 
 export interface Schema {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
+  entities: Function[];
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: Function[];
 }

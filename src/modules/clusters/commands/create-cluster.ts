@@ -3,7 +3,7 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { LIMITS, State, type ClusterView, type CreateClusterRequest } from '@chime/contracts';
 import { UnitOfWork } from '@chime/event-log';
 import { LimitExceededError } from '../../../platform/errors/domain-error';
-import { AzDirectory } from '../../zones/az.directory';
+import { AzPort } from '../../zones/az.port';
 import { CLUSTER_DEFAULTS } from '../cluster.dto';
 import { CLUSTER_STREAM, ClusterEntity } from '../cluster.entity';
 import { ClusterCreated } from '../cluster.events';
@@ -26,7 +26,7 @@ export class CreateClusterCommand extends Command<ClusterView> {
 export class CreateClusterHandler implements ICommandHandler<CreateClusterCommand> {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly zones: AzDirectory,
+    private readonly zones: AzPort,
   ) {}
 
   execute({ azUuid, request }: CreateClusterCommand): Promise<ClusterView> {

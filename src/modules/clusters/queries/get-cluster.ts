@@ -1,7 +1,7 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { ClusterView } from '@chime/contracts';
 import { DataSource } from 'typeorm';
-import { AzDirectory } from '../../zones/az.directory';
+import { AzPort } from '../../zones/az.port';
 import { findCluster } from '../cluster.store';
 import { toClusterView } from '../cluster.view';
 
@@ -18,7 +18,7 @@ export class GetClusterQuery extends Query<ClusterView> {
 export class GetClusterHandler implements IQueryHandler<GetClusterQuery> {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly zones: AzDirectory,
+    private readonly zones: AzPort,
   ) {}
 
   async execute({ azUuid, uuid }: GetClusterQuery): Promise<ClusterView> {

@@ -2,7 +2,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { ClusterView, ListResult } from '@chime/contracts';
 import { DataSource } from 'typeorm';
 import { findPage, ListSpec } from '../../../platform/http/list-query';
-import { AzDirectory } from '../../zones/az.directory';
+import { AzPort } from '../../zones/az.port';
 import type { ClusterListParams } from '../cluster.dto';
 import { ClusterEntity } from '../cluster.entity';
 import { toClusterView } from '../cluster.view';
@@ -29,7 +29,7 @@ export class ListClustersQuery extends Query<ListResult<ClusterView>> {
 export class ListClustersHandler implements IQueryHandler<ListClustersQuery> {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly zones: AzDirectory,
+    private readonly zones: AzPort,
   ) {}
 
   async execute({ azUuid, params }: ListClustersQuery): Promise<ListResult<ClusterView>> {

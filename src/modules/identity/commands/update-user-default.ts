@@ -3,8 +3,8 @@ import type { UpdateUserDefaultRequest } from '@chime/contracts';
 import { UnitOfWork } from '@chime/event-log';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
-import { ClusterDirectory } from '../../clusters/cluster.directory';
-import { AzDirectory } from '../../zones/az.directory';
+import { ClusterPort } from '../../clusters/cluster.port';
+import { AzPort } from '../../zones/az.port';
 import { UserDefaultChanged } from '../identity.events';
 import { USER_STREAM, UserEntity } from '../user.entity';
 import { UserPolicy } from '../user.policy';
@@ -25,8 +25,8 @@ export class UpdateUserDefaultCommand extends Command<'ok'> {
 export class UpdateUserDefaultHandler implements ICommandHandler<UpdateUserDefaultCommand> {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly zones: AzDirectory,
-    private readonly clusters: ClusterDirectory,
+    private readonly zones: AzPort,
+    private readonly clusters: ClusterPort,
   ) {}
 
   async execute({ actor, uuid, request }: UpdateUserDefaultCommand): Promise<'ok'> {

@@ -3,8 +3,8 @@ import type { UserDefaultView } from '@chime/contracts';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
-import { ClusterDirectory } from '../../clusters/cluster.directory';
-import { AzDirectory } from '../../zones/az.directory';
+import { ClusterPort } from '../../clusters/cluster.port';
+import { AzPort } from '../../zones/az.port';
 import { UserPolicy } from '../user.policy';
 import { findUser } from '../user.store';
 
@@ -22,8 +22,8 @@ export class GetUserDefaultQuery extends Query<UserDefaultView> {
 export class GetUserDefaultHandler implements IQueryHandler<GetUserDefaultQuery> {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly zones: AzDirectory,
-    private readonly clusters: ClusterDirectory,
+    private readonly zones: AzPort,
+    private readonly clusters: ClusterPort,
   ) {}
 
   async execute({ actor, uuid }: GetUserDefaultQuery): Promise<UserDefaultView> {

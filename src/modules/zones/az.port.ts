@@ -12,7 +12,7 @@ export interface AzSummary {
 
 /** What other modules may know of availability zones: the zones module's only export. */
 @Injectable()
-export class AzDirectory {
+export class AzPort {
   constructor(private readonly dataSource: DataSource) {}
 
   /** 404 when the AZ does not exist. */

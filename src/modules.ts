@@ -1,0 +1,13 @@
+import { ClustersModule } from './modules/clusters/clusters.module';
+import { EventsModule } from './modules/events/events.module';
+import { IdentityModule } from './modules/identity/identity.module';
+import { OperationLogModule } from './modules/operation-log/operation-log.module';
+import { ZonesModule } from './modules/zones/zones.module';
+import type { ModuleImport } from './platform/feature-module';
+
+/**
+ * The server's modules: the one registration list. The server, `npm run migrate`,
+ * `npm run verify:replay` and the OpenAPI snapshot (so chimecli and @chime/client) all read it.
+ * Adding a module is its folder and one line here (see README, "Adding a module").
+ */
+export const MODULES: readonly ModuleImport[] = [IdentityModule, ZonesModule, ClustersModule, OperationLogModule, EventsModule];
