@@ -1,0 +1,176 @@
+import type { TestServer } from '../test-server';
+import { ADMIN, bearer, createUser, login } from '../users';
+import type { RequestPlan } from './request-plan';
+import { isObject, isRef, Ref, Value } from './values';
+
+/** Sent where a protected resource would have been: a UUID that names nothing. */
+const NOBODY = '00000000-0000-4000-8000-000000000000';
+
+interface Entry {
+  id: string;
+  /** The resources it lives under, by kind (a cluster's `az`). */
+  parents: Record<string, string>;
+}
+
+/**
+ * The resources that exist during the run, by kind (`az`, `cluster`, `user`, `token`): the seeded
+ * fixture, then whatever the fuzzer creates. References in the plans are resolved against it.
+ */
+export class ResourceRegistry {
+  private readonly live = new Map<string, Entry[]>();
+  private readonly gone: string[] = [];
+  /** The fixture: never deleted, its users never lose their password, role or tokens. */
+  readonly protectedIds = new Set<string>();
+
+  add(kind: string, id: string, parents: Record<string, string> = {}, protect = false): void {
+    this.live.set(kind, [...(this.live.get(kind) ?? []), { id, parents }]);
+    if (protect) this.protectedIds.add(id);
+  }
+
+  remove(id: string): void {
+    for (const [kind, entries] of this.live)
+      this.live.set(
+        kind,
+        entries.filter((e) => e.id !== id),
+      );
+    this.gone.push(id);
+  }
+
+  /**
+   * The plan with every reference replaced by a resource (mostly a live one; sometimes a deleted
+   * or an unknown one). References to nested resources are resolved first and their parents are
+   * then preferred, so that a cluster is mostly addressed under its own AZ.
+   */
+  resolve(plan: RequestPlan): RequestPlan {
+    const refs: Ref[] = [];
+    const collect = (v: Value) => void mapRefs(v, (ref) => (refs.push(ref), ref));
+    Object.values(plan.pathParams).forEach(collect);
+    plan.query.forEach(([, v]) => collect(v));
+    plan.headers.forEach(([, v]) => collect(v));
+    if (plan.body !== undefined) collect(plan.body);
+    const chosen = new Map<string, string>();
+    const resolved = new Map<Ref, string | number>();
+    for (const ref of refs.sort((a, b) => this.depth(b.ref) - this.depth(a.ref))) resolved.set(ref, this.pick(ref, chosen));
+    const swap = (v: Value) => mapRefs(v, (ref) => resolved.get(ref)!);
+    return {
+      ...plan,
+      pathParams: Object.fromEntries(Object.entries(plan.pathParams).map(([k, v]) => [k, swap(v)])),
+      query: plan.query.map(([k, v]) => [k, swap(v)]),
+      headers: plan.headers.map(([k, v]) => [k, swap(v)]),
+      body: plan.body === undefined ? undefined : swap(plan.body),
+    };
+  }
+
+  private depth(kind: string): number {
+    return Math.max(0, ...(this.live.get(kind) ?? []).map((e) => Object.keys(e.parents).length));
+  }
+
+  private pick(ref: Ref, chosen: Map<string, string>): string | number {
+    const entries = ref.ref === 'any' ? [...this.live.values()].flat() : (this.live.get(ref.ref) ?? []);
+    const roll = ref.pick % 20;
+    if (roll === 0 || entries.length === 0) return ref.fallback;
+    if (roll === 1 && this.gone.length > 0) return this.gone[Math.floor(ref.pick / 20) % this.gone.length];
+    const parent = chosen.get(ref.ref);
+    if (parent !== undefined && roll < 19) return parent;
+    const entry = entries[Math.floor(ref.pick / 20) % entries.length];
+    for (const [kind, id] of Object.entries(entry.parents)) if (!chosen.has(kind)) chosen.set(kind, id);
+    return entry.id;
+  }
+
+  /**
+   * Turns a request that would break the fixture for the rest of the run into a harmless one:
+   * deleting a fixture resource, changing a fixture user's password or role (which revokes or
+   * changes its tokens), logging out a fixture token. Returns what it changed, if anything.
+   */
+  defuse(plan: RequestPlan): string | undefined {
+    const { method, path } = plan.operation;
+    const last = /\{(\w+)\}$/.exec(path)?.[1];
+    const target = last === undefined ? undefined : plan.pathParams[last];
+    const isProtected = (v: Value | undefined) => typeof v === 'string' && this.protectedIds.has(v);
+    if (method === 'DELETE' && last && isProtected(target)) {
+      plan.pathParams[last] = NOBODY;
+      return `deletes ${NOBODY} instead of a fixture resource`;
+    }
+    const members = plan.body !== undefined && isObject(plan.body) ? plan.body.object : [];
+    const resource = plan.operation.parameters.find((p) => p.name === last)?.resource;
+    if (method === 'PATCH' && resource === 'user' && isProtected(target)) {
+      const kept = members.filter(([k]) => k !== 'password' && k !== 'role');
+      if (kept.length === members.length) return undefined;
+      plan.body = { object: kept };
+      return 'leaves out password and role of a fixture user';
+    }
+    if (path.endsWith('/logout') && members.some(([k, v]) => k === 'token' && isProtected(v))) {
+      plan.body = { object: members.map(([k, v]) => [k, k === 'token' && isProtected(v) ? NOBODY : v]) };
+      return 'logs out an unknown token instead of a fixture token';
+    }
+    return undefined;
+  }
+
+  /** Registers what a successful request created (`result.<collection>.uuid`) or deleted. */
+  learn(plan: RequestPlan, result: unknown): void {
+    const { method, path, parameters } = plan.operation;
+    const params = parameters.filter((p) => p.in === 'path');
+    if (method === 'POST') {
+      const collection = path.split('/').pop()!;
+      const created = (result as Record<string, { uuid?: unknown }> | null)?.[collection]?.uuid;
+      if (typeof created !== 'string') return;
+      const parents = Object.fromEntries(
+        params.filter((p) => p.resource).map((p) => [p.resource!, String(plan.pathParams[p.name])]),
+      );
+      this.add(collection, created, parents);
+    } else if (method === 'DELETE' && params.length > 0) {
+      this.remove(String(plan.pathParams[params[params.length - 1].name]));
+    }
+  }
+}
+
+function mapRefs(value: Value, f: (ref: Ref) => Value): Value {
+  if (value === null || typeof value !== 'object') return value;
+  if (isRef(value)) return f(value);
+  if ('object' in value) return { object: value.object.map(([k, v]) => [k, mapRefs(v, f)]) };
+  if ('array' in value) return { array: value.array.map((v) => mapRefs(v, f)) };
+  return value;
+}
+
+export interface FuzzFixture {
+  registry: ResourceRegistry;
+  /** A valid token for each role, 0 to 3. */
+  tokens: string[];
+  /** A token that was logged out. */
+  revokedToken: string;
+}
+
+/** A few AZs with clusters, and a user of each role with a token (the super administrator is `admin`). */
+export async function createFixture(server: TestServer): Promise<FuzzFixture> {
+  const registry = new ResourceRegistry();
+  const adminToken = await login(server, ADMIN.name, ADMIN.password);
+  const users = [];
+  for (const role of [0, 1, 2] as const) users.push(await createUser(server, adminToken, role, 'fuzz'));
+  const [{ uuid: adminUuid }] = await server.dataSource.query(`SELECT uuid FROM users WHERE name = 'admin'`);
+  for (const { uuid } of users) registry.add('user', uuid, {}, true);
+  registry.add('user', adminUuid, {}, true);
+  const tokens = [...users.map((u) => u.token), adminToken];
+  tokens.forEach((token) => registry.add('token', token, {}, true));
+
+  const revokedToken = await login(server, users[0].name, users[0].password);
+  await server.http.post('/v1/logout').send({ token: revokedToken }).expect(200);
+
+  for (let a = 0; a < 3; a++) {
+    const az = await server.http
+      .post('/v1/az')
+      .set(bearer(adminToken))
+      .send({ name: `fuzz-az-${a}` })
+      .expect(200);
+    const azUuid = az.body.result.az.uuid as string;
+    registry.add('az', azUuid, {}, true);
+    for (let c = 0; c < 2; c++) {
+      const cluster = await server.http
+        .post(`/v1/az/${azUuid}/cluster`)
+        .set(bearer(adminToken))
+        .send({ name: `fuzz-cluster-${c}` })
+        .expect(200);
+      registry.add('cluster', cluster.body.result.cluster.uuid as string, { az: azUuid }, true);
+    }
+  }
+  return { registry, tokens, revokedToken };
+}
