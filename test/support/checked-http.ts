@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import request from 'supertest';
 import { ResponseContract, type ObservedResponse, type OpenApiDocument } from './response-contract';
 import { responseTally } from './response-tally';
@@ -62,6 +62,21 @@ export async function checkResponseOf(
   checkResponse(await contractOf(baseUrl), { ...response, url: response.path, headers });
 }
 
+/**
+ * For a node:http response that may be an event stream: a 200 (a stream) is checked at once by its
+ * status and headers; any other status once its body has come (the client reads it as usual).
+ * Resolves or rejects with the check; mark the promise handled if it is awaited only later.
+ */
+export function checkIncoming(baseUrl: string, method: string, path: string, res: IncomingMessage): Promise<void> {
+  const response = { method, path, status: res.statusCode ?? 0, headers: res.headers };
+  if (response.status === 200) return checkResponseOf(baseUrl, response);
+  let text = '';
+  res.on('data', (chunk: Buffer | string) => (text += String(chunk)));
+  return new Promise((resolve, reject) =>
+    res.on('close', () => checkResponseOf(baseUrl, { ...response, text }).then(resolve, reject)),
+  );
+}
+
 type Agent = ReturnType<typeof request>;
 
 /** supertest against the server, every request's response held against `contract` before the test sees it. */
@@ -74,7 +89,13 @@ export function checkedHttp(agent: Agent, contract: ResponseContract): Agent {
         const test: unknown = value.apply(target, args);
         if (!(test instanceof request.Test)) return test;
         return test.expect((res) =>
-          checkResponse(contract, { method: test.method, url: test.url, status: res.status, headers: res.headers, text: res.text }),
+          checkResponse(contract, {
+            method: test.method,
+            url: test.url,
+            status: res.status,
+            headers: res.headers,
+            text: res.text,
+          }),
         );
       };
     },

@@ -109,7 +109,10 @@ export class ResponseContract {
       return { against, problems: [...problems, ...this.operationProblems(route.operation, response)] };
     }
     if (PLATFORM_ROUTE.test(path)) return { against: `the platform route ${method} ${path}`, problems };
-    return { against: `the generic envelope (${method} ${path} is no operation of the document)`, problems: [...problems, ...envelopeProblems(response)] };
+    return {
+      against: `the generic envelope (${method} ${path} is no operation of the document)`,
+      problems: [...problems, ...envelopeProblems(response)],
+    };
   }
 
   /** Throws an error that says what was requested, what the document expected, and what came instead. */
@@ -128,7 +131,9 @@ export class ResponseContract {
     const mediaType = mediaTypeOf(response);
     const media = answer.content?.[mediaType];
     if (answer.content && !media) {
-      problems.push(`Content-Type ${mediaType || '(none)'} is not documented (documented: ${Object.keys(answer.content).join(', ')})`);
+      problems.push(
+        `Content-Type ${mediaType || '(none)'} is not documented (documented: ${Object.keys(answer.content).join(', ')})`,
+      );
     }
     for (const [name, reference] of Object.entries(answer.headers ?? {})) {
       const header = this.resolve<{ required?: boolean; schema?: Json }>(reference);
@@ -137,7 +142,8 @@ export class ResponseContract {
         if (header.required) problems.push(`header ${name} is required but missing`);
       } else if (header.schema) {
         const validate = this.compile(`header ${name} ${JSON.stringify(header.schema)}`, header.schema);
-        if (!validate(headerValue(String(value), header.schema))) problems.push(...ajvProblems(`header ${name}`, validate.errors));
+        if (!validate(headerValue(String(value), header.schema)))
+          problems.push(...ajvProblems(`header ${name}`, validate.errors));
       }
     }
     if (media?.schema && isJson(mediaType) && response.text !== undefined) {
@@ -172,9 +178,7 @@ export class ResponseContract {
 
 /** `#/components/schemas/X` → the schema Ajv holds the components under. */
 function rewriteRefs<T>(schema: T): T {
-  return JSON.parse(
-    JSON.stringify(schema).replaceAll('"#/components/schemas/', `"${COMPONENTS_ID}#/definitions/`),
-  ) as T;
+  return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', `"${COMPONENTS_ID}#/definitions/`)) as T;
 }
 
 const NOT_JSON = Symbol('not JSON');
@@ -207,7 +211,9 @@ function requestIdProblems(response: ObservedResponse): string[] {
   if (!isJson(mediaTypeOf(response)) || response.text === undefined) return [];
   const body = parseJson(response.text);
   const requestId = typeof body === 'object' && body !== null ? (body as Json).requestId : undefined;
-  return requestId === undefined || requestId === header ? [] : [`requestId ${JSON.stringify(requestId)} differs from X-Request-Id ${header}`];
+  return requestId === undefined || requestId === header
+    ? []
+    : [`requestId ${JSON.stringify(requestId)} differs from X-Request-Id ${header}`];
 }
 
 /** The error statuses each HTTP status carries (API.md §1.1; 431 is the HTTP parser's answer to huge headers). */
@@ -237,7 +243,8 @@ function envelopeProblems(response: ObservedResponse): string[] {
   if (statuses.length === 0) problems.push(`HTTP ${response.status} is no status of API.md §1.1`);
   if (typeof error !== 'object' || error === null) return [...problems, 'error is not an object'];
   if (Object.keys(error).sort().join(',') !== 'code,message,status') problems.push('error has exactly code, message and status');
-  if (error.code !== response.status) problems.push(`error.code ${JSON.stringify(error.code)} is not the HTTP status ${response.status}`);
+  if (error.code !== response.status)
+    problems.push(`error.code ${JSON.stringify(error.code)} is not the HTTP status ${response.status}`);
   if (typeof error.message !== 'string') problems.push('error.message is not a string');
   if (!statuses.includes(error.status as ErrorStatus)) {
     problems.push(`error.status ${JSON.stringify(error.status)} is not one of HTTP ${response.status}: ${statuses.join(', ')}`);
@@ -259,7 +266,8 @@ function ajvProblems(where: string, errors: ErrorObject[] | null | undefined): s
 
 function describeFailure(response: ObservedResponse, against: string, problems: string[]): string {
   const path = new URL(response.url, 'http://server.invalid');
-  const body = response.text === undefined ? '(not read)' : response.text.length > 2000 ? `${response.text.slice(0, 2000)}…` : response.text;
+  const body =
+    response.text === undefined ? '(not read)' : response.text.length > 2000 ? `${response.text.slice(0, 2000)}…` : response.text;
   return [
     `The response to ${response.method.toUpperCase()} ${path.pathname}${path.search} is not one the OpenAPI document describes.`,
     `Held against: ${against}`,
