@@ -136,6 +136,9 @@ describe('responses held against the served OpenAPI document', () => {
     expect(problems({ ...html, text: '<h1>no</h1>' })).toEqual(['Content-Type text/html is not application/json']);
     // The platform's own routes are outside the contract: their request id only.
     expect(problems({ ...html, url: '/metrics', status: 200, text: 'x 1' })).toEqual([]);
+    expect(problems({ ...html, method: 'POST', url: '/metrics', status: 404, text: '' })).toEqual([
+      'Content-Type text/html is not application/json',
+    ]);
     expect(problems({ ...html, url: '/v1/docs/swagger-ui.css', status: 200, headers: { 'content-type': 'text/css' } })).toEqual([
       'X-Request-Id header undefined is not a UUID',
     ]);

@@ -63,7 +63,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
  *   the response's schema, `$ref`s resolved into `components` (OpenAPI 3.0: `nullable`, formats
  *   `uuid`, `date-time`, `int64`; `example` is an annotation). A body not read (an open event
  *   stream) is not checked.
- * - **The platform's own routes** (`/healthz`, `/readyz`, `/metrics`, `/v1/openapi.json|yaml`,
+ * - **The platform's own routes** (`GET` of `/healthz`, `/readyz`, `/metrics`, `/v1/openapi.json|yaml`,
  *   `/v1/docs…`), outside the contract: the `X-Request-Id` header only.
  * - **Any other request** (an unknown route, a method a path does not have, a test-only probe
  *   route the document excludes): the generic envelope of API.md §1.1 as JSON, i.e. HTTP 200 with
@@ -108,7 +108,8 @@ export class ResponseContract {
       const against = `${route.operation.operationId} (${route.method} ${route.template})`;
       return { against, problems: [...problems, ...this.operationProblems(route.operation, response)] };
     }
-    if (PLATFORM_ROUTE.test(path)) return { against: `the platform route ${method} ${path}`, problems };
+    if ((method === 'GET' || method === 'HEAD') && PLATFORM_ROUTE.test(path))
+      return { against: `the platform route ${method} ${path}`, problems };
     return {
       against: `the generic envelope (${method} ${path} is no operation of the document)`,
       problems: [...problems, ...envelopeProblems(response)],
