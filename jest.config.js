@@ -7,7 +7,8 @@ const swc = ['@swc/jest', require('./test/support/swc-options')];
 
 module.exports = {
   rootDir: __dirname,
-  testEnvironment: 'node',
+  // Node's, plus the count of responses held against the OpenAPI document (test/support/checked-http.ts).
+  testEnvironment: '<rootDir>/test/support/response-tally-environment.ts',
   roots: ['<rootDir>/src', '<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.(t|j|mj|cj)s$': swc },
@@ -19,6 +20,7 @@ module.exports = {
   },
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -2,6 +2,7 @@ import { request as httpRequest, IncomingMessage } from 'node:http';
 import { Role } from '@chime/contracts';
 import { hashToken } from '../src/modules/identity/sessions';
 import { AppConfig } from '../src/platform/config/app-config';
+import { checkIncoming } from './support/checked-http';
 import { expectError, expectResult } from './support/envelope';
 import { eventually } from './support/eventually';
 import { callServer, startServerProcess, ServerProcess } from './support/server-process';
@@ -28,12 +29,16 @@ class SseClient {
   private body = '';
   private readonly waiters = new Set<() => void>();
   private readonly request;
+  /** The response held against the served OpenAPI document (test/support/checked-http.ts). */
+  private checked?: Promise<void>;
 
   constructor(baseUrl: string, token: string, query = '', headers: Record<string, string> = {}) {
     this.request = httpRequest(
       `${baseUrl}/v1/event/stream${query}`,
       { headers: { ...bearer(token), Accept: 'text/event-stream', ...headers } },
       (res) => {
+        this.checked = checkIncoming(baseUrl, 'GET', `/v1/event/stream${query}`, res);
+        this.checked.catch(() => undefined); // awaited by opened()
         this.status = res.statusCode;
         this.headers = res.headers;
         res.setEncoding('utf8');
@@ -77,9 +82,10 @@ class SseClient {
     this.request.end();
   }
 
-  /** Resolves once the response has started: its status, and for a refusal the parsed envelope. */
+  /** Resolves once the response has started (a refusal: has ended) and fits the OpenAPI document; returns its status. */
   async opened(): Promise<number> {
     await this.until(() => this.status !== undefined, 'the response to start');
+    await this.checked;
     return this.status as number;
   }
 

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { Role, type OperationLogView } from '@chime/contracts';
+import { checkIncoming } from './support/checked-http';
 import { expectError, expectResult, UUID } from './support/envelope';
 import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/test-server';
@@ -241,10 +242,13 @@ function openStream(baseUrl: string, token: string, headers: Record<string, stri
   const messages: { id: string; data: string }[] = [];
   const waiters: (() => void)[] = [];
   let buffer = '';
+  let checked: Promise<void> | undefined;
   const req = httpRequest(
     `${baseUrl}/v1/event/stream`,
     { headers: { ...bearer(token), Accept: 'text/event-stream', ...headers } },
     (res) => {
+      checked = checkIncoming(baseUrl, 'GET', '/v1/event/stream', res);
+      checked.catch(() => undefined); // awaited by next()
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buffer += chunk;
@@ -275,6 +279,7 @@ function openStream(baseUrl: string, token: string, headers: Record<string, stri
           setTimeout(resolve, 200);
         });
       }
+      await checked; // set once the response started, as it has when a message came
       return messages.shift() as { id: string; data: string };
     },
     close: () => req.destroy(),

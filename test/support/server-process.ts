@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { checkResponseOf } from './checked-http';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -48,15 +49,17 @@ export function startServerProcess(env: Record<string, string>, timeoutMs = 60_0
   });
 }
 
-/** One JSON call to a server process; returns the status and the envelope. */
+/** One JSON call to a server process, its response held against the served OpenAPI document; returns the status and the envelope. */
 export async function callServer(server: ServerProcess, method: string, path: string, token?: string, body?: object) {
   const res = await fetch(`${server.url}${path}`, {
     method,
     headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
+  const text = await res.text();
+  await checkResponseOf(server.url, { method, path, status: res.status, headers: res.headers, text });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return { status: res.status, body: (await res.json()) as { requestId: string; result: any } };
+  return { status: res.status, body: JSON.parse(text) as { requestId: string; result: any } };
 }
 
 /** `npm run verify:replay`, run from its TypeScript; the embedded database must not be open elsewhere. */

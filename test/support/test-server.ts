@@ -5,13 +5,18 @@ import { createApp } from '../../src/app';
 import type { ModuleImport } from '../../src/app.module';
 import { AppConfig } from '../../src/platform/config/app-config';
 import { verifyReplay } from '../../src/replay/verify-replay';
+import { checkedHttp, loadContract } from './checked-http';
+import type { ResponseContract } from './response-contract';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestServer {
   app: NestExpressApplication;
   /** Base URL of the listening server, e.g. http://127.0.0.1:41234 */
   url: string;
+  /** supertest against the server; every response is held against the served OpenAPI document (checked-http.ts). */
   http: ReturnType<typeof request>;
+  /** The server's own OpenAPI document, as a checker of responses. */
+  contract: ResponseContract;
   dataSource: DataSource;
   database: TestDatabase;
   /** Resolves once every durable consumer has handled every committed event. */
@@ -38,10 +43,12 @@ export async function startTestServer(
   const url = `http://127.0.0.1:${address.port}`;
   const dataSource = app.get(DataSource);
   const caughtUp = (timeoutMs = 10_000) => waitForConsumers(dataSource, timeoutMs);
+  const contract = await loadContract(url);
   return {
     app,
     url,
-    http: request(url),
+    http: checkedHttp(request(url), contract),
+    contract,
     dataSource,
     database,
     caughtUp,

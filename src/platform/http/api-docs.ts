@@ -114,11 +114,20 @@ export function ApiDoc({ summary, description, result, example, errors }: Operat
   );
 }
 
-/** The operation may answer 429 RESOURCE_EXHAUSTED with a Retry-After header (throttled, or capped). */
+/**
+ * The operation may answer 429 RESOURCE_EXHAUSTED, always with a Retry-After header (throttled, or
+ * capped). The envelope is JSON even where the operation's success is not (an event stream).
+ */
 export const ApiThrottled = (why: string): MethodDecorator =>
   ApiResponse({
     status: 429,
     description: why,
-    headers: { 'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } },
-    schema: failureEnvelope(429, ['RESOURCE_EXHAUSTED']),
+    headers: {
+      'Retry-After': {
+        description: 'seconds to wait before trying again',
+        required: true,
+        schema: { type: 'integer', minimum: 1 },
+      },
+    },
+    content: { 'application/json': { schema: failureEnvelope(429, ['RESOURCE_EXHAUSTED']) } },
   });
