@@ -1,0 +1,31 @@
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '@chime/event-log';
+import { SubnetDeleted } from '../network.events';
+import { findNetwork, findSubnet, type NetworkPath } from '../network.store';
+import { SUBNET_STREAM, SubnetEntity } from '../subnet.entity';
+
+export class DeleteSubnetCommand extends Command<1> {
+  constructor(
+    readonly path: NetworkPath,
+    readonly uuid: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(DeleteSubnetCommand)
+export class DeleteSubnetHandler implements ICommandHandler<DeleteSubnetCommand> {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  async execute({ path, uuid }: DeleteSubnetCommand): Promise<1> {
+    await this.uow.run(async (tx) => {
+      const network = await findNetwork(tx.manager, path);
+      const subnet = await findSubnet(tx.manager, network.uuid, uuid, true);
+      await tx.manager.delete(SubnetEntity, { uuid });
+      await tx.append({ type: SUBNET_STREAM, id: uuid }, subnet.version, [
+        new SubnetDeleted({ uuid, network_uuid: network.uuid }),
+      ]);
+    });
+    return 1;
+  }
+}
