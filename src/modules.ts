@@ -1,6 +1,7 @@
 import { ClustersModule } from './modules/clusters/clusters.module';
 import { EventsModule } from './modules/events/events.module';
 import { IdentityModule } from './modules/identity/identity.module';
+import { InstanceSpecsModule } from './modules/instance-specs/instance-specs.module';
 import { OperationLogModule } from './modules/operation-log/operation-log.module';
 import { ZonesModule } from './modules/zones/zones.module';
 import type { ModuleImport } from './platform/feature-module';
@@ -10,4 +11,4 @@ import type { ModuleImport } from './platform/feature-module';
  * `npm run verify:replay` and the OpenAPI snapshot (so chimecli and @chime/client) all read it.
  * Adding a module is its folder and one line here (see README, "Adding a module").
  */
-export const MODULES: readonly ModuleImport[] = [IdentityModule, ZonesModule, ClustersModule, OperationLogModule, EventsModule];
+export const MODULES: readonly ModuleImport[] = [IdentityModule, ZonesModule, ClustersModule, OperationLogModule, EventsModule, InstanceSpecsModule];
