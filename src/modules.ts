@@ -1,6 +1,7 @@
 import { ClustersModule } from './modules/clusters/clusters.module';
 import { EventsModule } from './modules/events/events.module';
 import { IdentityModule } from './modules/identity/identity.module';
+import { InstanceSpecsModule } from './modules/instance-specs/instance-specs.module';
 import { NetworksModule } from './modules/networks/networks.module';
 import { OperationLogModule } from './modules/operation-log/operation-log.module';
 import { ZonesModule } from './modules/zones/zones.module';
@@ -9,13 +10,14 @@ import type { ModuleImport } from './platform/feature-module';
 /**
  * The server's modules: the one registration list. The server, `npm run migrate`,
  * `npm run verify:replay` and the OpenAPI snapshot (so chimecli and @chime/client) all read it.
- * Adding a module is its folder and one line here (see README, "Adding a module").
+ * Adding a module is its folder and one line here, plus its import (see README, "Adding a module").
  */
 export const MODULES: readonly ModuleImport[] = [
   IdentityModule,
   ZonesModule,
   ClustersModule,
   NetworksModule,
+  InstanceSpecsModule,
   OperationLogModule,
   EventsModule,
 ];

@@ -1,0 +1,32 @@
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import type { ListResult } from '@chime/contracts';
+import { DataSource } from 'typeorm';
+import { findPage, ListSpec } from '../../../platform/http/list-query';
+import type { InstanceSpecView } from '../instance-spec.contract';
+import type { InstanceSpecListParams } from '../instance-spec.dto';
+import { InstanceSpecEntity } from '../instance-spec.entity';
+import { toInstanceSpecView } from '../instance-spec.view';
+
+const INSTANCE_SPEC_LIST: ListSpec = {
+  sort: { name: 'name', vcpus: 'vcpus', memory: 'memory', type: 'type', cluster_count: 'clusterCount', created_at: 'createdAt' },
+  text: ['name'],
+  substring: { name: 'name' },
+  exact: { type: 'type' },
+  tiebreak: 'uuid',
+};
+
+export class ListInstanceSpecsQuery extends Query<ListResult<InstanceSpecView>> {
+  constructor(readonly params: InstanceSpecListParams) {
+    super();
+  }
+}
+
+@QueryHandler(ListInstanceSpecsQuery)
+export class ListInstanceSpecsHandler implements IQueryHandler<ListInstanceSpecsQuery> {
+  constructor(private readonly dataSource: DataSource) {}
+
+  execute({ params }: ListInstanceSpecsQuery): Promise<ListResult<InstanceSpecView>> {
+    const qb = this.dataSource.getRepository(InstanceSpecEntity).createQueryBuilder('spec');
+    return findPage(qb, params, INSTANCE_SPEC_LIST, toInstanceSpecView);
+  }
+}
