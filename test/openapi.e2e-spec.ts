@@ -94,8 +94,8 @@ describe('the OpenAPI document', () => {
     expect(document.components.securitySchemes.bearer.description).toMatch(/opaque/);
   });
 
-  it('describes every tag (= chimecli category), and has a license and a server', () => {
-    expect(document.tags.map((t) => t.name).sort()).toEqual(['az', 'cluster', 'event', 'operation_log', 'user']);
+  it('describes every tag (= chimecli category; extension modules add theirs), and has a license and a server', () => {
+    expect(document.tags.map((t) => t.name)).toEqual(expect.arrayContaining(['az', 'cluster', 'event', 'operation_log', 'user']));
     for (const tag of document.tags) expect(tag.description.length).toBeGreaterThan(tag.name.length);
     expect(document.info.license?.name).toBe('Apache-2.0');
     expect(document.servers?.length).toBeGreaterThan(0);

@@ -49,7 +49,10 @@ export class EventListParams {
   @Max(1000)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'aggregate kind: user, token, az, cluster, security' })
+  @ApiPropertyOptional({
+    description:
+      "aggregate kind, e.g. user, token, az, cluster, security, or an extension module's (instance_spec, network, subnet)",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
