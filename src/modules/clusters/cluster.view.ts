@@ -1,3 +1,4 @@
+import { NamedResourceSchema } from '../../platform/http/resource-fields';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { ClusterType, State, type ClusterView } from '@chime/contracts';
 import type { ClusterEntity } from './cluster.entity';
@@ -24,16 +25,7 @@ export function toClusterView(cluster: ClusterEntity, azName: string): ClusterVi
 
 /** The wire shape of a cluster, for the OpenAPI document. */
 @ApiSchema({ name: 'Cluster' })
-export class ClusterViewSchema implements ClusterView {
-  @ApiProperty({ format: 'uuid' })
-  uuid!: string;
-
-  @ApiProperty({ minLength: 1, maxLength: 64 })
-  name!: string;
-
-  @ApiProperty({ maxLength: 256 })
-  description!: string;
-
+export class ClusterViewSchema extends NamedResourceSchema implements ClusterView {
   @ApiProperty({ example: 'x86_64' })
   arch!: string;
 
@@ -54,7 +46,4 @@ export class ClusterViewSchema implements ClusterView {
 
   @ApiProperty({ description: "the availability zone's current name" })
   az_name!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  created_at!: string;
 }

@@ -1,3 +1,4 @@
+import { NamedResourceSchema } from '../../platform/http/resource-fields';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import {
   INSTANCE_SPEC_LIMITS,
@@ -58,16 +59,7 @@ const MEMORY = {
 
 /** The wire shape of an instance specification, for the OpenAPI document. */
 @ApiSchema({ name: 'InstanceSpec' })
-export class InstanceSpecViewSchema implements InstanceSpecView {
-  @ApiProperty({ format: 'uuid' })
-  uuid!: string;
-
-  @ApiProperty({ minLength: 1, maxLength: 64 })
-  name!: string;
-
-  @ApiProperty({ maxLength: 256 })
-  description!: string;
-
+export class InstanceSpecViewSchema extends NamedResourceSchema implements InstanceSpecView {
   @ApiProperty({ type: 'integer', ...VCPUS })
   vcpus!: number;
 
@@ -82,9 +74,6 @@ export class InstanceSpecViewSchema implements InstanceSpecView {
 
   @ApiProperty({ type: 'integer', minimum: 0, description: 'how many clusters the specification is registered in' })
   cluster_count!: number;
-
-  @ApiProperty({ format: 'date-time' })
-  created_at!: string;
 }
 
 /** An instance specification registered in a cluster, for the OpenAPI document. */

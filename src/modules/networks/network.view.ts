@@ -1,3 +1,4 @@
+import { NamedResourceSchema } from '../../platform/http/resource-fields';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { State } from '@chime/contracts';
 import { NetworkType, type NetworkView } from './network.contract';
@@ -31,16 +32,7 @@ export function toNetworkView(network: NetworkEntity, clusterName: string): Netw
 
 /** The wire shape of a network, for the OpenAPI document. */
 @ApiSchema({ name: 'Network' })
-export class NetworkViewSchema implements NetworkView {
-  @ApiProperty({ format: 'uuid' })
-  uuid!: string;
-
-  @ApiProperty({ minLength: 1, maxLength: 64 })
-  name!: string;
-
-  @ApiProperty({ maxLength: 256 })
-  description!: string;
-
+export class NetworkViewSchema extends NamedResourceSchema implements NetworkView {
   @ApiProperty({ example: 'br1', description: "the network's bridge on the hosts" })
   bridge_name!: string;
 
@@ -71,7 +63,4 @@ export class NetworkViewSchema implements NetworkView {
 
   @ApiProperty({ description: "the cluster's current name" })
   cluster_name!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  created_at!: string;
 }

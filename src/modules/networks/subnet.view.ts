@@ -1,3 +1,4 @@
+import { NamedResourceSchema } from '../../platform/http/resource-fields';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { State } from '@chime/contracts';
 import { SubnetType, type SubnetView } from './network.contract';
@@ -26,16 +27,7 @@ export function toSubnetView(subnet: SubnetEntity, networkName: string): SubnetV
 
 /** The wire shape of a subnet, for the OpenAPI document. */
 @ApiSchema({ name: 'Subnet' })
-export class SubnetViewSchema implements SubnetView {
-  @ApiProperty({ format: 'uuid' })
-  uuid!: string;
-
-  @ApiProperty({ minLength: 1, maxLength: 64 })
-  name!: string;
-
-  @ApiProperty({ maxLength: 256 })
-  description!: string;
-
+export class SubnetViewSchema extends NamedResourceSchema implements SubnetView {
   @ApiProperty({ example: '192.168.231.0/24', description: 'network address and prefix length, host bits cleared' })
   cidr!: string;
 
@@ -59,7 +51,4 @@ export class SubnetViewSchema implements SubnetView {
 
   @ApiProperty({ description: "the network's current name" })
   network_name!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  created_at!: string;
 }

@@ -1,3 +1,4 @@
+import { NamedResourceSchema } from '../../platform/http/resource-fields';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { State, type AzView } from '@chime/contracts';
 import type { AzEntity } from './az.entity';
@@ -15,22 +16,10 @@ export function toAzView(az: AzEntity): AzView {
 
 /** The wire shape of an availability zone, for the OpenAPI document. */
 @ApiSchema({ name: 'Az' })
-export class AzViewSchema implements AzView {
-  @ApiProperty({ format: 'uuid' })
-  uuid!: string;
-
-  @ApiProperty({ minLength: 1, maxLength: 64 })
-  name!: string;
-
-  @ApiProperty({ maxLength: 256 })
-  description!: string;
-
+export class AzViewSchema extends NamedResourceSchema implements AzView {
   @ApiProperty({ maxLength: 64, description: 'as given on create; "" when none' })
   parent!: string;
 
   @ApiProperty({ enum: [State.Disabled, State.Enabled], description: '1 enabled, 0 disabled' })
   state!: State;
-
-  @ApiProperty({ format: 'date-time' })
-  created_at!: string;
 }

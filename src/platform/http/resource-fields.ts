@@ -48,3 +48,21 @@ export const StateFilter = () =>
     IsInt(),
     IsIn([State.Disabled, State.Enabled], { message: 'state must be 0 or 1' }),
   );
+
+/**
+ * The fields every named resource's view starts with (AZ, cluster, network, …), for the OpenAPI
+ * document; a view schema class extends it with its own.
+ */
+export abstract class NamedResourceSchema {
+  @ApiProperty({ format: 'uuid' })
+  uuid!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 64 })
+  name!: string;
+
+  @ApiProperty({ maxLength: 256 })
+  description!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at!: string;
+}
