@@ -1,6 +1,7 @@
 import { Role } from '@chime/contracts';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { browserTestsSkipReason, CHROMIUM, ensureConsoleBuilt, screenshotPath, shown, shownWithText, until } from './support/browser';
+import { SampleResourceModule } from './support/sample-resource.module';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, bearer, createUser, login, TestUser } from './support/users';
 
@@ -21,7 +22,8 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
   beforeAll(async () => {
     ensureConsoleBuilt();
     [server, browser] = await Promise.all([
-      startTestServer(),
+      // An extension module the console knows only from the OpenAPI document.
+      startTestServer({ extensions: [SampleResourceModule] }),
       chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] }),
     ]);
     adminToken = await login(server, ADMIN.name, ADMIN.password);
@@ -190,6 +192,28 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
     expect(res.status).toBe(200);
     await shown(watcher.getByRole('heading', { name: 'Sign in to ChimeStack' }), 5_000);
     await shownWithText(watcher.getByRole('status'), 'logged out elsewhere');
+  });
+
+  test("an extension module's resource: listed, created and edited through pages derived from the OpenAPI document", async () => {
+    const page = await newPage();
+    await signIn(page, ADMIN.name, ADMIN.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'sample spec' }).click();
+    await shown(page.getByRole('heading', { level: 1, name: 'Sample spec' }));
+    await page.getByRole('button', { name: 'New sample spec' }).click();
+    await dialog(page).getByLabel('Name').fill('spec-1');
+    await dialog(page).getByLabel('Cpu').fill('4');
+    await dialog(page).getByLabel('Size class').selectOption('large');
+    await dialog(page).getByRole('button', { name: 'Create' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'spec-1' });
+    await shownWithText(row, 'large');
+    await page.screenshot({ path: screenshotPath('derived-list') });
+    await row.getByRole('link').click();
+    await shown(page.getByRole('heading', { name: 'Sample spec spec-1' }));
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await dialog(page).getByLabel('Cpu').fill('8');
+    await dialog(page).getByRole('button', { name: 'Save' }).click();
+    await until(() => page.locator('dl.details').textContent(), (text) => /Cpu8/.test(text ?? ''));
+    await page.screenshot({ path: screenshotPath('derived-detail') });
   });
 
   test('a screenshot of every screen', async () => {
