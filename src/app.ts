@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, ModuleImport } from './app.module';
 import { AppConfig } from './platform/config/app-config';
 import { answerClientErrors } from './platform/http/client-errors';
+import { serveConsole } from './platform/http/console';
 import { applyHttpServerTimeouts } from './platform/http/http-server-timeouts';
 import { acceptableText } from './platform/http/input-boundary';
 import { jsonBody } from './platform/http/json-body';
@@ -28,5 +29,6 @@ export async function createApp(config: AppConfig, extensions: ModuleImport[] = 
   app.use(acceptableText);
   answerClientErrors(app.getHttpServer());
   serveOpenApi(app);
+  serveConsole(app);
   return app;
 }
