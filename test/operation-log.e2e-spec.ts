@@ -129,7 +129,44 @@ describe('operation log and event API (API.md §6)', () => {
     expectResult(await server.http.get(`/v1/operation_log/${others.id}`).set(bearer(reader.token)));
   });
 
+  it('filters by outcome, request id, path prefix and time range', async () => {
+    await server.caughtUp();
+    const all = await entries(admin);
+    for (const outcome of ['success', 'denied', 'failed'] as const) {
+      const some = await entries(admin, `outcome=${outcome}&size=1000`);
+      expect(some).toEqual(all.filter((e) => e.outcome === outcome));
+    }
+    expect(await entries(admin, `request_id=${all[3].request_id}`)).toEqual([all[3]]);
+    const underAz = await entries(admin, 'path_prefix=/v1/az&size=1000');
+    expect(underAz).toEqual(all.filter((e) => e.path.startsWith('/v1/az')));
+    expect(await entries(admin, `path_prefix=${encodeURIComponent('/v1/%')}&size=1000`)).toEqual([]);
+    const oldest = all[all.length - 1];
+    const newest = all[0];
+    expect(await entries(admin, `created_after=${encodeURIComponent(newest.created_at)}&size=1000`)).toEqual(
+      all.filter((e) => e.created_at >= newest.created_at),
+    );
+    expect(await entries(admin, `created_before=${encodeURIComponent(oldest.created_at)}&size=1000`)).toEqual([]);
+    const window = `created_after=${encodeURIComponent(oldest.created_at)}&created_before=${encodeURIComponent(newest.created_at)}`;
+    expect(await entries(admin, `${window}&size=1000`)).toEqual(all.filter((e) => e.created_at < newest.created_at));
+    // An hour after the newest entry, written at +01:00 (two hours ahead on the clock face).
+    const anHourLater = new Date(Date.parse(newest.created_at) + 2 * 3_600_000).toISOString().replace('Z', '+01:00');
+    expect((await entries(admin, `created_before=${encodeURIComponent(anHourLater)}&size=1000`)).length).toBe(all.length);
+    const mine = await entries(user.token, 'outcome=success&size=1000');
+    expect(mine.every((e) => e.user_uuid === user.uuid)).toBe(true);
+  });
+
   it('refuses bad operation-log queries', async () => {
+    for (const qs of [
+      'outcome=ok',
+      'request_id=nope',
+      'created_after=yesterday',
+      'created_after=2024-02-30T00:00:00Z',
+      'created_after=2024-04-17',
+      'created_before=2024-04-17T25:00:00Z',
+      'created_before=0000-01-01T00:00:00Z',
+    ]) {
+      expectError(await server.http.get(`/v1/operation_log?${qs}`).set(bearer(admin)), 400, 'INVALID_ARGUMENT');
+    }
     expectError(await server.http.get('/v1/operation_log/abc').set(bearer(admin)), 400, 'INVALID_ARGUMENT');
     expectError(await server.http.get('/v1/operation_log/999999').set(bearer(admin)), 404, 'NOT_FOUND');
     expectError(await server.http.get('/v1/operation_log?method=FETCH').set(bearer(admin)), 400, 'INVALID_ARGUMENT');

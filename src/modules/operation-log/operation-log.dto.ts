@@ -2,8 +2,10 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { OPERATION_LOG_SORTABLE } from '@chime/contracts';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
+import { QueryTime } from '../../platform/http/validation';
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+const OUTCOMES = ['success', 'denied', 'failed'];
 
 export class OperationLogListParams extends ListQuery(OPERATION_LOG_SORTABLE) {
   @ApiPropertyOptional({ enum: METHODS })
@@ -21,4 +23,30 @@ export class OperationLogListParams extends ListQuery(OPERATION_LOG_SORTABLE) {
   @IsString()
   @MaxLength(1024)
   path?: string;
+
+  @ApiPropertyOptional({ description: 'the start of the request path, e.g. /v1/az/ for everything under the AZs' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  path_prefix?: string;
+
+  @ApiPropertyOptional({ enum: OUTCOMES, description: 'success; denied: refused by the role; failed: a failed login' })
+  @IsOptional()
+  @IsIn(OUTCOMES, { message: `outcome must be one of ${OUTCOMES.join(', ')}` })
+  outcome?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the entry of one request' })
+  @IsOptional()
+  @IsUUID('all', { message: 'request_id must be a UUID' })
+  request_id?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'entries at or after this time (RFC 3339)' })
+  @IsOptional()
+  @QueryTime()
+  created_after?: Date;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'entries before this time (RFC 3339)' })
+  @IsOptional()
+  @QueryTime()
+  created_before?: Date;
 }

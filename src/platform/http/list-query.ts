@@ -53,6 +53,11 @@ export interface ListSpec {
   substring?: Record<string, string>;
   /** Filters that match exactly. */
   exact?: Record<string, string>;
+  /** Filters on the start of a text, case-sensitive (`path_prefix=/v1/az`). */
+  prefix?: Record<string, string>;
+  /** Lower bounds, inclusive (`created_after`), and upper bounds, exclusive (`created_before`). */
+  from?: Record<string, string>;
+  until?: Record<string, string>;
   /** Entity property that breaks ties, so that paging is stable. */
   tiebreak: string;
 }
@@ -81,6 +86,20 @@ export async function findPage<E extends ObjectLiteral, V>(
   for (const [field, property] of Object.entries(spec.exact ?? {})) {
     const value = values[field];
     if (value !== undefined) qb.andWhere(`${alias}.${property} = :${field}`, { [field]: value });
+  }
+  for (const [field, property] of Object.entries(spec.prefix ?? {})) {
+    const value = values[field];
+    if (value !== undefined)
+      qb.andWhere(`${alias}.${property} LIKE :${field} ESCAPE '\\'`, { [field]: `${escapeLike(String(value))}%` });
+  }
+  for (const [bounds, operator] of [
+    [spec.from, '>='],
+    [spec.until, '<'],
+  ] as const) {
+    for (const [field, property] of Object.entries(bounds ?? {})) {
+      const value = values[field];
+      if (value !== undefined) qb.andWhere(`${alias}.${property} ${operator} :${field}`, { [field]: value });
+    }
   }
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   const property = spec.sort[query.sort];

@@ -1,5 +1,14 @@
-import { ArgumentMetadata, Param, ParseUUIDPipe, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  applyDecorators,
+  ArgumentMetadata,
+  Param,
+  ParseUUIDPipe,
+  PipeTransform,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
 import { Transform } from 'class-transformer';
+import { IsDate } from 'class-validator';
 import { InvalidArgumentError } from '../errors/domain-error';
 
 function describe(errors: ValidationError[], parent = ''): string[] {
@@ -84,3 +93,21 @@ class PositiveIdPipe implements PipeTransform<string, string> {
 
 /** A path parameter holding a bigint id, e.g. an operation-log entry's: 400 INVALID_ARGUMENT unless it is one. */
 export const IdParam = (name: string) => Param(name, new PositiveIdPipe(name));
+
+const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
+
+/** An RFC 3339 time on a date that exists (no 30 February: `Date` would roll it over into March). */
+function isRealTime(text: string): boolean {
+  const match = RFC3339.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** A query value holding an RFC 3339 time (`2024-04-17T08:46:42Z`, any offset), parsed into a Date. */
+export const QueryTime = () =>
+  applyDecorators(
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' && isRealTime(value) ? new Date(value) : value)),
+    IsDate({ message: '$property must be an RFC 3339 time on a real date, e.g. 2024-04-17T08:46:42Z' }),
+  );

@@ -9,7 +9,10 @@ import { OperationLogView, toOperationLogView } from '../operation-log.view';
 
 const OPERATION_LOG_LIST: ListSpec = {
   sort: { created_at: 'createdAt', id: 'id' },
-  exact: { method: 'method', user_uuid: 'userUuid', path: 'path' },
+  exact: { method: 'method', user_uuid: 'userUuid', path: 'path', outcome: 'outcome', request_id: 'requestId' },
+  prefix: { path_prefix: 'path' },
+  from: { created_after: 'createdAt' },
+  until: { created_before: 'createdAt' },
   tiebreak: 'id',
 };
 
