@@ -44,8 +44,8 @@ interface Route {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** The server's own routes outside the API and its contract: health, metrics, the document and its viewer. */
-const PLATFORM_ROUTE = /^\/(healthz|readyz|metrics|v1\/openapi\.(json|yaml)|v1\/docs(\/.*)?)\/?$/i;
+/** The server's own routes outside the API and its contract: health, metrics, the document and its viewer, the console. */
+const PLATFORM_ROUTE = /^\/(healthz|readyz|metrics|v1\/openapi\.(json|yaml)|v1\/docs(\/.*)?|console(\/.*)?)?\/?$/i;
 const COMPONENTS_ID = 'https://chime.invalid/openapi/components.json';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
@@ -64,7 +64,8 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
  *   `uuid`, `date-time`, `int64`; `example` is an annotation). A body not read (an open event
  *   stream) is not checked.
  * - **The platform's own routes** (`GET` of `/healthz`, `/readyz`, `/metrics`, `/v1/openapi.json|yaml`,
- *   `/v1/docs…`), outside the contract: the `X-Request-Id` header only.
+ *   `/v1/docs…`, `/` and the web console under `/console`), outside the contract: the `X-Request-Id`
+ *   header only.
  * - **Any other request** (an unknown route, a method a path does not have, a test-only probe
  *   route the document excludes): the generic envelope of API.md §1.1 as JSON, i.e. HTTP 200 with
  *   `{requestId, result}`, or `{requestId, error: {code, message, status}}` where `code` is the
