@@ -16,7 +16,7 @@ import { ApiDoc, listOf } from '../src/platform/http/api-docs';
 import { describeApiTag } from '../src/platform/http/openapi';
 import { FeatureModule } from '../src/platform/feature-module';
 import { verifyReplay } from '../src/replay/verify-replay';
-import { expectResult } from './support/envelope';
+import { expectError, expectResult } from './support/envelope';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, bearer, login } from './support/users';
 
@@ -151,6 +151,11 @@ describe('module seam', () => {
         causation_consumer: 'az-tombstones',
       });
       expect(await server.dataSource.query('SELECT az_uuid FROM az_tombstones')).toEqual([{ az_uuid: az.uuid }]);
+      const byRequest = expectResult<{ elements: { type: string }[] }>(
+        await server.http.get('/v1/event').query({ request_id: deleted.metadata.request_id }).set(bearer(admin)),
+      ).elements;
+      expect(byRequest.map((e) => e.type)).toEqual([AzDeleted.type, AzTombstoned.type]);
+      expectError(await server.http.get('/v1/event').query({ request_id: 'x' }).set(bearer(admin)), 400, 'INVALID_ARGUMENT');
       const entries = expectResult<{ elements: { request_id: string }[] }>(
         await server.http
           .get('/v1/operation_log')

@@ -8,6 +8,8 @@ export interface ReadOptions {
   streamType?: string;
   streamId?: string;
   type?: string;
+  /** The events one request caused (its own, and those consumers appended in reaction). */
+  requestId?: string;
 }
 
 /** The columns of a StoredEvent. (Order by `event_log.transaction_id`: the bare name is the text alias.) */
@@ -47,6 +49,7 @@ export class EventStore {
       ['stream_type', options.streamType],
       ['stream_id', options.streamId],
       ['type', options.type],
+      ["metadata->>'request_id'", options.requestId],
     ] as const) {
       if (value !== undefined) {
         params.push(value);

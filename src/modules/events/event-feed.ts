@@ -45,7 +45,7 @@ export class EventFeed {
   async page(
     after: number,
     limit: number,
-    filters: { streamType?: string; streamId?: string; type?: string },
+    filters: { streamType?: string; streamId?: string; type?: string; requestId?: string },
   ): Promise<EventPage> {
     const events = await this.store.read({ after: await this.cursorAfter(after), limit, ...filters });
     const elements = events.map(toEventView);

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { QueryInt } from '../../platform/http/validation';
 
 /** `after=now`: a stream that starts at the head of the log. */
@@ -69,4 +69,12 @@ export class EventListParams {
   @IsString()
   @MaxLength(64)
   type?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'the events one request caused, with those consumers appended in reaction (metadata.request_id)',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'request_id must be a UUID' })
+  request_id?: string;
 }

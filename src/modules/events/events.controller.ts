@@ -41,6 +41,7 @@ export class EventsController {
   listEvent(@Query() query: EventListParams): Promise<EventPage> {
     return this.feed.page(query.after ?? 0, query.limit ?? 100, {
       streamType: query.stream_type,
+      requestId: query.request_id,
       streamId: query.stream_id,
       type: query.type,
     });
