@@ -1,5 +1,5 @@
 import { Role } from '@chime/contracts';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { browserTestsSkipReason, CHROMIUM, ensureConsoleBuilt, screenshotPath, shown, shownWithText, until } from './support/browser';
 import { SampleResourceModule } from './support/sample-resource.module';
 import { startTestServer, TestServer } from './support/test-server';
@@ -13,6 +13,9 @@ const skipReason = browserTestsSkipReason();
 if (skipReason) console.warn(`console browser tests skipped: ${skipReason}`);
 const describeInBrowser = skipReason ? describe.skip : describe;
 
+/** Rows the sample extension module starts with: a list the console must page on the server. */
+const SEEDED_SPECS = 1000;
+
 describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   let server: TestServer;
   let browser: Browser;
@@ -23,7 +26,7 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
     ensureConsoleBuilt();
     [server, browser] = await Promise.all([
       // An extension module the console knows only from the OpenAPI document.
-      startTestServer({ extensions: [SampleResourceModule] }),
+      startTestServer({ extensions: [SampleResourceModule.withRows(SEEDED_SPECS)] }),
       chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] }),
     ]);
     adminToken = await login(server, ADMIN.name, ADMIN.password);
@@ -35,8 +38,15 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
     await server?.close();
   });
 
+  // Each test's browser contexts end with it: an open tab holds one of the 5 event streams a user may have.
+  const contexts: BrowserContext[] = [];
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+
   async function newPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     await page.goto(`${server.url}/`);
@@ -167,10 +177,81 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
     const rows = page.getByRole('row').filter({ has: page.getByRole('button', { name: /^Details of operation/ }) });
     await shown(rows.first());
     expect(new Set(await rows.locator('td:nth-child(3)').allTextContents())).toEqual(new Set([reader.name]));
+    // Its drawer shows the entry, not the request's events: role 0 may not read the event log.
+    await rows.first().getByRole('button', { name: /^Details of operation/ }).click();
+    await shownWithText(page.getByRole('dialog', { name: /^Operation \d+/ }), 'Input');
+    expect(await page.getByRole('heading', { name: 'Events of this request' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Close' }).click();
     // The administrator sees the others' entries too, with the same filters.
     await open(admin, 'Operation log');
     await admin.getByLabel('Filter by method').selectOption('POST');
     await shown(admin.getByRole('row').filter({ hasText: 'admin' }).first());
+  });
+
+  test('operation log: filters by outcome, path prefix and time; the drawer lists the request\'s events; the dashboard lists denied and failed attempts', async () => {
+    // A request the role refuses, made by the role-0 user (its own client, as chimecli would).
+    const denied = await server.http.post('/v1/az').set(bearer(reader.token)).send({ name: 'not-allowed' });
+    expect(denied.status).toBe(403);
+    const requestId = denied.body.requestId as string;
+    const failedLogin = await server.http.post('/v1/login').send({ user_name: 'no-such-user', password: 'wrong password' });
+    expect(failedLogin.status).toBe(401);
+
+    const page = await newPage();
+    await signIn(page, ADMIN.name, ADMIN.password);
+    const failures = page.getByRole('list', { name: 'Recent denied and failed attempts' }).getByRole('listitem');
+    await shownWithText(failures, new RegExp(`${reader.name} POST /v1/az from .* denied`));
+    // A failed login has no user yet: the name it tried.
+    await shownWithText(failures, /anonymous as no-such-user POST \/v1\/login from .* failed/);
+
+    await open(page, 'Operation log');
+    await page.getByLabel('Filter by outcome').selectOption('denied');
+    await page.getByLabel('Filter by path prefix').fill('/v1/az');
+    const entry = page.getByRole('row').filter({ hasText: requestId });
+    await shownWithText(entry, 'denied');
+    // Only denied entries under /v1/az once the filtered page replaced the previous one.
+    const outcomesAndPaths = () => page.getByRole('row').locator('td:nth-child(6), td:nth-child(5)').allTextContents();
+    const shownCells = await until(outcomesAndPaths, (cells) => cells.every((cell) => cell === 'denied' || cell.startsWith('/v1/az')));
+    expect(shownCells.length).toBeGreaterThan(0);
+    // The time range (UTC): from a minute ago keeps it; up to a time long past leaves nothing.
+    const minuteAgo = new Date(Date.now() - 60_000).toISOString().slice(0, 16);
+    await page.getByLabel('From (UTC)').fill(minuteAgo);
+    await shown(entry);
+    await page.getByLabel('To (UTC)').fill('2001-01-01T00:00');
+    await shown(page.getByRole('cell', { name: 'Nothing here.' }));
+    await page.getByLabel('To (UTC)').fill('');
+    await entry.getByRole('button', { name: /^Details of operation/ }).click();
+    const drawer = page.getByRole('dialog', { name: /^Operation \d+/ });
+    await shownWithText(drawer, '"name": "not-allowed"');
+    const events = drawer.getByRole('table', { name: 'Events of this request' });
+    const accessDenied = events.getByRole('row').filter({ hasText: 'AccessDenied' });
+    await shownWithText(accessDenied, 'security');
+    expect(await events.getByRole('row').count()).toBe(2); // the header and the one event
+    await accessDenied.getByText('JSON').click();
+    await shownWithText(accessDenied, `"request_id": "${requestId}"`);
+    await page.screenshot({ path: screenshotPath('operation-log-denied') });
+  });
+
+  test("an administrator sets another user's default AZ and cluster", async () => {
+    const page = await newPage();
+    await signIn(page, ADMIN.name, ADMIN.password);
+    await open(page, 'Users');
+    await page.getByLabel('Filter by name').fill(reader.name);
+    await page.getByRole('button', { name: `Defaults of ${reader.name}` }).click();
+    await dialog(page).getByLabel('Default availability zone').selectOption({ label: 'zone-a' });
+    await dialog(page).getByLabel('Default cluster').selectOption({ label: 'cluster-1' });
+    await page.screenshot({ path: screenshotPath('users-defaults') });
+    await dialog(page).getByRole('button', { name: 'Save' }).click();
+    await until(() => dialog(page).count(), (count) => count === 0);
+    const saved = await server.http.get(`/v1/user/${reader.uuid}/default`).set(bearer(adminToken));
+    const zones = await server.http.get('/v1/az?name=zone-a').set(bearer(adminToken));
+    const zone = zones.body.result.elements[0];
+    const clusters = await server.http.get(`/v1/az/${zone.uuid}/cluster?name=cluster-1`).set(bearer(adminToken));
+    expect(saved.body.result.default).toEqual({ az_uuid: zone.uuid, clusters_uuid: clusters.body.result.elements[0].uuid });
+    // Opened again, the dialog shows them.
+    await page.getByRole('button', { name: `Defaults of ${reader.name}` }).click();
+    await until(() => dialog(page).getByLabel('Default cluster').locator('option:checked').textContent(), (text) => text === 'cluster-1');
+    expect(await dialog(page).getByLabel('Default availability zone').locator('option:checked').textContent()).toBe('zone-a');
+    await dialog(page).getByRole('button', { name: 'Cancel' }).click();
   });
 
   test('live: an AZ created in one tab appears in another within 2 s; a logout elsewhere signs the tab out', async () => {
@@ -192,6 +273,50 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
     expect(res.status).toBe(200);
     await shown(watcher.getByRole('heading', { name: 'Sign in to ChimeStack' }), 5_000);
     await shownWithText(watcher.getByRole('status'), 'logged out elsewhere');
+  });
+
+  test(`a ${SEEDED_SPECS}-row resource is paged on the server: one request a page, each page rendered promptly`, async () => {
+    const page = await newPage();
+    await signIn(page, ADMIN.name, ADMIN.password);
+    const listRequests: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/v1/sample_spec') listRequests.push(request.url());
+    });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'sample spec' }).click();
+    const pager = page.getByRole('navigation', { name: 'Pages' });
+    await shownWithText(pager, `Showing 1 to 10 of ${SEEDED_SPECS}`);
+    await shownWithText(pager, 'Page 1 of 100');
+    await shown(page.getByRole('cell', { name: 'seed-1000', exact: true }));
+    expect(await page.getByRole('row').count()).toBe(11); // the header and one page: the rest stays on the server
+
+    /** Moves with a pager button; returns how many list requests it made and ms from the response to the rows on screen. */
+    const move = async (button: string, pageLabel: string, firstRow: string): Promise<{ requests: number; renderMs: number }> => {
+      listRequests.length = 0;
+      await page.evaluate('performance.clearResourceTimings()');
+      await pager.getByRole('button', { name: button }).click();
+      // Measured in the page, on its own clock: when the response ended, and the first frame that shows the new page.
+      const shownAt = await page.waitForFunction(
+        `[...document.querySelectorAll('td')].some((cell) => cell.textContent === ${JSON.stringify(firstRow)}) &&
+         document.body.innerText.includes(${JSON.stringify(pageLabel)}) && performance.now()`,
+        undefined,
+        { polling: 'raf' },
+      );
+      const responseEnd = await page.evaluate<number>(
+        `performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/sample_spec?')).map((e) => e.responseEnd)[0] ?? -1`,
+      );
+      await page.waitForTimeout(300); // room for any further request to show up
+      return { requests: listRequests.length, renderMs: ((await shownAt.jsonValue()) as number) - responseEnd };
+    };
+    const next = await move('Next page', 'Page 2 of 100', 'seed-0990');
+    const last = await move('Last page', 'Page 100 of 100', 'seed-0010');
+    await shown(page.getByRole('cell', { name: 'seed-0001', exact: true }));
+    console.log(`paging ${SEEDED_SPECS} rows: next page ${next.renderMs.toFixed(1)} ms, last page ${last.renderMs.toFixed(1)} ms after the response`);
+    expect([next.requests, last.requests]).toEqual([1, 1]);
+    expect(listRequests[0]).toMatch(/[?&]page=100(&|$)/);
+    for (const { renderMs } of [next, last]) {
+      expect(renderMs).toBeGreaterThanOrEqual(0);
+      expect(renderMs).toBeLessThan(500);
+    }
   });
 
   test("an extension module's resource: listed, created and edited through pages derived from the OpenAPI document", async () => {
@@ -216,11 +341,55 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
     await page.screenshot({ path: screenshotPath('derived-detail') });
   });
 
+  test('first paint of the console shell on localhost is under 1 s', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/console/`);
+    await shown(page.getByRole('heading', { name: 'Sign in to ChimeStack' }));
+    const paint = await page.waitForFunction(
+      `(performance.getEntriesByName('first-contentful-paint')[0] ?? performance.getEntriesByName('first-paint')[0])?.startTime`,
+    );
+    const firstPaintMs = (await paint.jsonValue()) as number;
+    console.log(`console first contentful paint: ${firstPaintMs.toFixed(0)} ms`);
+    expect(firstPaintMs).toBeLessThan(1000);
+    await context.close();
+  });
+
+  test('too many wrong passwords: the 429 is shown as a countdown from Retry-After', async () => {
+    const page = await newPage();
+    // A name of its own: its (name, address) pair is throttled, nobody else's.
+    await page.getByLabel('User name').fill('throttled-user');
+    await page.getByLabel('Password').fill('wrong password');
+    const signInButton = page.getByRole('button', { name: 'Sign in' });
+    const timer = page.getByRole('timer');
+    const secondsLeft = async () => Number(/try again in (\d+) s/.exec((await timer.textContent()) ?? '')?.[1]);
+    // 10 free failures, then back-off 1 s, 2 s, …: attempt until a 429 says to wait 2 s or more.
+    let waitSeconds = 0;
+    const statuses: number[] = [];
+    for (let attempt = 1; attempt <= 16 && waitSeconds < 2; attempt++) {
+      await until(() => signInButton.isEnabled(), Boolean, 5_000);
+      const response = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/login');
+      await signInButton.click();
+      statuses.push((await response).status());
+      if (statuses.at(-1) === 429) waitSeconds = await until(secondsLeft, (seconds) => seconds > 0);
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(waitSeconds).toBeGreaterThanOrEqual(2);
+    await shownWithText(page.getByRole('alert'), /too many/i);
+    expect(await signInButton.isDisabled()).toBe(true);
+    await page.screenshot({ path: screenshotPath('login-throttled') });
+    // It counts down, then lets the user try again.
+    await until(secondsLeft, (seconds) => seconds > 0 && seconds < waitSeconds, 3_000);
+    await until(() => signInButton.isEnabled(), Boolean, (waitSeconds + 1) * 1000);
+    expect(await timer.count()).toBe(0);
+  });
+
   test('a screenshot of every screen', async () => {
     const page = await newPage();
     await signIn(page, ADMIN.name, ADMIN.password);
     await shown(page.getByRole('heading', { name: 'Event consumers' }));
     await shown(page.getByText(/operation-log: running/));
+    await shown(page.getByRole('status').filter({ hasText: 'Live' }));
     await page.screenshot({ path: screenshotPath('dashboard'), fullPage: true });
     await open(page, 'Users');
     await page.getByRole('button', { name: 'New user' }).click();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, HttpStatus, Module, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, type DynamicModule, Get, HttpCode, HttpStatus, Inject, Module, Optional, Patch, Post, Query } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags, PartialType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { ApiDoc, listOf } from '../../src/platform/http/api-docs';
@@ -52,10 +52,29 @@ class UpdateSampleSpecDto extends PartialType(CreateSampleSpecDto) {}
 
 class SampleSpecListParams extends ListQuery(['name', 'created_at'] as const) {}
 
+/** How many rows the module starts with (SampleResourceModule.withRows). */
+const SEED_ROWS = Symbol('SEED_ROWS');
+
+/** `count` specs named seed-0001 … , one second apart from 2020-01-01 on (older than any created in a test). */
+function seedSpecs(count: number): SampleSpecView[] {
+  const start = Date.parse('2020-01-01T00:00:00.000Z');
+  return Array.from({ length: count }, (_, index) => ({
+    uuid: randomUUID(),
+    name: `seed-${String(index + 1).padStart(4, '0')}`,
+    cpu: (index % 16) + 1,
+    size_class: index % 2 === 0 ? 'small' : 'large',
+    created_at: new Date(start + index * 1000).toISOString(),
+  }));
+}
+
 @ApiTags('sample_spec')
 @Controller('v1/sample_spec')
 class SampleSpecController {
-  private readonly specs = new Map<string, SampleSpecView>();
+  private readonly specs: Map<string, SampleSpecView>;
+
+  constructor(@Optional() @Inject(SEED_ROWS) seedRows = 0) {
+    this.specs = new Map(seedSpecs(seedRows).map((spec) => [spec.uuid, spec]));
+  }
 
   @Get()
   @ApiDoc({ summary: 'list sample specs', result: listOf(SampleSpecView) })
@@ -93,4 +112,9 @@ class SampleSpecController {
 }
 
 @Module({ controllers: [SampleSpecController] })
-export class SampleResourceModule {}
+export class SampleResourceModule {
+  /** The module with `count` rows already there (a large list for the console's paging). */
+  static withRows(count: number): DynamicModule {
+    return { module: SampleResourceModule, providers: [{ provide: SEED_ROWS, useValue: count }] };
+  }
+}

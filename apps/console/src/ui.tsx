@@ -112,7 +112,7 @@ export function DataTable<Row>({
 
 export const PAGE_SIZES = [10, 25, 50, 100];
 
-/** "Showing 1 to 10 of 57", with previous/next and the page size. */
+/** "Showing 1 to 10 of 57", with first/previous/next/last and the page size. */
 export function Pager({
   page,
   size,
@@ -137,6 +137,9 @@ export function Pager({
       <span aria-live="polite">
         Showing {first} to {last} of {total ?? '…'}
       </span>
+      <button type="button" onClick={() => onPage(1)} disabled={page <= 1}>
+        First page
+      </button>
       <button type="button" onClick={() => onPage(page - 1)} disabled={page <= 1}>
         Previous page
       </button>
@@ -145,6 +148,9 @@ export function Pager({
       </span>
       <button type="button" onClick={() => onPage(page + 1)} disabled={page >= pages}>
         Next page
+      </button>
+      <button type="button" onClick={() => onPage(pages)} disabled={page >= pages}>
+        Last page
       </button>
       <label htmlFor={id}>Rows per page</label>
       <select id={id} value={size} onChange={(event) => onSize(Number(event.target.value))}>
@@ -178,7 +184,7 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
 export interface FieldSpec {
   name: string;
   label: string;
-  type?: 'text' | 'password' | 'number' | 'select' | 'checkbox' | 'textarea';
+  type?: 'text' | 'password' | 'number' | 'select' | 'checkbox' | 'textarea' | 'datetime-local';
   options?: { value: string; label: string }[];
   required?: boolean;
   hint?: string;
@@ -186,7 +192,10 @@ export interface FieldSpec {
 
 export type FormValues = Record<string, string | boolean>;
 
-/** A form in a dialog: fields, the API's error next to the submit button, Save and Cancel. */
+/**
+ * A form in a dialog: fields, the API's error next to the submit button, Save and Cancel.
+ * `renderFields` replaces the plain fields when they depend on each other (a picker fed by another).
+ */
 export function FormDialog({
   title,
   fields,
@@ -195,6 +204,7 @@ export function FormDialog({
   onSubmit,
   onClose,
   warning,
+  renderFields,
 }: {
   title: string;
   fields: FieldSpec[];
@@ -203,6 +213,7 @@ export function FormDialog({
   onSubmit: (values: FormValues) => Promise<unknown>;
   onClose: () => void;
   warning?: string;
+  renderFields?: (values: FormValues, onChange: (values: FormValues) => void) => ReactNode;
 }) {
   const [values, setValues] = useState<FormValues>(initial);
   const [error, setError] = useState<unknown>();
@@ -223,7 +234,7 @@ export function FormDialog({
   return (
     <Modal title={title} onClose={onClose}>
       <form onSubmit={submit}>
-        <Fields fields={fields} values={values} onChange={setValues} />
+        {renderFields ? renderFields(values, setValues) : <Fields fields={fields} values={values} onChange={setValues} />}
         {warning && <p className="warning">{warning}</p>}
         <ErrorNote error={error} />
         <div className="buttons">

@@ -21,6 +21,7 @@ export default function DashboardPage({ owner }: { owner: Owner }) {
         {canReadEvents(owner) && <Consumers />}
       </div>
       <LastOperations />
+      {owner.role >= 1 && <RecentFailures />}
       {canReadEvents(owner) && <LiveTail />}
     </section>
   );
@@ -141,6 +142,50 @@ function LastOperations() {
       <Link to="/operation-log">All operations</Link>
     </article>
   );
+}
+
+const RECENT_FAILURES = 10;
+
+/** Refused requests and failed logins, newest first: the server filters one outcome a request, so two lists merged. */
+function RecentFailures() {
+  const lists = useQueries({
+    queries: (['denied', 'failed'] as const).map((outcome) => ({
+      queryKey: ['operation_log', 'recent', outcome],
+      queryFn: () => client.call('listOperationLog', { params: { query: { outcome, size: RECENT_FAILURES } } }),
+    })),
+  });
+  const error = lists.find((list) => list.error)?.error;
+  const loaded = lists.every((list) => list.data);
+  // Ids increase with time: the newest of both lists are the highest ids.
+  const entries = lists
+    .flatMap((list) => list.data?.elements ?? [])
+    .sort((a, b) => b.id - a.id)
+    .slice(0, RECENT_FAILURES);
+  return (
+    <article aria-labelledby="dash-failures">
+      <h2 id="dash-failures">Recent denied and failed attempts</h2>
+      <ErrorNote error={error} />
+      <ul className="plain" aria-labelledby="dash-failures">
+        {!loaded ? <li>Loading…</li> : entries.length === 0 ? <li>None.</li> : null}
+        {entries.map((entry) => (
+          <li key={entry.id}>
+            {formatTime(entry.created_at)} — {entry.user_name ?? `anonymous${triedName(entry.input)}`} {entry.method} {entry.path} from {entry.ip}{' '}
+            <span className={`outcome-${entry.outcome}`}>{entry.outcome}</span>
+          </li>
+        ))}
+      </ul>
+    </article>
+  );
+}
+
+/** A failed login's attempted user name, from its (redacted) input: " as bob", or nothing. */
+function triedName(input: string): string {
+  try {
+    const name = (JSON.parse(input) as { user_name?: unknown }).user_name;
+    return typeof name === 'string' ? ` as ${name}` : '';
+  } catch {
+    return '';
+  }
 }
 
 function LiveTail() {

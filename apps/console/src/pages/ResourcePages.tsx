@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { client, formatTime, type Owner } from '../api';
 import { type DerivedOperation, type DerivedResource, type JsonSchema, useResources } from '../derived';
@@ -85,6 +85,8 @@ function ResourceList({ resource, manage }: { resource: DerivedResource; manage:
   const { data, error } = useQuery({
     queryKey: ['resource', resource.tag, 'list', query],
     queryFn: async () => (await send(resource.list!, { query })) as { elements: Row[]; size: number; total?: number },
+    // The page shown stays until the next one arrives: no "Loading…" flash between pages.
+    placeholderData: keepPreviousData,
   });
   const sortable = new Set(resource.list!.query.find((q) => q.name === 'sort')?.schema.enum?.map(String) ?? []);
   const columns: Column<Row>[] = Object.entries(properties)

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { client, type Owner } from '../api';
 import { ErrorNote, Fields, type FormValues } from '../ui';
-import { useAllZones, useOwnDefault } from './ClustersPage';
+import { DefaultsFields, defaultValues, useSaveUserDefault, useUserDefault } from './UserDefaults';
 
 /** The signed-in user's own profile, password and defaults. */
 export default function SettingsPage({ owner }: { owner: Owner }) {
@@ -92,40 +92,13 @@ function Password({ owner }: { owner: Owner }) {
 }
 
 function Defaults({ owner }: { owner: Owner }) {
-  const queries = useQueryClient();
-  const zones = useAllZones();
-  const ownDefault = useOwnDefault(owner);
+  const loaded = useUserDefault(owner.user_uuid);
+  const save = useSaveUserDefault(owner.user_uuid);
   const [values, setValues] = useState<FormValues>();
-  const current = values ?? {
-    az_uuid: ownDefault.data?.default.az_uuid ?? '',
-    clusters_uuid: ownDefault.data?.default.clusters_uuid ?? '',
-  };
-  const clusters = useQuery({
-    queryKey: ['cluster', 'all', current.az_uuid],
-    queryFn: () => client.call('listCluster', { params: { path: { AzUuid: String(current.az_uuid) }, query: { size: 100, sort: 'name', order: 'asc' } } }),
-    enabled: current.az_uuid !== '',
-  });
-  const none = { value: '', label: 'None' };
+  const current = values ?? defaultValues(loaded.data?.default);
   return (
-    <SettingsForm
-      title="Defaults"
-      saved="Defaults saved."
-      onSubmit={async () => {
-        await client.call('updateUserDefault', {
-          params: { path: { UserUuid: owner.user_uuid } },
-          body: { az_uuid: String(current.az_uuid) || null, clusters_uuid: String(current.clusters_uuid) || null },
-        });
-        await queries.invalidateQueries({ queryKey: ['user', 'default'] });
-      }}
-    >
-      <Fields
-        fields={[
-          { name: 'az_uuid', label: 'Default availability zone', type: 'select', options: [none, ...(zones.data?.elements ?? []).map((az) => ({ value: az.uuid, label: az.name }))] },
-          { name: 'clusters_uuid', label: 'Default cluster', type: 'select', options: [none, ...(clusters.data?.elements ?? []).map((c) => ({ value: c.uuid, label: c.name }))] },
-        ]}
-        values={current}
-        onChange={(next) => setValues(next.az_uuid !== current.az_uuid ? { ...next, clusters_uuid: '' } : next)}
-      />
+    <SettingsForm title="Defaults" saved="Defaults saved." onSubmit={() => save(current)}>
+      <DefaultsFields values={current} onChange={setValues} />
     </SettingsForm>
   );
 }

@@ -2,14 +2,15 @@ import { type Schema } from '@chime/client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { client, formatTime, grantableRoles, type Owner, ROLE_NAMES } from '../api';
-import { type Column, ConfirmDialog, DataTable, ErrorNote, FilterBar, FormDialog, type FormValues, Pager, useListState } from '../ui';
+import { type Column, ConfirmDialog, DataTable, ErrorNote, FilterBar, FormDialog, type FormValues, Modal, Pager, useListState } from '../ui';
+import { DefaultsFields, defaultValues, useSaveUserDefault, useUserDefault } from './UserDefaults';
 
 type User = Schema<'User'>;
 type Role = User['role'];
 
 const ROLE_FILTER = [{ value: '', label: 'Any' }, ...ROLE_NAMES.map((label, value) => ({ value: String(value), label }))];
 
-type Dialog = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'delete'; user: User };
+type Dialog = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'delete'; user: User } | { kind: 'defaults'; user: User };
 
 /** Users: a user sees itself; administrators manage the roles below their own. */
 export default function UsersPage({ owner }: { owner: Owner }) {
@@ -20,6 +21,8 @@ export default function UsersPage({ owner }: { owner: Owner }) {
   const roleOptions = grantable.map((role) => ({ value: String(role), label: ROLE_NAMES[role] }));
   // Whom the signed-in user may change or delete: roles it may grant, never itself through this table.
   const manages = (user: User) => grantable.includes(user.role) && user.uuid !== owner.user_uuid;
+  // Administrators read and set anyone's defaults (API.md §2.2); one's own are in Settings.
+  const setsDefaults = (user: User) => owner.role >= 2 && user.uuid !== owner.user_uuid;
   const { data, error } = useQuery({
     queryKey: ['user', 'list', list.query],
     queryFn: () => client.call('listUser', { params: { query: list.query as never } }),
@@ -59,17 +62,25 @@ export default function UsersPage({ owner }: { owner: Owner }) {
         onSort={list.setSort}
         actions={
           grantable.length > 0
-            ? (user) =>
-                manages(user) && (
-                  <>
-                    <button type="button" onClick={() => setDialog({ kind: 'edit', user })} aria-label={`Edit ${user.name}`}>
-                      Edit
+            ? (user) => (
+                <>
+                  {setsDefaults(user) && (
+                    <button type="button" onClick={() => setDialog({ kind: 'defaults', user })} aria-label={`Defaults of ${user.name}`}>
+                      Defaults
                     </button>
-                    <button type="button" onClick={() => setDialog({ kind: 'delete', user })} aria-label={`Delete ${user.name}`}>
-                      Delete
-                    </button>
-                  </>
-                )
+                  )}
+                  {manages(user) && (
+                    <>
+                      <button type="button" onClick={() => setDialog({ kind: 'edit', user })} aria-label={`Edit ${user.name}`}>
+                        Edit
+                      </button>
+                      <button type="button" onClick={() => setDialog({ kind: 'delete', user })} aria-label={`Delete ${user.name}`}>
+                        Delete
+                      </button>
+                    </>
+                  )}
+                </>
+              )
             : undefined
         }
       />
@@ -126,6 +137,7 @@ export default function UsersPage({ owner }: { owner: Owner }) {
           onClose={() => setDialog(undefined)}
         />
       )}
+      {dialog?.kind === 'defaults' && <DefaultsDialog user={dialog.user} onClose={() => setDialog(undefined)} />}
       {dialog?.kind === 'delete' && (
         <ConfirmDialog
           title={`Delete ${dialog.user.name}`}
@@ -139,5 +151,35 @@ export default function UsersPage({ owner }: { owner: Owner }) {
         />
       )}
     </section>
+  );
+}
+
+/** Another user's default AZ and cluster, as an administrator sees and sets them; the server's refusal shown in the dialog. */
+function DefaultsDialog({ user, onClose }: { user: User; onClose: () => void }) {
+  const loaded = useUserDefault(user.uuid);
+  const save = useSaveUserDefault(user.uuid);
+  const title = `Defaults of ${user.name}`;
+  // Nothing until the defaults are known (the form's initial values); one dialog, not a loading one replaced by another.
+  if (loaded.isPending) return null;
+  if (!loaded.data) {
+    return (
+      <Modal title={title} onClose={onClose}>
+        <ErrorNote error={loaded.error} />
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </Modal>
+    );
+  }
+  return (
+    <FormDialog
+      title={title}
+      fields={[]}
+      initial={defaultValues(loaded.data.default)}
+      submitLabel="Save"
+      onSubmit={save}
+      onClose={onClose}
+      renderFields={(values, onChange) => <DefaultsFields values={values} onChange={onChange} />}
+    />
   );
 }
