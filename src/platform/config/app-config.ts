@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -18,6 +19,10 @@ import {
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
 
+/** An integer setting within bounds, given in the environment as plain digits. */
+const IntSetting = (min: number, max?: number) =>
+  applyDecorators(Transform(toInt), IsInt(), Min(min), ...(max === undefined ? [] : [Max(max)]));
+
 /** A setting that must be at least another one, e.g. `@Validate(NotBelow, ['HTTP_HEADERS_TIMEOUT_MS'])`. */
 @ValidatorConstraint({ name: 'notBelow' })
 class NotBelow implements ValidatorConstraintInterface {
@@ -37,10 +42,7 @@ class NotBelow implements ValidatorConstraintInterface {
  * a bad value stops the process with a message naming the variable.
  */
 export class AppConfig {
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   PORT = 8801;
 
   @IsString()
@@ -61,9 +63,7 @@ export class AppConfig {
   CHIME_ADMIN_PASSWORD = 'admin';
 
   /** Token lifetime in seconds (default 12 h). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   CHIME_TOKEN_TTL = 12 * 3600;
 
   /**
@@ -71,61 +71,41 @@ export class AppConfig {
    * of a user name over all addresses, and a fifth of the bound of an address over all names
    * (see login-throttle.ts).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   CHIME_LOGIN_MAX_FAILURES = 10;
 
   /** Failed logins are forgotten after this many seconds without another one (after a wait has ended). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   CHIME_LOGIN_FAILURE_WINDOW = 300;
 
   /** Longest wait, in seconds, that failed logins can earn a (user name, address) pair. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
+  @IntSetting(1, 86_400)
   CHIME_LOGIN_MAX_BACKOFF = 900;
 
   /**
    * Seconds between two attempts from an address past its bound. Kept short: it is also what
    * other users behind the same address (a NAT) may have to wait.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10)
+  @IntSetting(1, 10)
   CHIME_LOGIN_ADDRESS_DELAY = 2;
 
   /** Event streams (GET /v1/event/stream) one user may hold open at once. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   CHIME_MAX_STREAMS_PER_USER = 5;
 
   /** Event streams open at once on this process, all users together. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   CHIME_MAX_STREAMS = 200;
 
   /** Seconds between heartbeat comments on an open event stream, so proxies and clients see it alive. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3600)
+  @IntSetting(1, 3600)
   CHIME_STREAM_HEARTBEAT = 15;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
   /** Connections kept open to a PostgreSQL server (the embedded database always uses one). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntSetting(1, 200)
   DATABASE_POOL_SIZE = 10;
 
   /**
@@ -133,34 +113,22 @@ export class AppConfig {
    * the server's client gives up a little later by itself, for when the answer cannot arrive (packets
    * dropped). Either way the request answers 500 UNAVAILABLE. Migrations and verify:replay are exempt.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(3_600_000)
+  @IntSetting(100, 3_600_000)
   DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
 
   /** Longest a request waits for a pooled connection to PostgreSQL, or to open a new one. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntSetting(100, 600_000)
   DATABASE_ACQUIRE_TIMEOUT_MS = 5000;
 
   /** Longest the server waits for a client's request headers (Node's default is 60 s). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntSetting(100, 600_000)
   HTTP_HEADERS_TIMEOUT_MS = 5000;
 
   /**
    * Longest the server waits for a client's whole request, body included; at least the headers
    * timeout. It ends with the request: slow or long responses (event streams) are not cut.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(3_600_000)
+  @IntSetting(100, 3_600_000)
   @Validate(NotBelow, ['HTTP_HEADERS_TIMEOUT_MS'])
   HTTP_REQUEST_TIMEOUT_MS = 10_000;
 
