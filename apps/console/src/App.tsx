@@ -120,8 +120,8 @@ function Screen({ path, owner }: { path: string; owner: Owner }) {
   if (path === '/operation-log') return <OperationLogPage owner={owner} />;
   if (path === '/event' && canReadEvents(owner)) return <EventsPage />;
   if (path === '/settings') return <SettingsPage owner={owner} />;
-  if ((params = matchPath('/resource/:tag', path) ?? matchPath('/resource/:tag/:id', path))) {
-    return <ResourcePages tag={params.tag} id={params.id} owner={owner} />;
+  if ((params = matchPath('/resource/:name', path) ?? matchPath('/resource/:name/:id', path))) {
+    return <ResourcePages name={params.name} id={params.id} owner={owner} />;
   }
   return (
     <section>

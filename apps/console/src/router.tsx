@@ -1,4 +1,4 @@
-import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from 'react';
+import { type AnchorHTMLAttributes, type MouseEvent, useMemo, useSyncExternalStore } from 'react';
 
 /** Client-side routes under /console (the server answers every path there with the page). */
 const BASE = '/console';
@@ -10,6 +10,16 @@ function currentPath(): string {
 }
 
 export function usePath(): string {
+  return useLocationPart(currentPath);
+}
+
+/** The query string's parameters (a page's state worth keeping across reloads and links, e.g. the parents picked). */
+export function useSearchParams(): URLSearchParams {
+  const search = useLocationPart(() => window.location.search);
+  return useMemo(() => new URLSearchParams(search), [search]);
+}
+
+function useLocationPart(read: () => string): string {
   return useSyncExternalStore(
     (listener) => {
       window.addEventListener('popstate', listener);
@@ -19,13 +29,14 @@ export function usePath(): string {
         window.removeEventListener(NAVIGATED, listener);
       };
     },
-    currentPath,
+    read,
   );
 }
 
-export function navigate(path: string): void {
-  if (path === currentPath()) return;
-  window.history.pushState(null, '', BASE + path);
+/** Goes to `path` (with its query string, if any); `replace` rewrites the current entry instead of adding one. */
+export function navigate(path: string, { replace = false } = {}): void {
+  if (path === currentPath() + window.location.search) return;
+  window.history[replace ? 'replaceState' : 'pushState'](null, '', BASE + path);
   window.dispatchEvent(new Event(NAVIGATED));
 }
 

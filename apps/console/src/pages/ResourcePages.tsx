@@ -1,28 +1,128 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import { client, formatTime, type Owner } from '../api';
-import { type DerivedOperation, type DerivedResource, type JsonSchema, useResources } from '../derived';
-import { Link, navigate } from '../router';
+import { type DerivedOperation, type DerivedResource, type JsonSchema, type ParentParam, unpickable, useResources } from '../derived';
+import { Link, navigate, useSearchParams } from '../router';
 import { type Column, ConfirmDialog, DataTable, ErrorNote, type FieldSpec, FormDialog, type FormValues, Pager, useListState } from '../ui';
+import { useOwnDefault } from './ClustersPage';
 
 type Row = Record<string, unknown>;
+/** The parent path parameters picked so far (`{AzUuid: …, ClusterUuid: …}`), kept in the page's query string. */
+type Parents = Record<string, string>;
 
 /** List and detail pages of an extension module's resource, from the OpenAPI document alone. */
-export default function ResourcePages({ tag, id, owner }: { tag: string; id?: string; owner: Owner }) {
+export default function ResourcePages({ name, id, owner }: { name: string; id?: string; owner: Owner }) {
   const { data, error } = useResources();
-  const resource = data?.find((r) => r.tag === tag);
+  const resource = data?.find((r) => r.key === name);
   if (error) return <ErrorNote error={error} />;
   if (!data) return <p>Loading…</p>;
-  if (!resource) return <p>The server has no resource {tag}.</p>;
-  if (resource.parentParams.length > 0) {
-    return <p>{resource.title} lives under another resource ({resource.parentParams.join(', ')}); the console has no page for it yet.</p>;
+  if (!resource) return <p>The server has no resource {name}.</p>;
+  const missing = unpickable(resource);
+  if (missing.length > 0) {
+    return <p>{resource.title} lives under {missing.join(', ')}, which the API document offers no list to pick from.</p>;
   }
   // Changing things is for administrators, as with the core resources; the server has the last word.
   const manage = owner.role >= 2;
-  return id === undefined ? <ResourceList resource={resource} manage={manage} /> : <ResourceDetail resource={resource} id={id} manage={manage} />;
+  return (
+    <ParentPickers key={`${resource.key}/${id ?? ''}`} resource={resource} owner={owner} index={0} chosen={{}} locked={id !== undefined}>
+      {(parents) =>
+        id === undefined ? (
+          <ResourceList key={JSON.stringify(parents)} resource={resource} parents={parents} manage={manage} />
+        ) : (
+          <ResourceDetail resource={resource} parents={parents} id={id} manage={manage} />
+        )
+      }
+    </ParentPickers>
+  );
 }
 
-const label = (name: string) => name.charAt(0).toUpperCase() + name.slice(1).replaceAll('_', ' ');
+const label = (name: string) => (name.length <= 3 ? name.toUpperCase() : name.charAt(0).toUpperCase() + name.slice(1).replaceAll('_', ' '));
+
+/** A page's own address with the parents picked: `/resource/network/…?AzUuid=…&ClusterUuid=…`. */
+const href = (resource: DerivedResource, parents: Parents, id?: string) => {
+  const search = new URLSearchParams(parents).toString();
+  return `/resource/${resource.key}${id === undefined ? '' : `/${encodeURIComponent(id)}`}${search ? `?${search}` : ''}`;
+};
+
+/** Where the user's defaults (getUserDefault) start the pickers of the core parents, like the clusters page does. */
+const DEFAULT_FIELDS: Record<string, 'az_uuid' | 'clusters_uuid'> = { AzUuid: 'az_uuid', ClusterUuid: 'clusters_uuid' };
+
+/** Everything of a parent's list, for its picker: the largest page it allows, by name when it sorts by name. */
+function pickerQuery(parent: ParentParam): Row {
+  const query: Row = {};
+  for (const { name, schema } of parent.list.query) {
+    if (name === 'size') query.size = Math.min(schema.maximum ?? 100, 1000);
+    if (name === 'sort' && schema.enum?.includes('name')) query.sort = 'name';
+    if (name === 'order') query.order = 'asc';
+  }
+  return query;
+}
+
+/**
+ * The picker of parent `index` (its options from the parent's list under the parents picked before
+ * it), then the next one, then the page. A choice goes into the URL and clears the pickers after it;
+ * without one, the user's default, else the first element. `locked` shows them as context only.
+ */
+function ParentPickers({
+  resource,
+  owner,
+  index,
+  chosen,
+  locked,
+  children,
+}: {
+  resource: DerivedResource;
+  owner: Owner;
+  index: number;
+  chosen: Parents;
+  locked: boolean;
+  children: (parents: Parents) => ReactNode;
+}) {
+  const parent = resource.parents[index] as ParentParam | undefined;
+  const search = useSearchParams();
+  const ownDefault = useOwnDefault(owner);
+  const pickerId = useId();
+  const { data, error } = useQuery({
+    queryKey: ['resource-parent', parent?.list.path, chosen],
+    queryFn: async () => (await send(parent!.list, { path: chosen, query: pickerQuery(parent!) })) as { elements: Row[] },
+    enabled: parent !== undefined,
+  });
+  if (!parent) return <>{children(chosen)}</>;
+  const elements = data?.elements ?? [];
+  const valueOf = (row: Row) => String(row[parent.idField]);
+  const defaultField = DEFAULT_FIELDS[parent.param];
+  const preferred = search.get(parent.param) ?? (defaultField && ownDefault.data?.default[defaultField]);
+  const value = elements.some((row) => valueOf(row) === preferred) || (locked && preferred) ? preferred! : elements[0] && valueOf(elements[0]);
+  const choose = (next: string) => {
+    const kept = Object.fromEntries(resource.parents.slice(0, index).map((p) => [p.param, chosen[p.param]]));
+    navigate(href(resource, { ...kept, [parent.param]: next }));
+  };
+  return (
+    <>
+      <div className="toolbar">
+        <label htmlFor={pickerId}>{label(parent.title)}</label>
+        <select id={pickerId} value={value ?? ''} disabled={locked} onChange={(event) => choose(event.target.value)}>
+          {elements.map((row) => (
+            <option key={valueOf(row)} value={valueOf(row)}>
+              {String(row.name ?? valueOf(row))}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ErrorNote error={error} />
+      {data && elements.length === 0 && (
+        <p>
+          There is no {parent.title} {index > 0 ? `in this ${resource.parents[index - 1].title} ` : ''}yet: create one first.
+        </p>
+      )}
+      {value && (
+        <ParentPickers resource={resource} owner={owner} index={index + 1} chosen={{ ...chosen, [parent.param]: value }} locked={locked}>
+          {children}
+        </ParentPickers>
+      )}
+    </>
+  );
+}
 
 function display(value: unknown, schema?: JsonSchema): string {
   if (value === null || value === undefined) return '';
@@ -75,16 +175,17 @@ function unwrapOne(result: unknown): Row | undefined {
   return values.length === 1 && typeof values[0] === 'object' ? (values[0] as Row) : (result as Row);
 }
 
-function ResourceList({ resource, manage }: { resource: DerivedResource; manage: boolean }) {
+function ResourceList({ resource, parents, manage }: { resource: DerivedResource; parents: Parents; manage: boolean }) {
   const list = useListState();
   const queries = useQueryClient();
-  const [creating, setCreating] = useState(false);
+  const [dialog, setDialog] = useState<{ kind: 'create' } | { kind: 'delete'; row: Row }>();
   const properties = resource.element?.properties ?? {};
   const queryNames = new Set(resource.list!.query.map((q) => q.name));
+  // A list without paging answers everything at once: no page or size to send.
   const query = Object.fromEntries(Object.entries(list.query).filter(([name]) => queryNames.has(name)));
   const { data, error } = useQuery({
-    queryKey: ['resource', resource.tag, 'list', query],
-    queryFn: async () => (await send(resource.list!, { query })) as { elements: Row[]; size: number; total?: number },
+    queryKey: ['resource', resource.key, 'list', parents, query],
+    queryFn: async () => (await send(resource.list!, { path: parents, query })) as { elements: Row[]; size: number; total?: number },
     // The page shown stays until the next one arrives: no "Loading…" flash between pages.
     placeholderData: keepPreviousData,
   });
@@ -98,7 +199,7 @@ function ResourceList({ resource, manage }: { resource: DerivedResource; manage:
       sortable: sortable.has(name),
       render:
         name === resource.idField && resource.get
-          ? (row: Row) => <Link to={`/resource/${resource.tag}/${encodeURIComponent(String(row[name]))}`}>{display(row[name])}</Link>
+          ? (row: Row) => <Link to={href(resource, parents, String(row[name]))}>{display(row[name])}</Link>
           : (row: Row) => display(row[name], schema),
     }));
   return (
@@ -106,7 +207,7 @@ function ResourceList({ resource, manage }: { resource: DerivedResource; manage:
       <header className="page-header">
         <h1>{label(resource.title)}</h1>
         {manage && resource.create && (
-          <button type="button" onClick={() => setCreating(true)}>
+          <button type="button" onClick={() => setDialog({ kind: 'create' })}>
             New {resource.title}
           </button>
         )}
@@ -120,41 +221,63 @@ function ResourceList({ resource, manage }: { resource: DerivedResource; manage:
         rowKey={(row) => String(row[resource.idField])}
         sort={queryNames.has('sort') ? list.sort : undefined}
         onSort={queryNames.has('sort') ? list.setSort : undefined}
+        actions={
+          // Without a detail page (a relation), deleting is done from the list.
+          manage && resource.remove && !resource.get
+            ? (row) => (
+                <button type="button" onClick={() => setDialog({ kind: 'delete', row })} aria-label={`Delete ${String(row[resource.idField])}`}>
+                  Delete
+                </button>
+              )
+            : undefined
+        }
       />
       {queryNames.has('page') && (
         <Pager page={list.page} size={list.size} total={data?.total} shown={data?.size ?? 0} onPage={list.setPage} onSize={list.setSize} />
       )}
-      {creating && (
+      {dialog?.kind === 'create' && (
         <FormDialog
           title={`New ${resource.title}`}
           fields={fieldsOf(resource.create!.body)}
           initial={initialValues(resource.create!.body)}
           submitLabel="Create"
           onSubmit={async (values) => {
-            await send(resource.create!, { body: bodyOf(resource.create!.body, values) });
-            await queries.invalidateQueries({ queryKey: ['resource', resource.tag] });
+            await send(resource.create!, { path: parents, body: bodyOf(resource.create!.body, values) });
+            await queries.invalidateQueries({ queryKey: ['resource', resource.key] });
           }}
-          onClose={() => setCreating(false)}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {dialog?.kind === 'delete' && (
+        <ConfirmDialog
+          title={`Delete ${resource.title}`}
+          question={`Delete this ${resource.title}? This cannot be undone.`}
+          confirmLabel="Delete"
+          onConfirm={async () => {
+            await send(resource.remove!, { path: { ...parents, [resource.idParam!]: String(dialog.row[resource.idField]) } });
+            await queries.invalidateQueries({ queryKey: ['resource', resource.key] });
+          }}
+          onClose={() => setDialog(undefined)}
         />
       )}
     </section>
   );
 }
 
-function ResourceDetail({ resource, id, manage }: { resource: DerivedResource; id: string; manage: boolean }) {
+function ResourceDetail({ resource, parents, id, manage }: { resource: DerivedResource; parents: Parents; id: string; manage: boolean }) {
   const queries = useQueryClient();
   const [dialog, setDialog] = useState<'edit' | 'delete'>();
-  const path = { [resource.idParam!]: id };
+  const path = { ...parents, [resource.idParam!]: id };
   const { data, error } = useQuery({
-    queryKey: ['resource', resource.tag, 'one', id],
+    queryKey: ['resource', resource.key, 'one', path],
     queryFn: async () => unwrapOne(await send(resource.get!, { path })),
     enabled: resource.get !== undefined,
   });
-  const refresh = () => queries.invalidateQueries({ queryKey: ['resource', resource.tag] });
+  const refresh = () => queries.invalidateQueries({ queryKey: ['resource', resource.key] });
   return (
     <section>
       <p>
-        <Link to={`/resource/${resource.tag}`}>← {label(resource.title)}</Link>
+        <Link to={href(resource, parents)}>← {label(resource.title)}</Link>
       </p>
       <header className="page-header">
         <h1>
@@ -203,7 +326,7 @@ function ResourceDetail({ resource, id, manage }: { resource: DerivedResource; i
           onConfirm={async () => {
             await send(resource.remove!, { path });
             await refresh();
-            navigate(`/resource/${resource.tag}`);
+            navigate(href(resource, parents));
           }}
           onClose={() => setDialog(undefined)}
         />
