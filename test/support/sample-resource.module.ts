@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, type DynamicModule, Get, HttpCode, HttpStatus, Inject, Module, Optional, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, type DynamicModule, Get, HttpCode, HttpStatus, Inject, Module, Optional, Patch, Post, Query } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags, PartialType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { ApiDoc, listOf } from '../../src/platform/http/api-docs';
@@ -111,7 +111,96 @@ class SampleSpecController {
   }
 }
 
-@Module({ controllers: [SampleSpecController] })
+@ApiSchema({ name: 'SampleChild' })
+class SampleChildView {
+  @ApiProperty({ format: 'uuid' })
+  uuid!: string;
+
+  @ApiProperty({ maxLength: 64 })
+  name!: string;
+
+  @ApiProperty({ minimum: 1 })
+  weight!: number;
+
+  @ApiProperty({ format: 'uuid' })
+  cluster_uuid!: string;
+}
+
+@ApiSchema({ name: 'CreateSampleChildRequest' })
+class CreateSampleChildDto {
+  @ApiProperty({ maxLength: 64 })
+  @IsString()
+  @MaxLength(64)
+  name!: string;
+
+  @ApiProperty({ minimum: 1 })
+  @IsInt()
+  @Min(1)
+  weight!: number;
+}
+
+@ApiSchema({ name: 'UpdateSampleChildRequest' })
+class UpdateSampleChildDto extends PartialType(CreateSampleChildDto) {}
+
+/**
+ * A resource under a cluster, listed without paging: the console's derived pages pick the AZ and the
+ * cluster from their own lists. It trusts the path (no check that the cluster exists): only the
+ * console's pickers are under test.
+ */
+@ApiTags('sample_child')
+@Controller('v1/az/:AzUuid/cluster/:ClusterUuid/sample_child')
+class SampleChildController {
+  private readonly children = new Map<string, SampleChildView>();
+
+  private find(clusterUuid: string, uuid: string): SampleChildView {
+    const child = this.children.get(uuid);
+    if (!child || child.cluster_uuid !== clusterUuid) throw new NotFoundError(`no sample child ${uuid}`);
+    return child;
+  }
+
+  @Get()
+  @ApiDoc({ summary: 'list the sample children of a cluster', result: listOf(SampleChildView) })
+  listSampleChild(@UuidParam('AzUuid') _azUuid: string, @UuidParam('ClusterUuid') clusterUuid: string) {
+    const elements = [...this.children.values()].filter((child) => child.cluster_uuid === clusterUuid);
+    return { elements, size: elements.length, total: elements.length };
+  }
+
+  @Post()
+  @HttpCode(HttpStatus.OK)
+  @ApiDoc({ summary: 'create a sample child', result: { sample_child: SampleChildView } })
+  createSampleChild(@UuidParam('AzUuid') _azUuid: string, @UuidParam('ClusterUuid') clusterUuid: string, @Body() body: CreateSampleChildDto) {
+    const child = { uuid: randomUUID(), ...body, cluster_uuid: clusterUuid };
+    this.children.set(child.uuid, child);
+    return { sample_child: child };
+  }
+
+  @Get(':SampleChildUuid')
+  @ApiDoc({ summary: 'get a sample child', result: { sample_child: SampleChildView } })
+  getSampleChild(@UuidParam('AzUuid') _azUuid: string, @UuidParam('ClusterUuid') clusterUuid: string, @UuidParam('SampleChildUuid') uuid: string) {
+    return { sample_child: this.find(clusterUuid, uuid) };
+  }
+
+  @Patch(':SampleChildUuid')
+  @ApiDoc({ summary: 'update a sample child', result: { sample_child: 'ok' } })
+  updateSampleChild(
+    @UuidParam('AzUuid') _azUuid: string,
+    @UuidParam('ClusterUuid') clusterUuid: string,
+    @UuidParam('SampleChildUuid') uuid: string,
+    @Body() body: UpdateSampleChildDto,
+  ) {
+    this.children.set(uuid, { ...this.find(clusterUuid, uuid), ...body });
+    return { sample_child: 'ok' as const };
+  }
+
+  @Delete(':SampleChildUuid')
+  @ApiDoc({ summary: 'delete a sample child', result: 1 })
+  deleteSampleChild(@UuidParam('AzUuid') _azUuid: string, @UuidParam('ClusterUuid') clusterUuid: string, @UuidParam('SampleChildUuid') uuid: string) {
+    this.children.delete(this.find(clusterUuid, uuid).uuid);
+    return 1;
+  }
+}
+
+@Module({ controllers: [SampleSpecController, SampleChildController] })
 export class SampleResourceModule {
   /** The module with `count` rows already there (a large list for the console's paging). */
   static withRows(count: number): DynamicModule {
