@@ -36,7 +36,9 @@ export default function ResourcePages({ name, id, owner }: { name: string; id?: 
   );
 }
 
-const label = (name: string) => (name.length <= 3 ? name.toUpperCase() : name.charAt(0).toUpperCase() + name.slice(1).replaceAll('_', ' '));
+const label = (name: string) => name.charAt(0).toUpperCase() + name.slice(1).replaceAll('_', ' ');
+/** A picker's label: a short collection name is an abbreviation (`az` → AZ). */
+const pickerLabel = (title: string) => (title.length <= 2 ? title.toUpperCase() : label(title));
 
 /** A page's own address with the parents picked: `/resource/network/…?AzUuid=…&ClusterUuid=…`. */
 const href = (resource: DerivedResource, parents: Parents, id?: string) => {
@@ -100,7 +102,7 @@ function ParentPickers({
   return (
     <>
       <div className="toolbar">
-        <label htmlFor={pickerId}>{label(parent.title)}</label>
+        <label htmlFor={pickerId}>{pickerLabel(parent.title)}</label>
         <select id={pickerId} value={value ?? ''} disabled={locked} onChange={(event) => choose(event.target.value)}>
           {elements.map((row) => (
             <option key={valueOf(row)} value={valueOf(row)}>
