@@ -101,7 +101,7 @@ function ParentPickers({
   };
   return (
     <>
-      <div className="toolbar">
+      <div className="parent-picker">
         <label htmlFor={pickerId}>{pickerLabel(parent.title)}</label>
         <select id={pickerId} value={value ?? ''} disabled={locked} onChange={(event) => choose(event.target.value)}>
           {elements.map((row) => (
