@@ -39,7 +39,7 @@ const USERS = 50;
 const RESULTS_FILE = join(__dirname, 'results.json');
 
 /** The user whose entries the `user_uuid` request asks for (seeded as user 7). */
-const userUuid = (i: number) => `md5('bench-user-' || (${i})::text)::uuid`;
+const userUuid = (i: number | string) => `('00000000-0000-4000-8000-' || lpad((${i})::text, 12, '0'))::uuid`;
 
 const REQUESTS_TIMED: { name: string; path: (user: string) => string }[] = [
   { name: 'page 1', path: () => '/v1/operation_log' },
@@ -48,17 +48,22 @@ const REQUESTS_TIMED: { name: string; path: (user: string) => string }[] = [
   { name: 'page=1000', path: () => '/v1/operation_log?page=1000&size=10' },
 ];
 
-/** Adds `count` entries after the table's last id, the newest one second before now. */
+/**
+ * Adds `count` entries after the table's last id, the newest one second before now. The table is
+ * locked meanwhile: the projection numbers its entries after the last id too.
+ */
 async function seed(dataSource: DataSource, count: number): Promise<void> {
-  const [{ last }] = (await dataSource.query('SELECT coalesce(max(id), 0)::bigint AS last FROM operation_log')) as {
-    last: string;
-  }[];
-  const base = Number(last);
   const batch = 100_000;
   for (let from = 1; from <= count; from += batch) {
     const to = Math.min(count, from + batch - 1);
-    await dataSource.query(
-      `INSERT INTO operation_log (id, created_at, method, path, input, ip, user_uuid, user_name, request_id, outcome, event_position)
+    await dataSource.transaction(async (manager) => {
+      await manager.query('LOCK TABLE operation_log IN EXCLUSIVE MODE');
+      const [{ last }] = (await manager.query('SELECT coalesce(max(id), 0)::bigint AS last FROM operation_log')) as {
+        last: string;
+      }[];
+      const base = Number(last) - from + 1;
+      await manager.query(
+        `INSERT INTO operation_log (id, created_at, method, path, input, ip, user_uuid, user_name, request_id, outcome, event_position)
        SELECT $1::bigint + g,
               now() - make_interval(secs => $2::bigint + 1 - g),
               (ARRAY['POST','POST','POST','POST','PATCH','PATCH','PATCH','DELETE','DELETE','PUT','GET','POST'])[1 + g % 12],
@@ -71,8 +76,9 @@ async function seed(dataSource: DataSource, count: number): Promise<void> {
               CASE WHEN g % 29 = 0 THEN 'failed' WHEN g % 13 = 0 THEN 'denied' ELSE 'success' END,
               $1::bigint + g
          FROM generate_series($3::bigint, $4::bigint) AS g`,
-      [base, count, from, to],
-    );
+        [base, count, from, to],
+      );
+    });
   }
   await dataSource.query('VACUUM ANALYZE operation_log');
 }
