@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import {
   DatabaseKind,
   fmt,
@@ -50,13 +50,27 @@ const REQUESTS_TIMED: { name: string; path: (user: string) => string }[] = [
 
 /**
  * Adds `count` entries after the table's last id, the newest one second before now. The table is
- * locked meanwhile: the projection numbers its entries after the last id too.
+ * locked meanwhile: the projection numbers its entries after the last id too. One connection of
+ * its own, without the server's statement timeout (a batch of 10⁵ rows into five indexes can take
+ * longer on a busy machine).
  */
 async function seed(dataSource: DataSource, count: number): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SET statement_timeout = 0');
+    await seedOn(runner.manager, count);
+    await runner.query('VACUUM ANALYZE operation_log');
+  } finally {
+    await runner.query('RESET statement_timeout');
+    await runner.release();
+  }
+}
+
+async function seedOn(connection: EntityManager, count: number): Promise<void> {
   const batch = 100_000;
   for (let from = 1; from <= count; from += batch) {
     const to = Math.min(count, from + batch - 1);
-    await dataSource.transaction(async (manager) => {
+    await connection.transaction(async (manager) => {
       await manager.query('LOCK TABLE operation_log IN EXCLUSIVE MODE');
       const [{ last }] = (await manager.query('SELECT coalesce(max(id), 0)::bigint AS last FROM operation_log')) as {
         last: string;
@@ -80,7 +94,6 @@ async function seed(dataSource: DataSource, count: number): Promise<void> {
       );
     });
   }
-  await dataSource.query('VACUUM ANALYZE operation_log');
 }
 
 async function timeRequests(url: string, token: string, user: string): Promise<Record<string, number>> {
