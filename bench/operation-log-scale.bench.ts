@@ -101,7 +101,11 @@ async function timeRequests(url: string, token: string, user: string): Promise<R
   for (const { name, path } of REQUESTS_TIMED) {
     const durations: number[] = [];
     for (let i = 0; i < WARM_UP + REQUESTS; i++) {
-      const res = await request(url, 'GET', path(user), { token });
+      // A kept-alive connection may have been closed by the server while the table was seeded.
+      const send = () => request(url, 'GET', path(user), { token });
+      const res = await send().catch((error: NodeJS.ErrnoException) =>
+        error.code === 'ECONNRESET' ? send() : Promise.reject(error),
+      );
       if (res.status !== 200) throw new Error(`${name}: ${res.status} ${JSON.stringify(res.body)}`);
       if (i >= WARM_UP) durations.push(res.doneAt - res.sentAt);
     }
@@ -140,10 +144,19 @@ async function runOn(kind: DatabaseKind): Promise<Record<string, unknown>> {
   };
 }
 
+/** Merges the run into bench/results.json: key "operation_log", one entry per database (others kept). */
 function writeResults(byDatabase: Record<string, unknown>): void {
-  const results = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as object) : {};
-  const entry = { measured_at: new Date().toISOString(), machine: machineLine(), ...byDatabase };
-  writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...results, operation_log: entry }, null, 2)}\n`);
+  const results = existsSync(RESULTS_FILE)
+    ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, Record<string, unknown> | undefined>)
+    : {};
+  const stamped = Object.fromEntries(
+    Object.entries(byDatabase).map(([kind, run]) => [
+      kind,
+      { measured_at: new Date().toISOString(), machine: machineLine(), ...(run as object) },
+    ]),
+  );
+  const operationLog = { ...(results.operation_log ?? {}), ...stamped };
+  writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...results, operation_log: operationLog }, null, 2)}\n`);
   console.log(`written to ${RESULTS_FILE} (key "operation_log")`);
 }
 
