@@ -3,6 +3,7 @@ import { Role, type OperationLogView } from '@chime/contracts';
 import { checkIncoming } from './support/checked-http';
 import { expectError, expectResult, UUID } from './support/envelope';
 import { eventually } from './support/eventually';
+import { OPERATION_LOG_COUNT_CAP } from '../src/modules/operation-log/queries/list-operation-log';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, bearer, createUser, login, TestUser } from './support/users';
 
@@ -258,6 +259,53 @@ describe('operation log and event API (API.md §6)', () => {
       );
       expect(elements).toContainEqual(expect.objectContaining({ name: 'operation-log', state: 'running', failures: 0 }));
     });
+  });
+});
+
+describe('operation-log total beyond the count cap', () => {
+  let server: TestServer;
+  let admin: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    admin = await login(server, ADMIN.name, ADMIN.password);
+  });
+  // The seeded entries come from no event: the replay check does not apply.
+  afterAll(() => server?.close({ verify: false }));
+
+  /** Adds DELETE entries straight into the table, numbered after its last id as the projection does. */
+  const seed = (count: number) =>
+    server.dataSource.transaction(async (manager) => {
+      await manager.query('LOCK TABLE operation_log IN EXCLUSIVE MODE');
+      await manager.query(
+        `INSERT INTO operation_log (id, created_at, method, path, input, ip, request_id, outcome, event_position)
+         SELECT last + g, now(), 'DELETE', '/v1/az/seeded', '{}', '127.0.0.1', md5('seeded-' || (last + g))::uuid, 'success', 0
+           FROM (SELECT coalesce(max(id), 0) AS last FROM operation_log) AS t, generate_series(1, $1::int) AS g`,
+        [count],
+      );
+    });
+  const page = async (qs: string) =>
+    expectResult<{ elements: Entry[]; size: number; total: number }>(
+      await server.http.get(`/v1/operation_log?${qs}`).set(bearer(admin)),
+    );
+
+  it('is exact up to the cap, then cap + 1 ("more than"); filtered totals below it stay exact', async () => {
+    await server.caughtUp();
+    const before = (await page('size=1')).total;
+    expect(before).toBeLessThan(OPERATION_LOG_COUNT_CAP);
+    await seed(OPERATION_LOG_COUNT_CAP - before);
+    expect((await page('size=1')).total).toBe(OPERATION_LOG_COUNT_CAP);
+    await seed(1);
+    expect((await page('size=1')).total).toBe(OPERATION_LOG_COUNT_CAP + 1);
+    await seed(100);
+    const capped = await page('method=DELETE&size=10');
+    expect(capped).toMatchObject({ size: 10, total: OPERATION_LOG_COUNT_CAP + 1 });
+    const logins = await page('path=/v1/login&size=100');
+    expect(logins.total).toBe(logins.size);
+    expect(logins.total).toBeGreaterThan(0);
+    // Pages past the cap are still served, in order.
+    const deep = await page(`page=${OPERATION_LOG_COUNT_CAP / 10 + 1}&size=10`);
+    expect(deep).toMatchObject({ size: 10, total: OPERATION_LOG_COUNT_CAP + 1 });
+    expect(deep.elements.map((e) => e.id)).toEqual([...deep.elements.map((e) => e.id)].sort((a, b) => b - a));
   });
 });
 

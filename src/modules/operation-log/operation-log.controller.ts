@@ -10,7 +10,7 @@ import type { Actor } from '../../platform/http/request-context';
 import { OperationLogListParams } from './operation-log.dto';
 import { OperationLogViewSchema, type OperationLogView } from './operation-log.view';
 import { GetOperationLogQuery } from './queries/get-operation-log';
-import { ListOperationLogQuery } from './queries/list-operation-log';
+import { ListOperationLogQuery, OPERATION_LOG_COUNT_CAP } from './queries/list-operation-log';
 
 describeApiTag('operation_log', 'The audit trail: every change, failed login and denied request, newest first.');
 
@@ -23,7 +23,10 @@ export class OperationLogController {
   @Get()
   @ApiDoc({
     summary: 'list operation log entries',
-    description: 'Newest first. A user (role 0) sees only its own entries.',
+    description:
+      'Newest first. A user (role 0) sees only its own entries. ' +
+      `\`total\` is exact up to ${OPERATION_LOG_COUNT_CAP}; beyond, it is ${OPERATION_LOG_COUNT_CAP + 1}, ` +
+      `meaning "more than ${OPERATION_LOG_COUNT_CAP}" (pages past it can still be read).`,
     result: listOf(OperationLogViewSchema),
   })
   listOperationLog(@CurrentActor() actor: Actor, @Query() query: OperationLogListParams): Promise<ListResult<OperationLogView>> {

@@ -1,5 +1,6 @@
 import { FeatureModule } from '../../platform/feature-module';
 import { OperationLogEntity } from './operation-log.entity';
+import { IndexOperationLog1764300004100 } from './operation-log-indexes.migration';
 import { CreateOperationLog1764300004000 } from './operation-log.migration';
 import { OPERATION_LOG_REPLAY } from './operation-log.replay';
 import { OperationLogController } from './operation-log.controller';
@@ -11,7 +12,7 @@ import { SecurityAudit } from './security-audit';
 /** The operation log: a projection of the event log, security events included. */
 @FeatureModule({
   entities: [OperationLogEntity],
-  migrations: [CreateOperationLog1764300004000],
+  migrations: [CreateOperationLog1764300004000, IndexOperationLog1764300004100],
   replay: [OPERATION_LOG_REPLAY],
   controllers: [OperationLogController],
   providers: [OperationLogProjection, SecurityAudit, ListOperationLogHandler, GetOperationLogHandler],

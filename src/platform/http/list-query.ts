@@ -60,6 +60,12 @@ export interface ListSpec {
   until?: Record<string, string>;
   /** Entity property that breaks ties, so that paging is stable. */
   tiebreak: string;
+  /**
+   * For lists that grow without bound (the operation log): `total` counts at most this many matches
+   * and then reports `countCap + 1`, meaning "more than countCap", so that no page counts the whole
+   * table. Without it `total` is exact.
+   */
+  countCap?: number;
 }
 
 function escapeLike(value: string): string {
@@ -109,6 +115,29 @@ export async function findPage<E extends ObjectLiteral, V>(
     direction,
   );
   qb.skip((query.page - 1) * query.size).take(query.size);
-  const [entities, total] = await qb.getManyAndCount();
+  if (spec.countCap === undefined) {
+    const [entities, total] = await qb.getManyAndCount();
+    return { elements: entities.map(view), size: entities.length, total };
+  }
+  const [entities, total] = await Promise.all([qb.getMany(), cappedCount(qb, spec.countCap)]);
   return { elements: entities.map(view), size: entities.length, total };
+}
+
+/** The number of rows the query matches, counting no further than `cap + 1`. */
+async function cappedCount(qb: SelectQueryBuilder<ObjectLiteral>, cap: number): Promise<number> {
+  const matches = qb
+    .clone()
+    .select('1')
+    .orderBy()
+    .skip(undefined)
+    .take(undefined)
+    .offset(undefined)
+    .limit(cap + 1);
+  const row: { total: string | number } | undefined = await qb.connection
+    .createQueryBuilder()
+    .select('count(*)', 'total')
+    .from(`(${matches.getQuery()})`, 'capped')
+    .setParameters(matches.getParameters())
+    .getRawOne();
+  return Number(row?.total ?? 0);
 }

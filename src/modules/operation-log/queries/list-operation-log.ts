@@ -7,6 +7,12 @@ import type { OperationLogListParams } from '../operation-log.dto';
 import { OperationLogEntity } from '../operation-log.entity';
 import { OperationLogView, toOperationLogView } from '../operation-log.view';
 
+/**
+ * `total` of an operation-log list is exact up to this many entries; beyond, it is this + 1 ("more
+ * than 10,000"): counting a log of millions on every page would cost more than the page itself.
+ */
+export const OPERATION_LOG_COUNT_CAP = 10_000;
+
 const OPERATION_LOG_LIST: ListSpec = {
   sort: { created_at: 'createdAt', id: 'id' },
   exact: { method: 'method', user_uuid: 'userUuid', path: 'path', outcome: 'outcome', request_id: 'requestId' },
@@ -14,6 +20,7 @@ const OPERATION_LOG_LIST: ListSpec = {
   from: { created_after: 'createdAt' },
   until: { created_before: 'createdAt' },
   tiebreak: 'id',
+  countCap: OPERATION_LOG_COUNT_CAP,
 };
 
 export class ListOperationLogQuery extends Query<ListResult<OperationLogView>> {
