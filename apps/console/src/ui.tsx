@@ -99,7 +99,9 @@ export function DataTable<Row>({
           rows.map((row) => (
             <tr key={rowKey(row)}>
               {columns.map((column) => (
-                <td key={column.key}>{column.render ? column.render(row) : String((row as Record<string, unknown>)[column.key] ?? '')}</td>
+                <td key={column.key}>
+                  {column.render ? column.render(row) : String((row as Record<string, unknown>)[column.key] ?? '')}
+                </td>
               ))}
               {actions && <td className="actions">{actions(row)}</td>}
             </tr>
@@ -111,6 +113,8 @@ export function DataTable<Row>({
 }
 
 export const PAGE_SIZES = [10, 25, 50, 100];
+/** Beyond this many matches a list's `total` is COUNT_CAP + 1, meaning "more" (the operation log). */
+const COUNT_CAP = 10_000;
 
 /** "Showing 1 to 10 of 57", with first/previous/next/last and the page size. */
 export function Pager({
@@ -129,13 +133,17 @@ export function Pager({
   onSize: (size: number) => void;
 }) {
   const id = useId();
+  // The operation log counts at most COUNT_CAP matches and answers COUNT_CAP + 1 for "more"
+  // (API: listOperationLog); then the last page is not known, and the pager stays open-ended.
+  const capped = total !== undefined && total > COUNT_CAP;
   const first = total ? (page - 1) * size + 1 : 0;
-  const last = Math.min((page - 1) * size + shown, total ?? 0);
-  const pages = Math.max(1, Math.ceil((total ?? 0) / size));
+  const last = capped ? (page - 1) * size + shown : Math.min((page - 1) * size + shown, total ?? 0);
+  const pages = capped ? undefined : Math.max(1, Math.ceil((total ?? 0) / size));
+  const hasNext = pages === undefined ? shown === size : page < pages;
   return (
     <nav className="pager" aria-label="Pages">
       <span aria-live="polite">
-        Showing {first} to {last} of {total ?? '…'}
+        Showing {first} to {last} of {capped ? `${COUNT_CAP.toLocaleString('en')}+` : (total ?? '…')}
       </span>
       <button type="button" onClick={() => onPage(1)} disabled={page <= 1}>
         First page
@@ -144,12 +152,12 @@ export function Pager({
         Previous page
       </button>
       <span>
-        Page {page} of {pages}
+        Page {page} of {pages ?? 'many'}
       </span>
-      <button type="button" onClick={() => onPage(page + 1)} disabled={page >= pages}>
+      <button type="button" onClick={() => onPage(page + 1)} disabled={!hasNext}>
         Next page
       </button>
-      <button type="button" onClick={() => onPage(pages)} disabled={page >= pages}>
+      <button type="button" onClick={() => pages !== undefined && onPage(pages)} disabled={pages === undefined || page >= pages}>
         Last page
       </button>
       <label htmlFor={id}>Rows per page</label>
@@ -250,7 +258,15 @@ export function FormDialog({
   );
 }
 
-export function Fields({ fields, values, onChange }: { fields: FieldSpec[]; values: FormValues; onChange: (values: FormValues) => void }) {
+export function Fields({
+  fields,
+  values,
+  onChange,
+}: {
+  fields: FieldSpec[];
+  values: FormValues;
+  onChange: (values: FormValues) => void;
+}) {
   const prefix = useId();
   return (
     <div className="fields">
@@ -262,7 +278,12 @@ export function Fields({ fields, values, onChange }: { fields: FieldSpec[]; valu
           <div className="field" key={field.name}>
             <label htmlFor={id}>{field.label}</label>
             {field.type === 'select' ? (
-              <select id={id} value={String(value ?? '')} required={field.required} onChange={(event) => change(event.target.value)}>
+              <select
+                id={id}
+                value={String(value ?? '')}
+                required={field.required}
+                onChange={(event) => change(event.target.value)}
+              >
                 {field.options?.map((option) => (
                   <option key={option.value} value={option.value}>
                     {option.label}
@@ -272,7 +293,12 @@ export function Fields({ fields, values, onChange }: { fields: FieldSpec[]; valu
             ) : field.type === 'checkbox' ? (
               <input id={id} type="checkbox" checked={value === true} onChange={(event) => change(event.target.checked)} />
             ) : field.type === 'textarea' ? (
-              <textarea id={id} value={String(value ?? '')} required={field.required} onChange={(event) => change(event.target.value)} />
+              <textarea
+                id={id}
+                value={String(value ?? '')}
+                required={field.required}
+                onChange={(event) => change(event.target.value)}
+              />
             ) : (
               <input
                 id={id}
@@ -305,7 +331,17 @@ export function ConfirmDialog({
   onConfirm: () => Promise<unknown>;
   onClose: () => void;
 }) {
-  return <FormDialog title={title} fields={[]} initial={{}} submitLabel={confirmLabel} onSubmit={onConfirm} onClose={onClose} warning={question} />;
+  return (
+    <FormDialog
+      title={title}
+      fields={[]}
+      initial={{}}
+      submitLabel={confirmLabel}
+      onSubmit={onConfirm}
+      onClose={onClose}
+      warning={question}
+    />
+  );
 }
 
 /** A side panel over the page, for a record's details. */
@@ -327,7 +363,15 @@ export function Drawer({ title, onClose, children }: { title: string; onClose: (
 }
 
 /** Filters above a table: labelled inputs that apply as one types. */
-export function FilterBar({ fields, values, onChange }: { fields: FieldSpec[]; values: FormValues; onChange: (values: FormValues) => void }) {
+export function FilterBar({
+  fields,
+  values,
+  onChange,
+}: {
+  fields: FieldSpec[];
+  values: FormValues;
+  onChange: (values: FormValues) => void;
+}) {
   return (
     <div className="filters" role="search" aria-label="Filters">
       <Fields fields={fields} values={values} onChange={onChange} />
@@ -337,7 +381,10 @@ export function FilterBar({ fields, values, onChange }: { fields: FieldSpec[]; v
 
 /** `{a: '', b: 'x'}` → `{b: 'x'}`: filters left empty are not sent. */
 export function nonEmpty(values: FormValues): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '' && value !== false)) as Record<string, string>;
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '' && value !== false)) as Record<
+    string,
+    string
+  >;
 }
 
 /** Debounces a value (filters typed into a box hit the server once the typing pauses). */
