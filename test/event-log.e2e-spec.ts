@@ -38,7 +38,11 @@ const onServer = Boolean(process.env.DATABASE_URL);
 /** A stream of its own per test, so tests never see each other's events. */
 const newStream = (type = 'scratch'): StreamRef => ({ type, id: randomUUID() });
 /** The scratch events are test data: the replay check has nothing to rebuild from them. */
-@FeatureModule({ replay: [{ name: 'scratch', handles: [ScratchWritten.type], diff: async () => [] }] })
+@FeatureModule({
+  replay: [
+    { name: 'scratch', handles: [ScratchWritten.type], begin: () => ({ apply: () => undefined, finish: async () => [] }) },
+  ],
+})
 class ScratchModule {}
 
 const written = (stream: StreamRef, n: number) => new ScratchWritten({ id: stream.id, n });
