@@ -19,7 +19,7 @@ function event(
     version,
     type,
     data,
-    metadata: {},
+    metadata: {} as StoredEvent['metadata'],
     createdAt: new Date(0),
   };
 }
