@@ -38,7 +38,11 @@ const onServer = Boolean(process.env.DATABASE_URL);
 /** A stream of its own per test, so tests never see each other's events. */
 const newStream = (type = 'scratch'): StreamRef => ({ type, id: randomUUID() });
 /** The scratch events are test data: the replay check has nothing to rebuild from them. */
-@FeatureModule({ replay: [{ name: 'scratch', handles: [ScratchWritten.type], diff: async () => [] }] })
+@FeatureModule({
+  replay: [
+    { name: 'scratch', handles: [ScratchWritten.type], begin: () => ({ apply: () => undefined, finish: async () => [] }) },
+  ],
+})
 class ScratchModule {}
 
 const written = (stream: StreamRef, n: number) => new ScratchWritten({ id: stream.id, n });
@@ -277,5 +281,22 @@ describe('event log: one transaction with the state, versions, read order', () =
 
     expect(await store.cursorAt(0)).toEqual(LOG_START);
     expect(await store.cursorAt(events[2].position + 1_000_000)).toBeUndefined();
+  });
+
+  it('readPages streams the whole log in read order, a page at a time, as its snapshot sees it', async () => {
+    const stream = newStream(`pages-${randomUUID()}`);
+    for (const n of [1, 2, 3, 4, 5]) await uow.run((tx) => tx.append(stream, n - 1, [written(stream, n)]), METADATA);
+    await server.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const pages: number[] = [];
+      const paged = [];
+      for await (const page of store.readPages(manager, 3)) {
+        pages.push(page.length);
+        paged.push(...page);
+      }
+      const whole = await manager.query('SELECT position FROM event_log ORDER BY transaction_id, position');
+      expect(paged.map((e) => e.position)).toEqual(whole.map((row: { position: string }) => Number(row.position)));
+      expect(pages.slice(0, -1).every((size) => size === 3)).toBe(true);
+      expect(paged.filter((e) => e.streamId === stream.id).map((e) => e.version)).toEqual([1, 2, 3, 4, 5]);
+    });
   });
 });

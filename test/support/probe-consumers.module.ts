@@ -51,7 +51,7 @@ export class FlakyConsumer implements EventConsumer {
 const PROBE_REPLAY: ReplayCheck = {
   name: 'probe',
   handles: [ProbeHappened.type, PoisonPill.type],
-  diff: async () => [],
+  begin: () => ({ apply: () => undefined, finish: async () => [] }),
 };
 
 @FeatureModule({ providers: [RecordingConsumer, SecondConsumer, FlakyConsumer], replay: [PROBE_REPLAY] })

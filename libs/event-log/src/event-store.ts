@@ -79,12 +79,28 @@ export class EventStore {
   }
 
   /**
-   * The whole log as this transaction's snapshot sees it, in read order. For checks that compare the
-   * log with the state written beside it in one snapshot (the replay check), not for consumers.
+   * The whole log as this transaction's snapshot sees it, in read order, in pages of `pageSize`
+   * (keyset on the read-order index, so memory stays bounded whatever the log's size). For checks
+   * that compare the log with the state written beside it in one snapshot (the replay check, run in
+   * a REPEATABLE READ transaction), not for consumers.
    */
-  async readAll(manager: EntityManager): Promise<StoredEvent[]> {
-    const rows: EventRow[] = await manager.query(`${SELECT_EVENTS} ORDER BY event_log.transaction_id, event_log.position`);
-    return rows.map(toStoredEvent);
+  async *readPages(manager: EntityManager, pageSize = 5_000): AsyncGenerator<StoredEvent[]> {
+    let after = LOG_START;
+    for (;;) {
+      const rows: EventRow[] = await manager.query(
+        `${SELECT_EVENTS}
+          WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+          ORDER BY event_log.transaction_id, event_log.position
+          LIMIT $3`,
+        [after.transactionId, after.position, pageSize],
+      );
+      if (rows.length === 0) return;
+      const page = rows.map(toStoredEvent);
+      const last = page[page.length - 1];
+      after = { transactionId: last.transactionId, position: last.position };
+      yield page;
+      if (rows.length < pageSize) return;
+    }
   }
 
   /** Every event of one aggregate, oldest first. */

@@ -21,11 +21,22 @@ export interface StreamProjection<Row extends { key: string }> {
  * One part of the replay check (`npm run verify:replay`): the event types it accounts for, and the
  * differences between what those events say and what the database holds. Every stored event must be
  * handled by some check, so an event type that no module can replay fails the check.
+ *
+ * The log is read in pages (its size is unbounded), so a check keeps only what it folds: `begin`
+ * starts one pass in the verifying snapshot transaction, the pass sees every page in read order,
+ * then `finish` compares and returns the differences.
  */
 export interface ReplayCheck {
   name: string;
   handles: readonly string[];
-  diff(manager: EntityManager, events: StoredEvent[]): Promise<string[]>;
+  begin(manager: EntityManager): ReplayPass | Promise<ReplayPass>;
+}
+
+/** One pass of a ReplayCheck over the log: its state lives here, not in the (shared) check. */
+export interface ReplayPass {
+  /** The next page of the log, in (transaction id, position) order; every event, not only handled ones. */
+  apply(events: readonly StoredEvent[]): void | Promise<void>;
+  finish(): Promise<string[]>;
 }
 
 /** A replay check that folds one kind of aggregate from its stream and compares it with the live rows. */
@@ -33,61 +44,82 @@ export function streamReplay<Row extends { key: string }>(projection: StreamProj
   return {
     name: projection.streamType,
     handles: projection.handles,
-    diff: (manager, events) => diffAgainstReplay(manager, events, [projection as unknown as StreamProjection<{ key: string }>]),
+    begin: (manager) => new StreamFold(manager, projection as unknown as StreamProjection<{ key: string }>),
   };
 }
 
-/** Runs every check and adds a difference for each stored event that no check handles. */
+/**
+ * Runs every check over the pages of the log and adds a difference for each stored event type that
+ * no check handles (naming its first event).
+ */
 export async function runReplayChecks(
   manager: EntityManager,
-  events: StoredEvent[],
+  pages: AsyncIterable<readonly StoredEvent[]>,
   checks: readonly ReplayCheck[],
 ): Promise<string[]> {
   const handled = new Set(checks.flatMap((check) => check.handles));
   const unhandled = new Map<string, StoredEvent>();
-  for (const event of events) if (!handled.has(event.type) && !unhandled.has(event.type)) unhandled.set(event.type, event);
+  const passes: ReplayPass[] = [];
+  for (const check of checks) passes.push(await check.begin(manager));
+  for await (const page of pages) {
+    for (const event of page) if (!handled.has(event.type) && !unhandled.has(event.type)) unhandled.set(event.type, event);
+    for (const pass of passes) await pass.apply(page);
+  }
   const differences = [...unhandled.values()].map(
     (event) =>
       `${event.type} (first at position ${event.position}, stream ${event.streamType}): no replay check handles this event type`,
   );
-  for (const check of checks) differences.push(...(await check.diff(manager, events)));
+  for (const pass of passes) differences.push(...(await pass.finish()));
   return differences;
 }
 
-/** Folds every stream of each projection's type and lists every difference from the live rows. */
-export async function diffAgainstReplay(
-  manager: EntityManager,
-  events: StoredEvent[],
-  projections: StreamProjection<{ key: string }>[],
-): Promise<string[]> {
-  const differences: string[] = [];
-  for (const projection of projections) {
-    const rebuilt = new Map<string, { key: string } | undefined>();
-    const versions = new Map<string, number>();
+/** Folds every stream of one projection's type, keeping only the latest state per aggregate. */
+class StreamFold implements ReplayPass {
+  private readonly rebuilt = new Map<string, { key: string } | undefined>();
+  private readonly versions = new Map<string, number>();
+  private readonly differences: string[] = [];
+
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly projection: StreamProjection<{ key: string }>,
+  ) {}
+
+  apply(events: readonly StoredEvent[]): void {
+    const { projection, rebuilt, versions } = this;
     for (const event of events) {
       if (event.streamType !== projection.streamType) continue;
       const expected = (versions.get(event.streamId) ?? 0) + 1;
       if (event.version !== expected) {
-        differences.push(`${projection.streamType}/${event.streamId}: version ${event.version} read where ${expected} was due`);
+        this.differences.push(
+          `${projection.streamType}/${event.streamId}: version ${event.version} read where ${expected} was due`,
+        );
       }
       versions.set(event.streamId, event.version);
       rebuilt.set(event.streamId, projection.apply(rebuilt.get(event.streamId), event));
     }
-    const live = new Map((await projection.load(manager)).map((row) => [row.key, row]));
-    for (const [key, row] of live) {
-      const replayed = rebuilt.get(key);
-      if (!replayed) differences.push(`${projection.streamType}/${key}: live row has no events that build it`);
+  }
+
+  /** Compares with the live rows, letting go of each rebuilt row once compared. */
+  async finish(): Promise<string[]> {
+    const { projection, rebuilt, differences } = this;
+    this.versions.clear();
+    const live = await projection.load(this.manager);
+    for (const row of live) {
+      const replayed = rebuilt.get(row.key);
+      if (!replayed) differences.push(`${projection.streamType}/${row.key}: live row has no events that build it`);
       else if (canonical(replayed) !== canonical(row)) {
-        differences.push(`${projection.streamType}/${key}: live ${canonical(row)} != replayed ${canonical(replayed)}`);
+        differences.push(`${projection.streamType}/${row.key}: live ${canonical(row)} != replayed ${canonical(replayed)}`);
       }
+      rebuilt.delete(row.key);
     }
     for (const [key, row] of rebuilt) {
-      if (row && !live.has(key) && !projection.mayBeAbsent?.(row)) {
+      if (row && !projection.mayBeAbsent?.(row)) {
         differences.push(`${projection.streamType}/${key}: replayed ${canonical(row)} is missing from the live table`);
       }
     }
+    rebuilt.clear();
+    return differences;
   }
-  return differences;
 }
 
 function canonical(value: object): string {

@@ -1,0 +1,192 @@
+/**
+ * Issue 13: `npm run verify:replay` on a long log — its peak memory and its rate against a raw read.
+ *
+ * In a scratch database on the local PostgreSQL server (`chime_bench_<random>`; the schema and the
+ * super administrator come from starting the real server once), a bulk seeder writes N events
+ * straight into event_log with INSERT … SELECT generate_series: N / K availability zones, each
+ * an AzCreated then K − 1 AzUpdated (a new description), one transaction per version layer so the
+ * read order keeps every stream in version order; then the final state of each AZ goes into
+ * availability_zones, so the replay finds no difference. Then, in the same run:
+ *   (a) baseline — a raw server-side cursor read of the whole log (the same columns verify:replay
+ *       reads, FETCH 5,000 at a time, rows parsed by the driver and dropped), events/s;
+ *   (b) verify:replay as a child process (src/replay/main.ts through the SWC loader, so the RSS
+ *       includes the loader's own), its wall time (start-up included) and its peak RSS, the
+ *       highest VmHWM read from /proc/<pid>/status every 50 ms. Its fixed start-up cost is measured
+ *       by a first run on the near-empty log, and the rate is also given without it.
+ * Reported: both rates, replay/baseline (issue 13's bar: ≥ 0.25) and peak RSS (bar: < 300 MB).
+ * Results are merged into bench/results.json under "verify_replay".
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import {
+  createScratchDatabase,
+  fmt,
+  intOption,
+  machineLine,
+  parseOptions,
+  printTable,
+  runBenchmark,
+  startServer,
+} from './support/bench-kit';
+
+const USAGE = 'usage: npm run bench:replay -- [--events=1000000] [--per-aggregate=10]';
+const { values } = parseOptions(USAGE, ['events', 'per-aggregate']);
+const EVENTS = intOption(values, 'events', 1_000_000);
+const PER_AGGREGATE = intOption(values, 'per-aggregate', 10);
+const ROOT = join(__dirname, '..');
+const CREATED_AT = '2026-01-01T00:00:00.000Z';
+
+/** Writes `aggregates` AZs of PER_AGGREGATE events each, and their final rows. */
+async function seed(client: Client, aggregates: number): Promise<void> {
+  const uuid = `md5('bench-az-' || g)::uuid`;
+  for (let version = 1; version <= PER_AGGREGATE; version++) {
+    const [type, data] =
+      version === 1
+        ? [
+            'AzCreated',
+            `jsonb_build_object('uuid', ${uuid}, 'name', 'bench-az-' || g, 'description', '', 'parent', '',
+                                'state', 1, 'created_at', '${CREATED_AT}')`,
+          ]
+        : ['AzUpdated', `jsonb_build_object('uuid', ${uuid}, 'changes', jsonb_build_object('description', 'd${version}'))`];
+    await client.query(
+      `INSERT INTO event_log (stream_type, stream_id, version, type, data, metadata)
+       SELECT 'az', (${uuid})::text, ${version}, '${type}', ${data}, '{}'::jsonb
+         FROM generate_series(1, $1) AS g ORDER BY g`,
+      [aggregates],
+    );
+    process.stderr.write(`\rseeded ${version * aggregates} events`);
+  }
+  process.stderr.write('\n');
+  await client.query(
+    `INSERT INTO availability_zones (uuid, name, description, parent, state, version, created_at)
+     SELECT ${uuid}, 'bench-az-' || g, $2, '', 1, $3, $4::timestamptz FROM generate_series(1, $1) AS g`,
+    [aggregates, PER_AGGREGATE > 1 ? `d${PER_AGGREGATE}` : '', PER_AGGREGATE, CREATED_AT],
+  );
+  await client.query('VACUUM ANALYZE event_log');
+  await client.query('VACUUM ANALYZE availability_zones');
+}
+
+/** The raw read: a server-side cursor over the log in read order; returns [events, seconds]. */
+async function rawCursorRead(client: Client): Promise<[number, number]> {
+  const started = process.hrtime.bigint();
+  let count = 0;
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  await client.query(`DECLARE log_cursor NO SCROLL CURSOR FOR
+    SELECT position, transaction_id::text AS transaction_id, stream_type, stream_id, version, type, data, metadata, created_at
+      FROM event_log ORDER BY transaction_id, position`);
+  for (;;) {
+    const { rows } = await client.query('FETCH 5000 FROM log_cursor');
+    if (rows.length === 0) break;
+    count += rows.length;
+  }
+  await client.query('COMMIT');
+  return [count, Number(process.hrtime.bigint() - started) / 1e9];
+}
+
+interface ReplayRun {
+  exitCode: number | null;
+  seconds: number;
+  peakRssMb: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** verify:replay in a child process, its peak RSS sampled from /proc while it runs. */
+function runVerifyReplay(databaseUrl: string): Promise<ReplayRun> {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, ['--require', './test/support/ts-register.js', 'src/replay/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let peakKb = 0;
+  const sample = () => {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+    } catch {
+      // The process has just ended: the last sample stands.
+    }
+  };
+  const sampler = setInterval(sample, 50);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (exitCode) => {
+      clearInterval(sampler);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      resolve({ exitCode, seconds, peakRssMb: peakKb / 1024, stdout, stderr });
+    });
+  });
+}
+
+function mergeResults(entry: Record<string, unknown>): void {
+  const file = join(__dirname, 'results.json');
+  const results: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  results.verify_replay = entry;
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+runBenchmark('bench:replay', 60 * 60_000, async () => {
+  console.log(`verify:replay on ${EVENTS} events (PostgreSQL) — ${machineLine()}`);
+  const database = await createScratchDatabase();
+  const server = await startServer({ DATABASE_URL: database.url });
+  await server.close();
+  // The child's fixed cost (loading and compiling the code, connecting), measured on the near-empty log.
+  const startup = await runVerifyReplay(database.url);
+  if (startup.exitCode !== 0) throw new Error(`verify:replay exited ${startup.exitCode}: ${startup.stderr.slice(0, 2000)}`);
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const aggregates = Math.max(1, Math.floor(EVENTS / PER_AGGREGATE));
+    const seedStarted = Date.now();
+    await seed(client, aggregates);
+    const [{ count }] = (await client.query('SELECT count(*)::int AS count FROM event_log')).rows as { count: number }[];
+    console.log(
+      `seeded ${count} events (${aggregates} AZs × ${PER_AGGREGATE}) in ${fmt((Date.now() - seedStarted) / 1000, 1)} s`,
+    );
+
+    const [rawEvents, rawSeconds] = await rawCursorRead(client);
+    const replay = await runVerifyReplay(database.url);
+    if (replay.exitCode !== 0) throw new Error(`verify:replay exited ${replay.exitCode}: ${replay.stderr.slice(0, 2000)}`);
+    const baselineRate = rawEvents / rawSeconds;
+    const replayRate = count / replay.seconds;
+    const replayPhaseRate = count / Math.max(replay.seconds - startup.seconds, 0.001);
+    const ratio = replayRate / baselineRate;
+    printTable(
+      ['', 'seconds', 'events/s', 'peak RSS'],
+      [
+        ['raw cursor read', fmt(rawSeconds), fmt(baselineRate, 0), ''],
+        ['verify:replay', fmt(replay.seconds), fmt(replayRate, 0), `${fmt(replay.peakRssMb, 0)} MB`],
+        ['  less start-up', fmt(replay.seconds - startup.seconds), fmt(replayPhaseRate, 0), ''],
+        ['  start-up alone', fmt(startup.seconds), '', `${fmt(startup.peakRssMb, 0)} MB`],
+      ],
+    );
+    console.log(
+      `${replay.stdout.trim()}\nreplay/baseline ${fmt(ratio)} (bar ≥ 0.25), peak RSS ${fmt(replay.peakRssMb, 0)} MB (bar < 300)`,
+    );
+    mergeResults({
+      database: 'postgres',
+      events: count,
+      aggregates,
+      events_per_aggregate: PER_AGGREGATE,
+      baseline_events_per_s: Math.round(baselineRate),
+      replay_events_per_s: Math.round(replayRate),
+      replay_seconds: Number(replay.seconds.toFixed(2)),
+      ratio: Number(ratio.toFixed(3)),
+      startup_seconds: Number(startup.seconds.toFixed(2)),
+      startup_peak_rss_mb: Math.round(startup.peakRssMb),
+      ratio_without_startup: Number((replayPhaseRate / baselineRate).toFixed(3)),
+      peak_rss_mb: Math.round(replay.peakRssMb),
+      machine: machineLine(),
+      measured_at: new Date().toISOString(),
+    });
+  } finally {
+    await client.end();
+  }
+});
