@@ -2,7 +2,7 @@ import { Role, type EventView, type OperationLogView } from '@chime/contracts';
 import { expectError, expectResult, UUID } from './support/envelope';
 import { verifyReplay } from '../src/replay/verify-replay';
 import { startTestServer, TestServer } from './support/test-server';
-import { ADMIN, bearer, createUser, login, TestUser } from './support/users';
+import { ADMIN, bearer, createUser, login, TestUser, as as asCaller, uniqueName } from './support/users';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const MISSING = '00000000-0000-4000-8000-000000000000';
@@ -31,15 +31,8 @@ describe('instance specifications and their registration in clusters', () => {
   let admin: string;
   let reader: TestUser;
   let user: TestUser;
-  let seq = 0;
-  const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
-  const as = (token: string) => ({
-    get: (path: string) => server.http.get(path).set(bearer(token)),
-    post: (path: string, body?: object) => server.http.post(path).set(bearer(token)).send(body),
-    patch: (path: string, body?: object) => server.http.patch(path).set(bearer(token)).send(body),
-    put: (path: string) => server.http.put(path).set(bearer(token)),
-    delete: (path: string) => server.http.delete(path).set(bearer(token)),
-  });
+  const unique = uniqueName;
+  const as = (token: string) => asCaller(server, token);
   const newSpec = async (body: object = {}): Promise<Spec> =>
     expectResult<{ instance_spec: Spec }>(
       await as(admin).post('/v1/instance_spec', { name: unique('spec'), vcpus: 1, memory: GIB, ...body }),

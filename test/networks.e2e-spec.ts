@@ -1,7 +1,7 @@
 import { Role } from '@chime/contracts';
 import { expectError, expectResult, UUID } from './support/envelope';
 import { startTestServer, TestServer } from './support/test-server';
-import { ADMIN, bearer, createUser, login, TestUser } from './support/users';
+import { ADMIN, bearer, createUser, login, TestUser, as as asCaller, uniqueName } from './support/users';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const MISSING = '00000000-0000-4000-8000-000000000000';
@@ -37,15 +37,9 @@ describe('networks and subnets', () => {
   let admin: string;
   let reader: TestUser;
   let user: TestUser;
-  let seq = 0;
-  const unique = (prefix: string) => `${prefix}-${++seq}`;
-  const as = (token: string) => ({
-    get: (path: string) => server.http.get(path).set(bearer(token)),
-    post: (path: string, body?: object) => server.http.post(path).set(bearer(token)).send(body),
-    patch: (path: string, body?: object) => server.http.patch(path).set(bearer(token)).send(body),
-    put: (path: string) => server.http.put(path).set(bearer(token)),
-    delete: (path: string) => server.http.delete(path).set(bearer(token)),
-  });
+  const unique = uniqueName;
+  let bridges = 0;
+  const as = (token: string) => asCaller(server, token);
 
   /** A new cluster, in an AZ shared with a few others (an AZ holds at most 32 clusters, and there are at most 32 AZs). */
   let az = { uuid: '', clusters: Infinity };
@@ -65,7 +59,7 @@ describe('networks and subnets', () => {
   const newNetwork = async (place: Place, body: object = {}): Promise<Network & { path: string }> => {
     const name = unique('net');
     const { network } = expectResult<{ network: Network }>(
-      await as(admin).post(place.networks, { name, bridge_name: `br${seq}`, interface_name: 'ens224', ...body }),
+      await as(admin).post(place.networks, { name, bridge_name: `br${++bridges}`, interface_name: 'ens224', ...body }),
     );
     return { ...network, path: `${place.networks}/${network.uuid}` };
   };
@@ -585,7 +579,7 @@ describe('networks and subnets', () => {
       const refused = async (cidr: string) =>
         expectError(await as(admin).post(`${network.path}/subnet`, { name: unique('s'), cidr }), 400, 'ALREADY_EXISTS');
       expect(await refused('10.0.0.128/25')).toMatch(
-        /^cidr 10.0.0.128\/25 overlaps subnet "subnet-\d+" \(10.0.0.0\/24\) of the network$/,
+        /^cidr 10.0.0.128\/25 overlaps subnet "subnet-\d+-[a-z0-9]+" \(10.0.0.0\/24\) of the network$/,
       );
       await refused('10.0.0.0/16');
       await refused('10.0.0.77/24');

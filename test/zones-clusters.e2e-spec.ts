@@ -1,7 +1,7 @@
 import { Role } from '@chime/contracts';
 import { expectError, expectResult, UUID } from './support/envelope';
 import { startTestServer, TestServer } from './support/test-server';
-import { ADMIN, bearer, createUser, login, TestUser } from './support/users';
+import { ADMIN, bearer, createUser, login, TestUser, as as asCaller, uniqueName } from './support/users';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const MISSING = '00000000-0000-4000-8000-000000000000';
@@ -17,15 +17,8 @@ describe('availability zones and clusters (API.md §4, §5)', () => {
   let admin: string;
   let reader: TestUser;
   let user: TestUser;
-  let seq = 0;
-  const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
-  const as = (token: string) => ({
-    get: (path: string) => server.http.get(path).set(bearer(token)),
-    post: (path: string, body?: object) => server.http.post(path).set(bearer(token)).send(body),
-    patch: (path: string, body?: object) => server.http.patch(path).set(bearer(token)).send(body),
-    put: (path: string) => server.http.put(path).set(bearer(token)),
-    delete: (path: string) => server.http.delete(path).set(bearer(token)),
-  });
+  const unique = uniqueName;
+  const as = (token: string) => asCaller(server, token);
   const newAz = async (name = unique('az')): Promise<Az> => expectResult<{ az: Az }>(await as(admin).post('/v1/az', { name })).az;
 
   beforeAll(async () => {

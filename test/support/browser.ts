@@ -24,10 +24,14 @@ export function browserTestsSkipReason(): string | undefined {
 export function ensureConsoleBuilt(): void {
   if (existsSync(join(consoleDirectory(), 'index.html'))) return;
   const root = join(__dirname, '..', '..');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/console/vite.config.mjs'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/console/vite.config.mjs'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
 }
 
 export function screenshotPath(name: string): string {

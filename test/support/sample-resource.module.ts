@@ -1,5 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Delete, type DynamicModule, Get, HttpCode, HttpStatus, Inject, Module, Optional, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  type DynamicModule,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Module,
+  Optional,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiSchema, ApiTags, PartialType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { ApiDoc, listOf } from '../../src/platform/http/api-docs';
@@ -168,7 +182,11 @@ class SampleChildController {
   @Post()
   @HttpCode(HttpStatus.OK)
   @ApiDoc({ summary: 'create a sample child', result: { sample_child: SampleChildView } })
-  createSampleChild(@UuidParam('AzUuid') _azUuid: string, @UuidParam('ClusterUuid') clusterUuid: string, @Body() body: CreateSampleChildDto) {
+  createSampleChild(
+    @UuidParam('AzUuid') _azUuid: string,
+    @UuidParam('ClusterUuid') clusterUuid: string,
+    @Body() body: CreateSampleChildDto,
+  ) {
     const child = { uuid: randomUUID(), ...body, cluster_uuid: clusterUuid };
     this.children.set(child.uuid, child);
     return { sample_child: child };
@@ -176,7 +194,11 @@ class SampleChildController {
 
   @Get(':SampleChildUuid')
   @ApiDoc({ summary: 'get a sample child', result: { sample_child: SampleChildView } })
-  getSampleChild(@UuidParam('AzUuid') _azUuid: string, @UuidParam('ClusterUuid') clusterUuid: string, @UuidParam('SampleChildUuid') uuid: string) {
+  getSampleChild(
+    @UuidParam('AzUuid') _azUuid: string,
+    @UuidParam('ClusterUuid') clusterUuid: string,
+    @UuidParam('SampleChildUuid') uuid: string,
+  ) {
     return { sample_child: this.find(clusterUuid, uuid) };
   }
 
@@ -194,7 +216,11 @@ class SampleChildController {
 
   @Delete(':SampleChildUuid')
   @ApiDoc({ summary: 'delete a sample child', result: 1 })
-  deleteSampleChild(@UuidParam('AzUuid') _azUuid: string, @UuidParam('ClusterUuid') clusterUuid: string, @UuidParam('SampleChildUuid') uuid: string) {
+  deleteSampleChild(
+    @UuidParam('AzUuid') _azUuid: string,
+    @UuidParam('ClusterUuid') clusterUuid: string,
+    @UuidParam('SampleChildUuid') uuid: string,
+  ) {
     this.children.delete(this.find(clusterUuid, uuid).uuid);
     return 1;
   }

@@ -28,3 +28,19 @@ export async function createUser(server: TestServer, adminToken: string, role: R
   if (res.status !== 200) throw new Error(`createUser failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { uuid: res.body.result.user.uuid, name, password, token: await login(server, name, password) };
 }
+
+/** Requests as one caller: `as(server, token).post('/v1/az', { name })`. */
+export function as(server: TestServer, token: string) {
+  return {
+    get: (path: string) => server.http.get(path).set(bearer(token)),
+    post: (path: string, body?: object) => server.http.post(path).set(bearer(token)).send(body),
+    patch: (path: string, body?: object) => server.http.patch(path).set(bearer(token)).send(body),
+    put: (path: string) => server.http.put(path).set(bearer(token)),
+    delete: (path: string) => server.http.delete(path).set(bearer(token)),
+  };
+}
+
+let sequence = 0;
+
+/** A name no other test of the run uses: `prefix-<n>-<random>`. */
+export const uniqueName = (prefix: string) => `${prefix}-${++sequence}-${Math.random().toString(36).slice(2, 7)}`;
