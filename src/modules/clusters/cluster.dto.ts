@@ -1,9 +1,8 @@
 import { ApiPropertyOptional, PartialType, ApiSchema } from '@nestjs/swagger';
 import { CLUSTER_SORTABLE, ClusterType, State, type CreateClusterRequest, type UpdateClusterRequest } from '@chime/contracts';
-import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
-import { NameFilter, ResourceDescription, ResourceName, StateFilter } from '../../platform/http/resource-fields';
-import { QueryInt } from '../../platform/http/validation';
+import { NameFilter, ResourceDescription, ResourceName, StateFilter, IntChoiceFilter } from '../../platform/http/resource-fields';
 
 const TYPES = [ClusterType.HyperConverged, ClusterType.ComputeOnly, ClusterType.StorageOnly];
 const TYPE_RULE = 'type must be 0 (hyper-converged), 1 (compute only) or 2 (storage only)';
@@ -49,11 +48,7 @@ export class ClusterListParams extends ListQuery(CLUSTER_SORTABLE) {
   @StateFilter()
   state?: State;
 
-  @ApiPropertyOptional({ enum: TYPES })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @IsIn(TYPES, { message: TYPE_RULE })
+  @IntChoiceFilter(TYPES, TYPE_RULE)
   type?: ClusterType;
 
   @ApiPropertyOptional()

@@ -8,10 +8,10 @@ import {
   type UpdateUserRequest,
   USER_SORTABLE,
 } from '@chime/contracts';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
-import { DisplayText, NameFilter } from '../../platform/http/resource-fields';
-import { Nullable, QueryInt } from '../../platform/http/validation';
+import { DisplayText, NameFilter, IntChoiceFilter } from '../../platform/http/resource-fields';
+import { Nullable } from '../../platform/http/validation';
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const NAME_RULE = 'name must be 1 to 64 of A-Z a-z 0-9 _ . -';
@@ -77,11 +77,7 @@ export class UserListParams extends ListQuery(USER_SORTABLE) {
   @NameFilter()
   name?: string;
 
-  @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @IsIn(ROLES, { message: 'role must be 0, 1, 2 or 3' })
+  @IntChoiceFilter(ROLES, 'role must be 0, 1, 2 or 3')
   role?: Role;
 }
 

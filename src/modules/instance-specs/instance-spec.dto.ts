@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, PartialType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
-import { NameFilter, ResourceDescription, ResourceName } from '../../platform/http/resource-fields';
-import { QueryInt } from '../../platform/http/validation';
+import { NameFilter, ResourceDescription, ResourceName, IntChoiceFilter } from '../../platform/http/resource-fields';
 import {
   CLUSTER_INSTANCE_SPEC_SORTABLE,
   INSTANCE_SPEC_LIMITS,
@@ -61,11 +60,7 @@ export class InstanceSpecListParams extends ListQuery(INSTANCE_SPEC_SORTABLE) {
   @NameFilter()
   name?: string;
 
-  @ApiPropertyOptional({ enum: TYPES, description: '0 shared, 1 dedicated' })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @IsIn(TYPES, { message: TYPE_RULE })
+  @IntChoiceFilter(TYPES, TYPE_RULE, '0 shared, 1 dedicated')
   type?: InstanceSpecType;
 }
 

@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema, PartialType, PickType } fr
 import { State } from '@chime/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
-import { NameFilter, ResourceDescription, ResourceName, StateFilter } from '../../platform/http/resource-fields';
-import { QueryInt } from '../../platform/http/validation';
+import { NameFilter, ResourceDescription, ResourceName, StateFilter, IntChoiceFilter } from '../../platform/http/resource-fields';
 import { MAX_VNI, NETWORK_SORTABLE, NetworkType, type CreateNetworkRequest, type UpdateNetworkRequest } from './network.contract';
 
 const TYPES = [NetworkType.Classical, NetworkType.Vlan, NetworkType.Vxlan];
@@ -69,11 +68,7 @@ export class NetworkListParams extends ListQuery(NETWORK_SORTABLE) {
   @StateFilter()
   state?: State;
 
-  @ApiPropertyOptional({ enum: TYPES })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @IsIn(TYPES, { message: TYPE_RULE })
+  @IntChoiceFilter(TYPES, TYPE_RULE)
   type?: NetworkType;
 
   @ApiPropertyOptional({ description: 'exact bridge name' })

@@ -1,35 +1,14 @@
 import { DomainEvent } from '@chime/event-log';
-import type { NetworkType, SubnetType } from './network.contract';
-import type { State } from '@chime/contracts';
+import type { NetworkView, SubnetView } from './network.contract';
 
 /** A network's own state; its cluster's name is not part of it (views look it up). */
-export interface NetworkState {
-  uuid: string;
-  name: string;
-  description: string;
-  bridge_name: string;
-  interface_name: string;
-  type: NetworkType;
+export type NetworkState = Omit<NetworkView, 'cluster_name' | 'vlan_id'> & {
+  /** The VLAN id or VXLAN VNI as a number; the view shows it as a string. */
   vlan_id: number | null;
-  state: State;
-  az_uuid: string;
-  cluster_uuid: string;
-  created_at: string;
-}
+};
 
 /** A subnet's own state, addresses in canonical form; its network's name is not part of it. */
-export interface SubnetState {
-  uuid: string;
-  name: string;
-  description: string;
-  cidr: string;
-  gateway: string;
-  reserved_ips: string;
-  type: SubnetType;
-  state: State;
-  network_uuid: string;
-  created_at: string;
-}
+export type SubnetState = Omit<SubnetView, 'network_name'>;
 
 export class NetworkCreated extends DomainEvent<NetworkState> {
   static override readonly type = 'NetworkCreated';

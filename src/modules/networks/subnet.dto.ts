@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, PartialType } from '@nestjs/swagger';
 import { State } from '@chime/contracts';
-import { IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
-import { NameFilter, ResourceDescription, ResourceName, StateFilter } from '../../platform/http/resource-fields';
-import { QueryInt } from '../../platform/http/validation';
+import { NameFilter, ResourceDescription, ResourceName, StateFilter, IntChoiceFilter } from '../../platform/http/resource-fields';
 import { SUBNET_SORTABLE, SubnetType, type CreateSubnetRequest, type UpdateSubnetRequest } from './network.contract';
 
 const TYPES = [SubnetType.Ipv4, SubnetType.Ipv6];
@@ -55,10 +54,6 @@ export class SubnetListParams extends ListQuery(SUBNET_SORTABLE) {
   @StateFilter()
   state?: State;
 
-  @ApiPropertyOptional({ enum: TYPES, description: '0 IPv4, 1 IPv6' })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @IsIn(TYPES, { message: 'type must be 0 (IPv4) or 1 (IPv6)' })
+  @IntChoiceFilter(TYPES, 'type must be 0 (IPv4) or 1 (IPv6)', '0 IPv4, 1 IPv6')
   type?: SubnetType;
 }

@@ -39,15 +39,18 @@ export const NameFilter = () =>
     MaxLength(64),
   );
 
-/** The `state` filter of a list: 1 enabled, 0 disabled. */
-export const StateFilter = () =>
+/** A list filter taking one of a few integer codes (a state, a type, a role), written as digits in the query. */
+export const IntChoiceFilter = (choices: readonly number[], message: string, description?: string) =>
   applyDecorators(
-    ApiPropertyOptional({ enum: [State.Disabled, State.Enabled] }),
+    ApiPropertyOptional({ enum: [...choices], ...(description === undefined ? {} : { description }) }),
     IsOptional(),
     QueryInt(),
     IsInt(),
-    IsIn([State.Disabled, State.Enabled], { message: 'state must be 0 or 1' }),
+    IsIn(choices, { message }),
   );
+
+/** The `state` filter of a list: 1 enabled, 0 disabled. */
+export const StateFilter = () => IntChoiceFilter([State.Disabled, State.Enabled], 'state must be 0 or 1');
 
 /**
  * The fields every named resource's view starts with (AZ, cluster, network, …), for the OpenAPI
