@@ -9,7 +9,10 @@ import { applyHttpServerTimeouts } from './platform/http/http-server-timeouts';
 import { acceptableText } from './platform/http/input-boundary';
 import { jsonBody } from './platform/http/json-body';
 import { serveOpenApi } from './platform/http/openapi';
+import { requestScope } from './platform/http/request-context';
 import { requestId } from './platform/http/request-id';
+import { requestTelemetry, ROOT_LOGGER } from './platform/observability/logging';
+import { Metrics } from './platform/observability/metrics';
 
 /**
  * Builds the whole server, ready to listen. Used by main.ts and by the end-to-end tests alike;
@@ -22,11 +25,15 @@ export async function createApp(config: AppConfig, extensions: ModuleImport[] = 
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // No ETag: answers are small, fresh JSON that no client revalidates, and hashing each one costs more than it saves.
+  app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY === 'true');
   applyHttpServerTimeouts(app.getHttpServer(), config);
   app.use(requestId);
+  app.use(requestTelemetry(app.get(Metrics), app.get(ROOT_LOGGER)));
   app.use(jsonBody());
   app.use(acceptableText);
+  app.use(requestScope);
   answerClientErrors(app.getHttpServer());
   serveOpenApi(app);
   serveConsole(app);

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
@@ -12,10 +12,10 @@ import { EnvelopeInterceptor } from './http/envelope.interceptor';
 import { ErrorFilter } from './http/error.filter';
 import { RouteInputInterceptor } from './http/input-boundary';
 import { RequestAudit } from './http/request-audit';
-import { RequestContext, RequestContextInterceptor } from './http/request-context';
+import { RequestContext } from './http/request-context';
 import { ChimeValidationPipe } from './http/validation';
-import { loggingOptions } from './observability/logging';
-import { Metrics, MetricsController, MetricsMiddleware } from './observability/metrics';
+import { createRootLogger, loggingOptions, ROOT_LOGGER } from './observability/logging';
+import { Metrics, MetricsController } from './observability/metrics';
 
 /**
  * The shared kernel every module stands on: configuration, logs, the database, the event log, CQRS,
@@ -23,12 +23,13 @@ import { Metrics, MetricsController, MetricsMiddleware } from './observability/m
  */
 @Global()
 @Module({})
-export class PlatformModule implements NestModule {
+export class PlatformModule {
   static forRoot(config: AppConfig, schema: Schema): DynamicModule {
+    const logger = createRootLogger(config);
     return {
       module: PlatformModule,
       imports: [
-        LoggerModule.forRoot(loggingOptions(config)),
+        LoggerModule.forRoot(loggingOptions(logger)),
         DatabaseModule.forRoot(schema),
         CqrsModule.forRoot(),
         EventLogModule.forRoot({ metadata: RequestContext.eventMetadata }),
@@ -37,19 +38,15 @@ export class PlatformModule implements NestModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: AppConfig, useValue: config },
+        { provide: ROOT_LOGGER, useValue: logger },
         Metrics,
         RequestAudit,
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useClass: ChimeValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: RouteInputInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
       ],
-      exports: [AppConfig, Metrics, RequestAudit],
+      exports: [AppConfig, ROOT_LOGGER, Metrics, RequestAudit],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(MetricsMiddleware).forRoutes('*path');
   }
 }

@@ -68,6 +68,9 @@ export interface ListSpec {
   countCap?: number;
 }
 
+/** Alias of the window count that findPage adds to a page's query. */
+const PAGE_TOTAL = 'chime_page_total';
+
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -114,11 +117,17 @@ export async function findPage<E extends ObjectLiteral, V>(
     `${alias}.${spec.tiebreak}`,
     direction,
   );
-  qb.skip((query.page - 1) * query.size).take(query.size);
   if (spec.countCap === undefined) {
-    const [entities, total] = await qb.getManyAndCount();
+    // One query for the page and the total: the count comes with every row. Only a page past the
+    // end, which has no rows to carry it, needs a count of its own.
+    qb.addSelect('count(*) OVER ()', PAGE_TOTAL)
+      .offset((query.page - 1) * query.size)
+      .limit(query.size);
+    const { entities, raw } = await qb.getRawAndEntities<Record<string, unknown>>();
+    const total = raw.length > 0 ? Number(raw[0][PAGE_TOTAL]) : query.page === 1 ? 0 : await qb.getCount();
     return { elements: entities.map(view), size: entities.length, total };
   }
+  qb.skip((query.page - 1) * query.size).take(query.size);
   const [entities, total] = await Promise.all([qb.getMany(), cappedCount(qb, spec.countCap)]);
   return { elements: entities.map(view), size: entities.length, total };
 }

@@ -1,7 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { Request } from 'express';
-import { Observable } from 'rxjs';
+import type { NextFunction, Request, Response } from 'express';
 import type { EventMetadata } from '@chime/event-log';
 
 /** The authenticated caller. */
@@ -11,7 +9,7 @@ export interface Actor {
   role: number;
 }
 
-/** What the server knows about the request being handled; set by the guard and this interceptor. */
+/** What the server knows about the request being handled (see contextOf). */
 export interface RequestContext {
   requestId: string;
   ip: string;
@@ -22,23 +20,42 @@ export interface RequestContext {
   actor?: Actor;
 }
 
-/** Fields the server adds to Express's request: `id` is set by pino-http, `actor` by the token guard. */
+/** Fields the server adds to Express's request: `id` is set by requestId, `actor` by the token guard. */
 export interface ChimeRequest extends Request {
   id: string;
   actor?: Actor;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
+const contexts = new WeakMap<object, RequestContext>();
 
+/**
+ * The request's context, made once per request. The address and the redacted body are worked out
+ * only when something asks (an event, the audit trail): most requests are reads that never do.
+ * `actor` is read from the request, so it is there as soon as the token guard has set it.
+ */
 export function contextOf(req: ChimeRequest): RequestContext {
-  return {
-    requestId: String(req.id),
-    ip: req.ip ?? '',
-    method: req.method,
-    path: req.originalUrl.split('?')[0],
-    input: redactedInput(req.body),
-    actor: req.actor,
-  };
+  let context = contexts.get(req);
+  if (!context) {
+    let ip: string | undefined;
+    let input: string | undefined;
+    context = {
+      requestId: String(req.id),
+      method: req.method,
+      path: req.originalUrl.split('?')[0],
+      get ip() {
+        return (ip ??= req.ip ?? '');
+      },
+      get input() {
+        return (input ??= redactedInput(req.body));
+      },
+      get actor() {
+        return req.actor;
+      },
+    };
+    contexts.set(req, context);
+  }
+  return context;
 }
 
 const SECRET_KEYS = new Set(['password', 'token']);
@@ -76,14 +93,10 @@ export const RequestContext = {
 };
 
 /**
- * Makes the request's context available to everything the handler calls (command handlers, the
- * unit of work). Set here, after body parsing and the guards, because stream callbacks in body
- * parsing lose async context.
+ * Middleware: makes the request's context available to everything that handles the request
+ * (guards, command handlers, the unit of work, log lines). Registered after body parsing: the
+ * parser's stream callbacks would not carry an async context set before it.
  */
-@Injectable()
-export class RequestContextInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const ctx = contextOf(context.switchToHttp().getRequest<ChimeRequest>());
-    return new Observable((subscriber) => storage.run(ctx, () => next.handle().subscribe(subscriber)));
-  }
+export function requestScope(req: Request, _res: Response, next: NextFunction): void {
+  storage.run(contextOf(req as ChimeRequest), next);
 }

@@ -1,6 +1,5 @@
-import { Controller, Get, Header, Injectable, NestMiddleware } from '@nestjs/common';
+import { Controller, Get, Header, Injectable } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { Public } from '../http/public.decorator';
 import { RawResponse } from '../http/raw-response.decorator';
@@ -26,26 +25,12 @@ export class Metrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
-}
 
-/** Counts every request and its latency, labelled by the route pattern (never the raw URL). */
-@Injectable()
-export class MetricsMiddleware implements NestMiddleware {
-  constructor(private readonly metrics: Metrics) {}
-
-  use(req: Request, res: Response, next: NextFunction): void {
-    const stop = this.metrics.latency.startTimer();
-    res.on('finish', () => {
-      const routePath = (req.route as { path?: string } | undefined)?.path;
-      const labels = {
-        method: req.method,
-        route: routePath ? `${req.baseUrl}${routePath}` : 'unmatched',
-        status: String(res.statusCode),
-      };
-      this.metrics.requests.inc(labels);
-      stop(labels);
-    });
-    next();
+  /** One finished request (see requestTelemetry). */
+  observe(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.latency.observe(labels, seconds);
   }
 }
 

@@ -1,0 +1,348 @@
+/**
+ * Issue 13: the request path against a bare Nest route, and createCluster against raw `pg`.
+ *
+ * Processes, all on this machine:
+ *   baseline — bench/support/baseline-app.ts: a minimal NestJS app on platform-express with one
+ *              JSON route (GET /hello), its own process;
+ *   server   — the built server (`node <dist>/src/main.js`, default ./dist), its own process, on a
+ *              fresh database (PostgreSQL by default), with its default configuration (logging at
+ *              `info` to stdout, which goes to /dev/null here);
+ *   load     — autocannon in a worker thread of this process, C keep-alive connections (default 32).
+ * Read scenarios, each run for D seconds in every round, in an order rotated round by round:
+ *   baseline GET /hello · GET /healthz · getAz (cached token) · listAz (size=10 of 12) ·
+ *   listCluster (size=10 of 12).
+ * Each read's ratio is its req/s over the baseline's in the same round; the median over rounds is
+ * reported, with the median p50/p99.
+ * Write scenario, alternated with its baseline round by round: createCluster + deleteCluster pairs
+ * through the API vs. the same two transactions written by hand with `pg` (bench/support/pair-worker.js)
+ * on a second database migrated by the server's own migrations, same concurrency, a pool of the
+ * server's size. Ratio: pairs/s server over pairs/s raw.
+ *
+ * `--dist=<dir>` measures another build (e.g. a checkout of an older commit, for "before");
+ * `--label` names the run in bench/results.json (key "http"). `--profile=<dir>` starts the server
+ * with --cpu-prof and leaves its .cpuprofile there (open it in Chrome DevTools or speedscope).
+ */
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { Client } from 'pg';
+import {
+  ADMIN_PASSWORD,
+  DatabaseKind,
+  fmt,
+  freshDatabaseEnv,
+  intOption,
+  login,
+  machineLine,
+  median,
+  mergeResults,
+  onCleanup,
+  parseOptions,
+  percentile,
+  printTable,
+  request,
+  runBenchmark,
+  sleep,
+  createScratchDatabase,
+  withTimeout,
+  closeHttpAgent,
+} from './support/bench-kit';
+import { LoadResult, runLoad } from './support/load';
+
+const USAGE = `usage: npm run bench:http -- [--db=postgres|embedded|both] [--rounds=3] [--duration=5] [--connections=32] [--dist=dist] [--label=after] [--profile=<dir>] [--only=getAz,listAz,…]`;
+const { databases: parsedDatabases, values } = parseOptions(USAGE, [
+  'rounds',
+  'duration',
+  'connections',
+  'dist',
+  'label',
+  'profile',
+  'only',
+]);
+// The issue's figures are on PostgreSQL: that is the default here (--db=both for both).
+const databases: DatabaseKind[] = (values.db ?? process.env.BENCH_DB) ? parsedDatabases : ['postgres'];
+const ROUNDS = intOption(values, 'rounds', 3);
+const DURATION_SEC = intOption(values, 'duration', 5);
+const CONNECTIONS = intOption(values, 'connections', 32);
+const ROOT = resolve(__dirname, '..');
+const DIST = resolve(ROOT, values.dist ?? 'dist');
+const LABEL = values.label ?? 'after';
+const PROFILE_DIR = values.profile ? resolve(values.profile) : undefined;
+
+/** Targets of issue 13 (ratios over the baseline measured in the same run). */
+const TARGETS: Record<string, number> = { healthz: 0.85, getAz: 0.6, listAz: 0.45, listCluster: 0.45, createCluster: 0.5 };
+const P99_LIMIT_MS = 50;
+
+const freePort = () =>
+  new Promise<number>((done, reject) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => done(port));
+    });
+    probe.on('error', reject);
+  });
+
+/** Starts a process and resolves once `ready(url)` answers true; it is killed at clean-up. */
+async function startProcess(name: string, args: string[], env: Record<string, string>, port: number, readyPath: string) {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await withTimeout(exited, 20_000, `stopping ${name}`).catch(() => child.kill('SIGKILL'));
+  };
+  onCleanup(stop);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr}`);
+    const answer = await request(url, 'GET', readyPath, { timeoutMs: 2000 }).catch(() => undefined);
+    if (answer?.status === 200) break;
+    if (Date.now() > deadline) throw new Error(`${name} did not start within 120 s: ${stderr}`);
+    await sleep(200);
+  }
+  return { url, stop, pid: child.pid! };
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
+/** Creates a resource through the API and returns its uuid (`result[kind].uuid`). */
+async function create(url: string, token: string, path: string, kind: 'az' | 'cluster', body: unknown): Promise<string> {
+  const res = await request(url, 'POST', path, { token, body });
+  if (res.status !== 200) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { result: Record<string, { uuid: string }> }).result[kind].uuid;
+}
+
+interface PairResult {
+  pairsPerSec: number;
+  createP50: number;
+  createP99: number;
+  deleteP99: number;
+  bad: number;
+}
+
+function runPairs(workerData: Record<string, unknown>): Promise<PairResult> {
+  const worker = new Worker(join(__dirname, 'support', 'pair-worker.js'), {
+    workerData: { connections: CONNECTIONS, durationSec: DURATION_SEC, ...workerData },
+  });
+  return withTimeout(
+    new Promise<PairResult>((done, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (m: { error?: string; create: number[]; remove: number[]; durationMs: number; bad: number }) => {
+        void worker.terminate();
+        if (m.error) return reject(new Error(m.error));
+        done({
+          pairsPerSec: m.remove.length / (m.durationMs / 1000),
+          createP50: percentile(m.create, 50),
+          createP99: percentile(m.create, 99),
+          deleteP99: percentile(m.remove, 99),
+          bad: m.bad,
+        });
+      });
+    }),
+    (DURATION_SEC + 60) * 1000,
+    'the pair worker',
+  );
+}
+
+/** A second database with the server's schema (its own migrations) and `count` enabled AZs, for raw `pg`. */
+async function rawDatabase(count: number): Promise<{ url: string; azUuids: string[] }> {
+  const database = await createScratchDatabase();
+  await promisify(execFile)(process.execPath, [join(DIST, 'src', 'migrate.js')], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn' },
+  });
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ uuid: string }>(
+      `INSERT INTO availability_zones (uuid, name, description, parent, state, version, created_at)
+       SELECT gen_random_uuid(), 'raw-' || g, '', '', 1, 1, now() FROM generate_series(1, $1::int) AS g
+       RETURNING uuid`,
+      [count],
+    );
+    return { url: database.url, azUuids: rows.map((r) => r.uuid) };
+  } finally {
+    await client.end();
+  }
+}
+
+const ALL_READS = ['baseline', 'healthz', 'getAz', 'listAz', 'listCluster'] as const;
+type Read = (typeof ALL_READS)[number];
+/** `--only=getAz,createCluster` runs just those (the baseline always runs): for profiling one path. */
+const ONLY = values.only?.split(',');
+const READS = ALL_READS.filter((read) => read === 'baseline' || !ONLY || ONLY.includes(read));
+const WRITES = !ONLY || ONLY.includes('createCluster');
+const WRITE_AZS = 8;
+
+async function runOn(kind: DatabaseKind) {
+  console.log(`\n=== HTTP request path, ${kind} database, ${CONNECTIONS} connections, ${DURATION_SEC} s × ${ROUNDS} rounds ===`);
+  const baseline = await startProcess(
+    'the baseline app',
+    ['--require', './test/support/ts-register.js', 'bench/support/baseline-app.ts'],
+    {},
+    await freePort(),
+    '/hello',
+  );
+  const env = await freshDatabaseEnv(kind);
+  const profileArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
+  const server = await startProcess(
+    'the server',
+    [...profileArgs, join(DIST, 'src', 'main.js')],
+    { ...env, CHIME_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    await freePort(),
+    '/healthz',
+  );
+  const token = await login(server.url);
+  const azs: string[] = [];
+  for (let i = 0; i < 12 + WRITE_AZS; i++) azs.push(await create(server.url, token, '/v1/az', 'az', { name: `bench-az-${i}` }));
+  for (let i = 0; i < 12; i++)
+    await create(server.url, token, `/v1/az/${azs[0]}/cluster`, 'cluster', { name: `bench-cluster-${i}` });
+  const auth = { authorization: `Bearer ${token}` };
+  const targets: Record<Read, { url: string; headers?: Record<string, string> }> = {
+    baseline: { url: `${baseline.url}/hello` },
+    healthz: { url: `${server.url}/healthz` },
+    getAz: { url: `${server.url}/v1/az/${azs[0]}`, headers: auth },
+    listAz: { url: `${server.url}/v1/az?size=10`, headers: auth },
+    listCluster: { url: `${server.url}/v1/az/${azs[0]}/cluster?size=10`, headers: auth },
+  };
+  /** One read scenario, with the CPU time its server process spent per response (µs). */
+  const load = async (read: Read, durationSec: number): Promise<LoadResult & { cpuUs: number }> => {
+    const pid = read === 'baseline' ? baseline.pid : server.pid;
+    const cpuBefore = cpuMs(pid);
+    const result = await runLoad({ ...targets[read], connections: CONNECTIONS, durationSec });
+    if (result.bad > 0) throw new Error(`${read}: ${result.bad} failed responses`);
+    return { ...result, cpuUs: ((cpuMs(pid) - cpuBefore) * 1000) / result.ok };
+  };
+  const raw = kind === 'postgres' && WRITES ? await rawDatabase(WRITE_AZS) : undefined;
+  const pairs = (variant: 'server' | 'raw') =>
+    variant === 'server'
+      ? runPairs({ mode: 'http', url: server.url, token, azUuids: azs.slice(12) })
+      : runPairs({ mode: 'pg', databaseUrl: raw!.url, poolSize: 10, azUuids: raw!.azUuids });
+
+  // Warm-up: JIT, pools, plans, caches.
+  for (const read of READS) await load(read, 2);
+  if (WRITES) await pairs('server');
+  if (raw) await pairs('raw');
+
+  const reads = Object.fromEntries(READS.map((read) => [read, []])) as unknown as Record<
+    Read,
+    (LoadResult & { cpuUs: number })[]
+  >;
+  const ratios: Record<string, number[]> = {};
+  const writes: Record<'server' | 'raw', PairResult[]> = { server: [], raw: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = READS.map((_, i) => READS[(i + round) % READS.length]);
+    const thisRound: Partial<Record<Read, LoadResult & { cpuUs: number }>> = {};
+    for (const read of order) thisRound[read] = await load(read, DURATION_SEC);
+    for (const read of READS) {
+      reads[read].push(thisRound[read]!);
+      if (read !== 'baseline') (ratios[read] ??= []).push(thisRound[read]!.rps / thisRound.baseline!.rps);
+    }
+    const variants: ('server' | 'raw')[] = !WRITES
+      ? []
+      : raw
+        ? round % 2 === 0
+          ? ['server', 'raw']
+          : ['raw', 'server']
+        : ['server'];
+    const pairRound: Partial<Record<'server' | 'raw', PairResult>> = {};
+    for (const variant of variants) pairRound[variant] = await pairs(variant);
+    for (const variant of variants) writes[variant].push(pairRound[variant]!);
+    if (raw) (ratios.createCluster ??= []).push(pairRound.server!.pairsPerSec / pairRound.raw!.pairsPerSec);
+    console.log(
+      `round ${round + 1}: ` +
+        READS.map((r) => `${r} ${Math.round(thisRound[r]!.rps)}/s`).join(', ') +
+        `, createCluster pairs ${variants.map((v) => `${v} ${Math.round(pairRound[v]!.pairsPerSec)}/s`).join(', ')}`,
+    );
+  }
+  await server.stop();
+  await baseline.stop();
+
+  const summary: Record<string, Record<string, number | string | null>> = {};
+  const rows: string[][] = [];
+  const verdict = (name: string, ratio: number, p99: number) =>
+    (TARGETS[name] === undefined || ratio >= TARGETS[name]) && p99 < P99_LIMIT_MS ? 'yes' : 'NO';
+  for (const read of READS) {
+    const rps = median(reads[read].map((r) => r.rps));
+    const p50 = median(reads[read].map((r) => r.p50));
+    const p99 = median(reads[read].map((r) => r.p99));
+    const ratio = read === 'baseline' ? 1 : median(ratios[read]);
+    const cpuUs = median(reads[read].map((r) => r.cpuUs));
+    summary[read] = {
+      rps: Math.round(rps),
+      server_cpu_us_per_request: Math.round(cpuUs),
+      p50_ms: Number(fmt(p50)),
+      p99_ms: Number(fmt(p99)),
+      ratio: Number(fmt(ratio)),
+      target: TARGETS[read] ?? null,
+    };
+    rows.push([
+      read,
+      fmt(rps, 0),
+      fmt(cpuUs, 0),
+      fmt(p50),
+      fmt(p99),
+      fmt(ratio),
+      TARGETS[read] ? `≥ ${TARGETS[read]}` : '',
+      read === 'baseline' ? '' : verdict(read, ratio, p99),
+    ]);
+  }
+  for (const variant of ['raw', 'server'] as const) {
+    if (writes[variant].length === 0) continue;
+    const pps = median(writes[variant].map((w) => w.pairsPerSec));
+    const p50 = median(writes[variant].map((w) => w.createP50));
+    const p99 = median(writes[variant].map((w) => w.createP99));
+    const name = variant === 'raw' ? 'createCluster (raw pg)' : 'createCluster';
+    const ratio = variant === 'raw' ? 1 : raw ? median(ratios.createCluster) : NaN;
+    summary[name] = {
+      pairs_per_s: Math.round(pps),
+      create_p50_ms: Number(fmt(p50)),
+      create_p99_ms: Number(fmt(p99)),
+      delete_p99_ms: Number(fmt(median(writes[variant].map((w) => w.deleteP99)))),
+      ratio: Number.isFinite(ratio) ? Number(fmt(ratio)) : null,
+      target: variant === 'server' ? TARGETS.createCluster : null,
+    };
+    rows.push([
+      `${name} pairs`,
+      fmt(pps, 0),
+      '',
+      fmt(p50),
+      fmt(p99),
+      fmt(ratio),
+      variant === 'server' ? `≥ ${TARGETS.createCluster}` : '',
+      variant === 'server' && raw ? verdict('createCluster', ratio, p99) : '',
+    ]);
+  }
+  console.log();
+  printTable(
+    ['scenario', 'req/s', 'CPU µs/req', 'p50 ms', 'p99 ms', '× baseline', 'target', `met (and p99 < ${P99_LIMIT_MS} ms)`],
+    rows,
+  );
+  return summary;
+}
+
+runBenchmark('bench:http', 40 * 60_000, async () => {
+  console.log(`${machineLine()} — server from ${DIST}, label "${LABEL}"`);
+  const byDatabase: Record<string, unknown> = {};
+  for (const kind of databases) byDatabase[kind] = await runOn(kind);
+  closeHttpAgent();
+  if (ONLY) console.log('--only: not written to bench/results.json');
+  else mergeResults('http', LABEL, byDatabase);
+  if (PROFILE_DIR) console.log(`CPU profile of the server written to ${PROFILE_DIR}`);
+});

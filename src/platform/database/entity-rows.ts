@@ -1,0 +1,156 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/** A query node-postgres prepares once per connection (parse and plan), then only binds and runs. */
+interface PreparedStatement {
+  name: string;
+  text: string;
+}
+
+interface ColumnMapping {
+  column: string;
+  property: string;
+  from?: (value: unknown) => unknown;
+  to?: (value: unknown) => unknown;
+}
+
+interface Shape {
+  table: string;
+  /** The quoted column names, in the order of `columns`. */
+  select: string;
+  columns: ColumnMapping[];
+  byProperty: Map<string, string>;
+  prototype: object;
+}
+
+type Where<E> = Partial<Record<keyof E & string, string | number>>;
+
+let statements = 0;
+
+/**
+ * Whole-entity statements by equality on some columns, for the hot paths (a GET by id, the row a
+ * command locks, counts against a limit, the insert and delete of a command). The SQL is written
+ * once per shape from TypeORM's own metadata and runs as a prepared statement; values pass through
+ * the same column mapping and transformers TypeORM applies. TypeORM builds its query anew on every
+ * call (`findOne` costs about three times the query itself in CPU; bench/http.bench.ts), so the
+ * request paths measured there use this; everything else goes through TypeORM.
+ *
+ *   const AZ_ROWS = new EntityRows(AzEntity);
+ *   const az = await AZ_ROWS.findOne(manager, { uuid }, { lock: true });
+ */
+export class EntityRows<E extends ObjectLiteral> {
+  private readonly prepared = new Map<string, PreparedStatement>();
+  private shape: Shape | undefined;
+
+  constructor(private readonly entity: EntityTarget<E>) {}
+
+  /**
+   * The entity whose columns equal `where` (property names), or undefined. With `lock`, the row
+   * stays locked (FOR UPDATE) until the transaction of `manager` ends.
+   */
+  async findOne(manager: EntityManager, where: Where<E>, { lock = false } = {}): Promise<E | undefined> {
+    const rows = await this.run(
+      manager,
+      where,
+      lock ? 'find lock' : 'find',
+      (shape, conditions) => `SELECT ${shape.select} FROM "${shape.table}" WHERE ${conditions}${lock ? ' FOR UPDATE' : ''}`,
+    );
+    return rows.length === 0 ? undefined : this.toEntity(rows[0]);
+  }
+
+  /** How many rows match `where`. */
+  async count(manager: EntityManager, where: Where<E>): Promise<number> {
+    const rows = await this.run(
+      manager,
+      where,
+      'count',
+      (shape, conditions) => `SELECT count(*)::int AS n FROM "${shape.table}" WHERE ${conditions}`,
+    );
+    return rows[0].n as number;
+  }
+
+  /** Deletes the rows that match `where`. */
+  async delete(manager: EntityManager, where: Where<E>): Promise<void> {
+    await this.run(manager, where, 'delete', (shape, conditions) => `DELETE FROM "${shape.table}" WHERE ${conditions}`);
+  }
+
+  /** Inserts one entity (every column, through the columns' transformers as TypeORM would). */
+  async insert(manager: EntityManager, entity: E): Promise<void> {
+    const shape = this.shapeOf(manager);
+    let statement = this.prepared.get('insert');
+    if (!statement) {
+      const placeholders = shape.columns.map((_, i) => `$${i + 1}`).join(', ');
+      statement = {
+        name: `chime_rows_${++statements}`,
+        text: `INSERT INTO "${shape.table}" (${shape.select}) VALUES (${placeholders})`,
+      };
+      this.prepared.set('insert', statement);
+    }
+    const values = shape.columns.map(({ property, to }) => (to ? to(entity[property]) : entity[property]));
+    await this.query(manager, statement, values);
+  }
+
+  /** Runs the statement `sql` writes for the columns of `where`, prepared once per shape. */
+  private async run(
+    manager: EntityManager,
+    where: Where<E>,
+    kind: string,
+    sql: (shape: Shape, conditions: string) => string,
+  ): Promise<Record<string, unknown>[]> {
+    const properties = Object.keys(where);
+    const key = `${kind}:${properties.join(',')}`;
+    let statement = this.prepared.get(key);
+    if (!statement) {
+      const shape = this.shapeOf(manager);
+      const conditions = properties.map((property, i) => {
+        const column = shape.byProperty.get(property);
+        if (!column) throw new Error(`${shape.table} has no column for the property ${property}`);
+        return `"${column}" = $${i + 1}`;
+      });
+      statement = { name: `chime_rows_${++statements}`, text: sql(shape, conditions.join(' AND ')) };
+      this.prepared.set(key, statement);
+    }
+    return this.query(
+      manager,
+      statement,
+      properties.map((property) => where[property as keyof Where<E>]),
+    );
+  }
+
+  private query(manager: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<Record<string, unknown>[]> {
+    // TypeORM hands a query object to node-postgres untouched: with a name, it is a prepared statement.
+    return manager.query({ ...statement, values } as unknown as string);
+  }
+
+  private shapeOf(manager: EntityManager): Shape {
+    if (!this.shape) {
+      const metadata = manager.connection.getMetadata(this.entity);
+      const columns: ColumnMapping[] = metadata.columns.map((column) => {
+        const transformers = column.transformer === undefined ? [] : [column.transformer].flat();
+        return {
+          column: column.databaseName,
+          property: column.propertyName,
+          from: transformers.length === 0 ? undefined : (value) => transformers.reduceRight((v, t) => t.from(v), value),
+          to: transformers.length === 0 ? undefined : (value) => transformers.reduce((v, t) => t.to(v), value),
+        };
+      });
+      this.shape = {
+        table: metadata.tableName,
+        select: columns.map(({ column }) => `"${column}"`).join(', '),
+        columns,
+        byProperty: new Map(columns.map(({ column, property }) => [property, column])),
+        // Instances of the entity class, as TypeORM's own reads give (save() and instanceof work on them).
+        prototype: typeof metadata.target === 'function' ? (metadata.target.prototype as object) : Object.prototype,
+      };
+    }
+    return this.shape;
+  }
+
+  private toEntity(row: Record<string, unknown>): E {
+    const { columns, prototype } = this.shape!;
+    const entity = Object.create(prototype) as Record<string, unknown>;
+    for (const { column, property, from } of columns) {
+      entity[property] = from ? from(row[column]) : row[column];
+    }
+    return entity as E;
+  }
+}
