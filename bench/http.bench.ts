@@ -128,6 +128,9 @@ async function create(url: string, token: string, path: string, kind: 'az' | 'cl
 }
 
 interface PairResult {
+  pairs: number;
+  /** The server's CPU time per create + delete pair (µs), for the API variant. */
+  cpuUsPerPair?: number;
   pairsPerSec: number;
   createP50: number;
   createP99: number;
@@ -146,6 +149,7 @@ function runPairs(workerData: Record<string, unknown>): Promise<PairResult> {
         void worker.terminate();
         if (m.error) return reject(new Error(m.error));
         done({
+          pairs: m.remove.length,
           pairsPerSec: m.remove.length / (m.durationMs / 1000),
           createP50: percentile(m.create, 50),
           createP99: percentile(m.create, 99),
@@ -230,10 +234,12 @@ async function runOn(kind: DatabaseKind) {
     return { ...result, cpuUs: ((cpuMs(pid) - cpuBefore) * 1000) / result.ok };
   };
   const raw = kind === 'postgres' && WRITES ? await rawDatabase(WRITE_AZS) : undefined;
-  const pairs = (variant: 'server' | 'raw') =>
-    variant === 'server'
-      ? runPairs({ mode: 'http', url: server.url, token, azUuids: azs.slice(12) })
-      : runPairs({ mode: 'pg', databaseUrl: raw!.url, poolSize: 10, azUuids: raw!.azUuids });
+  const pairs = async (variant: 'server' | 'raw'): Promise<PairResult> => {
+    if (variant === 'raw') return runPairs({ mode: 'pg', databaseUrl: raw!.url, poolSize: 10, azUuids: raw!.azUuids });
+    const cpuBefore = cpuMs(server.pid);
+    const result = await runPairs({ mode: 'http', url: server.url, token, azUuids: azs.slice(12) });
+    return { ...result, cpuUsPerPair: ((cpuMs(server.pid) - cpuBefore) * 1000) / result.pairs };
+  };
 
   // Warm-up: JIT, pools, plans, caches.
   for (const read of READS) await load(read, 2);
@@ -309,9 +315,11 @@ async function runOn(kind: DatabaseKind) {
     const p50 = median(writes[variant].map((w) => w.createP50));
     const p99 = median(writes[variant].map((w) => w.createP99));
     const name = variant === 'raw' ? 'createCluster (raw pg)' : 'createCluster';
+    const cpuPerPair = median(writes[variant].map((w) => w.cpuUsPerPair ?? NaN));
     const ratio = variant === 'raw' ? 1 : raw ? median(ratios.createCluster) : NaN;
     summary[name] = {
       pairs_per_s: Math.round(pps),
+      server_cpu_us_per_pair: variant === 'server' ? Math.round(cpuPerPair) : null,
       create_p50_ms: Number(fmt(p50)),
       create_p99_ms: Number(fmt(p99)),
       delete_p99_ms: Number(fmt(median(writes[variant].map((w) => w.deleteP99)))),
@@ -321,7 +329,7 @@ async function runOn(kind: DatabaseKind) {
     rows.push([
       `${name} pairs`,
       fmt(pps, 0),
-      '',
+      variant === 'server' ? `${fmt(cpuPerPair, 0)}/pair` : '',
       fmt(p50),
       fmt(p99),
       fmt(ratio),

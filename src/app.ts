@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, ModuleImport } from './app.module';
 import { AppConfig } from './platform/config/app-config';
 import { answerClientErrors } from './platform/http/client-errors';
+import { serveLiveness } from './platform/health/liveness';
 import { serveConsole } from './platform/http/console';
 import { applyHttpServerTimeouts } from './platform/http/http-server-timeouts';
 import { acceptableText } from './platform/http/input-boundary';
@@ -31,6 +32,7 @@ export async function createApp(config: AppConfig, extensions: ModuleImport[] = 
   applyHttpServerTimeouts(app.getHttpServer(), config);
   app.use(requestId);
   app.use(requestTelemetry(app.get(Metrics), app.get(ROOT_LOGGER)));
+  serveLiveness(app);
   app.use(jsonBody());
   app.use(acceptableText);
   app.use(requestScope);

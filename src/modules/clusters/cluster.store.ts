@@ -7,7 +7,7 @@ import { ClusterEntity } from './cluster.entity';
 describeUniqueConstraint('clusters_az_name_key', 'a cluster with this name already exists in the availability zone');
 describeForeignKey('clusters_az_uuid_fkey', 'the availability zone still holds clusters; delete them first');
 
-const CLUSTER_ROWS = new EntityRows(ClusterEntity);
+export const CLUSTER_ROWS = new EntityRows(ClusterEntity);
 
 /** Loads a cluster of an AZ and locks its row; 404 when there is none in that AZ. */
 export async function lockCluster(manager: EntityManager, azUuid: string, uuid: string): Promise<ClusterEntity> {

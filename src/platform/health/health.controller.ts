@@ -17,14 +17,6 @@ export class HealthController {
     private readonly dataSource: DataSource,
   ) {}
 
-  /** The process is up and serving HTTP. */
-  @Get('healthz')
-  @Public()
-  @RawResponse()
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
-  }
-
   /** The database answers; 503 (with the same report) when it does not. */
   @Get('readyz')
   @Public()

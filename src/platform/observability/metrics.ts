@@ -26,11 +26,22 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  /** The two series of each (method, route, status), kept: prom-client would hash the labels on every call. */
+  private readonly series = new Map<string, { count: () => void; time: (seconds: number) => void }>();
+
   /** One finished request (see requestTelemetry). */
   observe(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) };
-    this.requests.inc(labels);
-    this.latency.observe(labels, seconds);
+    const key = `${method} ${status} ${route}`;
+    let series = this.series.get(key);
+    if (!series) {
+      const labels = { method, route, status: String(status) };
+      const counter = this.requests.labels(labels);
+      const histogram = this.latency.labels(labels);
+      series = { count: () => counter.inc(), time: (s) => histogram.observe(s) };
+      this.series.set(key, series);
+    }
+    series.count();
+    series.time(seconds);
   }
 }
 

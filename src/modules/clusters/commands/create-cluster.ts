@@ -6,6 +6,7 @@ import { LimitExceededError } from '../../../platform/errors/domain-error';
 import { AzPort } from '../../zones/az.port';
 import { CLUSTER_DEFAULTS } from '../cluster.dto';
 import { CLUSTER_STREAM, ClusterEntity } from '../cluster.entity';
+import { CLUSTER_ROWS } from '../cluster.store';
 import { ClusterCreated } from '../cluster.events';
 import { toClusterState, toClusterView } from '../cluster.view';
 
@@ -32,7 +33,7 @@ export class CreateClusterHandler implements ICommandHandler<CreateClusterComman
   execute({ azUuid, request }: CreateClusterCommand): Promise<ClusterView> {
     return this.uow.run(async (tx) => {
       const az = await this.zones.lockForAddition(tx.manager, azUuid);
-      if ((await tx.manager.count(ClusterEntity, { where: { azUuid } })) >= LIMITS.clustersPerAz) {
+      if ((await CLUSTER_ROWS.count(tx.manager, { azUuid })) >= LIMITS.clustersPerAz) {
         throw new LimitExceededError(`at most ${LIMITS.clustersPerAz} clusters in one availability zone`);
       }
       const cluster: ClusterEntity = {
@@ -48,7 +49,7 @@ export class CreateClusterHandler implements ICommandHandler<CreateClusterComman
         createdAt: new Date(),
       };
       // A name taken in this AZ fails on the unique index and leaves as ALREADY_EXISTS.
-      await tx.manager.insert(ClusterEntity, cluster);
+      await CLUSTER_ROWS.insert(tx.manager, cluster);
       await tx.append({ type: CLUSTER_STREAM, id: cluster.uuid }, 0, [new ClusterCreated(toClusterState(cluster))]);
       return toClusterView(cluster, az.name);
     });

@@ -1,8 +1,8 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '@chime/event-log';
-import { CLUSTER_STREAM, ClusterEntity } from '../cluster.entity';
+import { CLUSTER_STREAM } from '../cluster.entity';
 import { ClusterDeleted } from '../cluster.events';
-import { lockCluster } from '../cluster.store';
+import { CLUSTER_ROWS, lockCluster } from '../cluster.store';
 
 export class DeleteClusterCommand extends Command<1> {
   constructor(
@@ -20,7 +20,7 @@ export class DeleteClusterHandler implements ICommandHandler<DeleteClusterComman
   async execute({ azUuid, uuid }: DeleteClusterCommand): Promise<1> {
     await this.uow.run(async (tx) => {
       const cluster = await lockCluster(tx.manager, azUuid, uuid);
-      await tx.manager.delete(ClusterEntity, { uuid });
+      await CLUSTER_ROWS.delete(tx.manager, { uuid });
       await tx.append({ type: CLUSTER_STREAM, id: uuid }, cluster.version, [new ClusterDeleted({ uuid, az_uuid: azUuid })]);
     });
     return 1;
