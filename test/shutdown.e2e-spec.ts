@@ -116,6 +116,20 @@ describe('the server process: shutdown, data-directory lock, configuration error
     expect(exit).toEqual({ code: 0, signal: null });
     expect(ms).toBeLessThan(SHUTDOWN_LIMIT_MS);
     expect(existsSync(lock)).toBe(false);
+    // One JSON line per request, flushed by the exit at the latest, under the request's id.
+    const lines = first
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        msg: 'request completed',
+        reqId: login.headers.get('x-request-id'),
+        req: expect.objectContaining({ method: 'POST', url: '/v1/login' }),
+        res: { statusCode: 200 },
+      }),
+    );
 
     // Started again, it has the same database: the token issued before the restart still works.
     const third = start({ CHIME_DATA_DIR: dir });

@@ -16,7 +16,10 @@ export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
  * request's `reqId` (the mixin reads the request's context). Lines go out through an asynchronous
  * destination, which batches them under load and is flushed when the process exits.
  */
-export function createRootLogger(config: AppConfig): pino.Logger {
+export function createRootLogger(
+  config: Pick<AppConfig, 'LOG_LEVEL'>,
+  destination: pino.DestinationStream = pino.destination({ dest: 1, sync: false }),
+): pino.Logger {
   return pino(
     {
       level: config.LOG_LEVEL,
@@ -25,7 +28,7 @@ export function createRootLogger(config: AppConfig): pino.Logger {
         return context && !('reqId' in fields) ? { reqId: context.requestId } : {};
       },
     },
-    pino.destination({ dest: 1, sync: false }),
+    destination,
   );
 }
 
