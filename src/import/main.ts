@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { AppConfig } from '../platform/config/app-config';
+import { Database } from '../platform/database/database';
+import { progressLine } from '../platform/observability/progress';
+import { SCHEMA } from '../schema';
+import { describeOutcome } from './import-summary';
+import { ImportRefused, runImport, type RenameRule } from './run-import';
+
+const USAGE = 'usage: npm run import -- --from mysql://user:password@host:3306/chime [--dry-run] [--rename table:uuid=name …]';
+
+/**
+ * `npm run import`: brings a ChimeStack database in, into the (empty) database named by DATABASE_URL
+ * or the embedded one in CHIME_DATA_DIR (with the server stopped). Exit 0 when imported (or, with
+ * --dry-run, when it would be), 1 when refused (problems in the source, a database not empty), 2 on
+ * a usage mistake or an error.
+ */
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      from: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      rename: { type: 'string', multiple: true, default: [] },
+    },
+  });
+  if (!values.from) throw new UsageError('--from is required');
+  const renames = values.rename.map(parseRename);
+  const database = await Database.open(AppConfig.fromEnvironment(), SCHEMA, { boundQueries: false });
+  try {
+    const outcome = await runImport(database.dataSource, {
+      from: values.from,
+      dryRun: values['dry-run'],
+      renames,
+      onProgress: progressLine('import', 'rows'),
+    });
+    process.stdout.write(describeOutcome(outcome));
+    return outcome.written || (values['dry-run'] && outcome.report.problems.length === 0 && outcome.occupied.length === 0)
+      ? 0
+      : 1;
+  } catch (error) {
+    if (!(error instanceof ImportRefused)) throw error;
+    process.stdout.write(describeOutcome(error.outcome));
+    process.stderr.write(`import refused: ${error.message}\n`);
+    return 1;
+  } finally {
+    await database.close();
+  }
+}
+
+class UsageError extends Error {}
+
+/** `t_cluster:d42d3779-e25d-45fd-b7a0-7c36fdd89496=web-2` */
+export function parseRename(rule: string): RenameRule {
+  const match = /^(\w+):([0-9A-Fa-f-]{36})=(.+)$/.exec(rule);
+  if (!match) throw new UsageError(`--rename ${rule}: expected table:uuid=name`);
+  return { table: match[1], uuid: match[2].toLowerCase(), name: match[3] };
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`import failed: ${(error as Error).message}\n`);
+    if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  },
+);

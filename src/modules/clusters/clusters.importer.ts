@@ -1,0 +1,102 @@
+import { LIMITS } from '@chime/contracts';
+import {
+  dtoProblems,
+  settleNames,
+  sourceEnabled,
+  sourceTime,
+  sourceUuid,
+  occupiedBy,
+  refuse,
+  writeEach,
+  type ImportContext,
+  type Importer,
+  type ImportWork,
+} from '../../platform/import/importer';
+import { CreateClusterDto } from './cluster.dto';
+import { CLUSTER_STREAM, ClusterEntity } from './cluster.entity';
+import { ClusterCreated } from './cluster.events';
+import { toClusterState } from './cluster.view';
+
+const TABLE = 't_cluster';
+
+interface ClusterSourceRow {
+  uuid: string;
+  az_uuid: string;
+  name: string;
+  type: number;
+  hypervisor_type: string;
+  arch: string;
+  state: number;
+  description: string | null;
+  created_at: string | null;
+}
+
+/**
+ * ChimeStack's `t_cluster` → clusters, after the zones. Names, not unique within an AZ there, are
+ * made unique here (`name`, `name-2`, … in the order created_at, uuid); clusters of a deleted AZ
+ * are skipped like the AZ.
+ */
+export const CLUSTERS_IMPORTER: Importer = {
+  name: 'clusters',
+  after: ['zones'],
+  occupied: (manager) => occupiedBy(manager, ClusterEntity, 'clusters'),
+  async plan(context: ImportContext): Promise<ImportWork> {
+    const rows = await context.source.query<ClusterSourceRow>(
+      `SELECT uuid, az_uuid, name, type, hypervisor_type, arch, state, description, created_at FROM ${TABLE} ORDER BY created_at, uuid`,
+    );
+    const live = rows.flatMap((row) => {
+      const uuid = sourceUuid(context, TABLE, row.uuid);
+      if (!uuid) return [];
+      const state = sourceEnabled(context, { table: TABLE, uuid, kind: 'cluster' }, row.state);
+      if (state === undefined) return [];
+      if (!context.ids.parent(context, { table: TABLE, uuid }, 'az', row.az_uuid)) return [];
+      return [{ row, uuid, state, azUuid: row.az_uuid.toLowerCase(), createdAt: sourceTime(row.created_at, context) }];
+    });
+    const names = settleNames(
+      context,
+      TABLE,
+      live.map(({ uuid, row, azUuid, createdAt }) => ({ uuid, name: row.name, azUuid, createdAt })),
+      (cluster) => cluster.azUuid,
+    );
+    const clusters: ClusterEntity[] = [];
+    const perAz = new Map<string, number>();
+    for (const { row, uuid, state, azUuid, createdAt } of live) {
+      const cluster: ClusterEntity = {
+        uuid,
+        azUuid,
+        name: names.get(uuid)!,
+        description: row.description ?? '',
+        arch: row.arch,
+        hypervisorType: row.hypervisor_type,
+        type: row.type,
+        state,
+        version: 1,
+        createdAt,
+      };
+      const problems = dtoProblems(CreateClusterDto, {
+        name: cluster.name,
+        description: cluster.description,
+        arch: cluster.arch,
+        hypervisor_type: cluster.hypervisorType,
+        type: cluster.type,
+      });
+      if (problems.length > 0) {
+        refuse(context, TABLE, uuid, problems, cluster.name);
+        continue;
+      }
+      clusters.push(cluster);
+      perAz.set(azUuid, (perAz.get(azUuid) ?? 0) + 1);
+      context.ids.add('cluster', uuid, { az_uuid: azUuid });
+    }
+    for (const [azUuid, count] of perAz) {
+      if (count > LIMITS.clustersPerAz) {
+        context.report.problem('t_az', azUuid, `${count} clusters, this server holds at most ${LIMITS.clustersPerAz} in one AZ`);
+      }
+    }
+    context.report.count(TABLE, clusters.length);
+    return writeEach(TABLE, clusters, async (tx, cluster) => {
+      await tx.manager.insert(ClusterEntity, cluster);
+      await tx.append({ type: CLUSTER_STREAM, id: cluster.uuid }, 0, [new ClusterCreated(toClusterState(cluster))]);
+    });
+  },
+};
