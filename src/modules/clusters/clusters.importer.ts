@@ -49,7 +49,7 @@ export const CLUSTERS_IMPORTER: Importer = {
       if (!uuid) return [];
       const state = sourceEnabled(context, { table: TABLE, uuid, kind: 'cluster' }, row.state);
       if (state === undefined) return [];
-      if (!context.ids.parent(context, { table: TABLE, uuid }, 'az', row.az_uuid)) return [];
+      if (!context.ids.parent(context, { table: TABLE, uuid, kind: 'cluster' }, 'az', row.az_uuid)) return [];
       return [{ row, uuid, state, azUuid: row.az_uuid.toLowerCase(), createdAt: sourceTime(row.created_at, context) }];
     });
     const names = settleNames(

@@ -93,7 +93,7 @@ async function planNetworks(context: ImportContext): Promise<NetworkEntity[]> {
       context.ids.skipped('network', uuid);
       return [];
     }
-    const cluster = context.ids.parent(context, { table: NETWORKS, uuid }, 'cluster', row.cluster_uuid);
+    const cluster = context.ids.parent(context, { table: NETWORKS, uuid, kind: 'network' }, 'cluster', row.cluster_uuid);
     if (!cluster) return [];
     if (cluster.az_uuid !== row.az_uuid.toLowerCase()) {
       context.report.problem(NETWORKS, uuid, `az_uuid ${row.az_uuid} is not the AZ of its cluster ${row.cluster_uuid}`);
@@ -173,7 +173,11 @@ async function planSubnets(context: ImportContext): Promise<SubnetEntity[]> {
     const uuid = sourceUuid(context, SUBNETS, row.uuid);
     if (!uuid) return [];
     const state = sourceEnabled(context, { table: SUBNETS, uuid, kind: 'subnet' }, row.state);
-    if (state === undefined || !context.ids.parent(context, { table: SUBNETS, uuid }, 'network', row.network_uuid)) return [];
+    if (
+      state === undefined ||
+      !context.ids.parent(context, { table: SUBNETS, uuid, kind: 'subnet' }, 'network', row.network_uuid)
+    )
+      return [];
     return [{ row, uuid, state, networkUuid: row.network_uuid.toLowerCase(), createdAt: sourceTime(row.created_at, context) }];
   });
   const names = settleNames(

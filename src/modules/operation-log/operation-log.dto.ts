@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { OPERATION_LOG_SORTABLE } from '@chime/contracts';
+import { OPERATION_LOG_SORTABLE, OPERATION_METHODS } from '@chime/contracts';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
 import { QueryTime, IsAnyUuid } from '../../platform/http/validation';
 
-const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+const METHODS = [...OPERATION_METHODS];
 const OUTCOMES = ['success', 'denied', 'failed'];
 
 export class OperationLogListParams extends ListQuery(OPERATION_LOG_SORTABLE) {

@@ -68,12 +68,19 @@ export class ImportedIds {
    * The facts of the parent a row refers to, or undefined with the row skipped (its parent is
    * skipped, e.g. deleted in ChimeStack, so the row is gone there too) or a problem (no such parent).
    */
-  parent(context: ImportContext, row: SourceRow, kind: string, uuid: string | null): Record<string, string> | undefined {
+  parent(
+    context: ImportContext,
+    row: SourceRow & { kind?: string },
+    kind: string,
+    uuid: string | null,
+  ): Record<string, string> | undefined {
     const key = (uuid ?? '').toLowerCase();
     const facts = this.get(kind, key);
     if (facts) return facts;
-    if (this.get(`skipped:${kind}`, key)) context.report.skip(row.table, row.uuid, `its ${kind} ${key} is skipped`);
-    else context.report.problem(row.table, row.uuid, `refers to ${kind} ${uuid ?? 'NULL'}, which is not imported`);
+    if (this.get(`skipped:${kind}`, key)) {
+      context.report.skip(row.table, row.uuid, `its ${kind} ${key} is skipped`);
+      if (row.kind) this.skipped(row.kind, row.uuid);
+    } else context.report.problem(row.table, row.uuid, `refers to ${kind} ${uuid ?? 'NULL'}, which is not imported`);
     return undefined;
   }
 }
