@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { ImportRefused, runImport, type ImportOptions, type ImportOutcome } from '../src/import/run-import';
 import { UserEntity } from '../src/modules/identity/user.entity';
 import { AZ, CLUSTER, NETWORK, PASSWORDS, SPEC, SUBNET, USER, seedChimeStack } from './support/chimestack-fixture';
 import { createChimeStackSource, type ChimeStackSource } from './support/chimestack-source';
 import { expectError, expectResult } from './support/envelope';
+import { createTestDatabase } from './support/test-database';
 import { startTestServer, type TestServer } from './support/test-server';
 import { ADMIN, as, login } from './support/users';
 
@@ -402,4 +405,51 @@ describe('import from ChimeStack (npm run import)', () => {
       expect(await snapshot(server)).toEqual(before);
     });
   });
+
+  it('runs as npm run import: dry run, import, refusal of a second one, usage; then verify:replay exits 0', async () => {
+    await seedChimeStack(source);
+    const database = await createTestDatabase({ persistent: true });
+    const run = (script: string, ...args: string[]) => runScript(script, args, database.env);
+    try {
+      const dryRun = await run('src/import/main.ts', '--from', source.url, '--dry-run');
+      expect(dryRun).toMatchObject({ code: 0, stdout: expect.stringContaining('would import:\n  t_az') });
+      expect(dryRun.stdout).toMatch(/^ {2}t_cluster +4$/m);
+      expect(dryRun.stdout).toContain(`t_cluster ${CLUSTER.web2}: "web" -> "web-2" (name already used in its scope)`);
+      const imported = await run('src/import/main.ts', '--from', source.url);
+      expect(imported).toMatchObject({ code: 0, stdout: expect.stringContaining('imported:\n  t_az') });
+      expect(imported.stdout).toContain(`skipped (10):\n  t_az ${AZ.old}: deleted in ChimeStack (state 4)`);
+      const again = await run('src/import/main.ts', '--from', source.url);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain(
+        'import refused: the database is not empty (2 availability zones; 4 clusters; 3 users besides',
+      );
+      expect(await run('src/import/main.ts', '--rename', 'x')).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('usage:'),
+      });
+      const verified = await run('src/replay/main.ts');
+      expect(verified).toMatchObject({
+        code: 0,
+        stdout: expect.stringMatching(/^verify:replay: every table equals the replay of \d+ events/),
+      });
+    } finally {
+      await database.drop();
+    }
+  });
 });
+
+/** A command-line script of the server, run from its TypeScript as `npm run` would run its build. */
+function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--require', './test/support/ts-register.js', script, ...args],
+      { cwd: join(__dirname, '..'), env: { PATH: process.env.PATH ?? '', ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}

@@ -27,6 +27,8 @@ async function main(): Promise<number> {
   const renames = values.rename.map(parseRename);
   const database = await Database.open(AppConfig.fromEnvironment(), SCHEMA, { boundQueries: false });
   try {
+    // A fresh database gets its tables first, as the server would create them at its start.
+    await database.migrate();
     const outcome = await runImport(database.dataSource, {
       from: values.from,
       dryRun: values['dry-run'],
