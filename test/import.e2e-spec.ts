@@ -272,6 +272,16 @@ describe('import from ChimeStack (npm run import)', () => {
       expectResult(await api.post(web2, { instance_spec_uuid: SPEC.mini }));
       const log = expectResult<{ total: number }>(await api.get(`/v1/operation_log?user_uuid=${USER.admin}&method=POST`));
       expect(log.total).toBeGreaterThanOrEqual(1);
+      // Any version and variant is a UUID (v0 with a non-RFC variant here): unknown, not malformed.
+      expectError(await api.get('/v1/az/4d71a3b1-2274-01ef-ceaf-000c29d35f40'), 404, 'NOT_FOUND');
+      const odd = '4d71a3b1-2274-01ef-ceaf-000c29d35f40';
+      expect(
+        expectError(
+          await api.patch(`/v1/user/${USER.dev}/default`, { az_uuid: odd, clusters_uuid: null }),
+          400,
+          'FAILED_PRECONDITION',
+        ),
+      ).toBe(`availability zone ${odd} does not exist`);
       expect(expectError(await api.get('/v1/az/4d71a3b1-2274-11ef-beaf-000c29d35f4'), 400, 'INVALID_ARGUMENT')).toBe(
         'AzUuid must be a UUID',
       );

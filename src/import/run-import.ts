@@ -108,7 +108,16 @@ async function plan(
   await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
   const unused = new Map(renames.map((rule) => [`${rule.table}:${rule.uuid}`, rule]));
   const context = {
-    source: { query: async <Row>(sql: string) => (await connection.query(sql))[0] as Row[] },
+    source: {
+      async query<Row>(sql: string): Promise<Row[]> {
+        try {
+          return (await connection.query(sql))[0] as Row[];
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'ER_NO_SUCH_TABLE') throw error;
+          throw new Error(`${(error as Error).message}: is --from a ChimeStack database?`, { cause: error });
+        }
+      },
+    },
     report,
     ids: new ImportedIds(),
     startedAt: new Date(),

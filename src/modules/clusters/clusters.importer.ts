@@ -9,6 +9,7 @@ import {
   refuse,
   writeEach,
   type ImportContext,
+  type SourceResourceRow,
   type Importer,
   type ImportWork,
 } from '../../platform/import/importer';
@@ -19,16 +20,11 @@ import { toClusterState } from './cluster.view';
 
 const TABLE = 't_cluster';
 
-interface ClusterSourceRow {
-  uuid: string;
+interface ClusterSourceRow extends SourceResourceRow {
   az_uuid: string;
-  name: string;
   type: number;
   hypervisor_type: string;
   arch: string;
-  state: number;
-  description: string | null;
-  created_at: string | null;
 }
 
 /**

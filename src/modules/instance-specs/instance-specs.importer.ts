@@ -9,6 +9,7 @@ import {
   sourceUuid,
   writeEach,
   type ImportContext,
+  type SourceResourceRow,
   type Importer,
   type ImportWork,
 } from '../../platform/import/importer';
@@ -21,15 +22,10 @@ import { toInstanceSpecState } from './instance-spec.view';
 const SPECS = 't_instance_spec';
 const RELATIONS = 'r_cluster_instance_spec';
 
-interface SpecSourceRow {
-  uuid: string;
-  name: string;
-  state: number;
+interface SpecSourceRow extends SourceResourceRow {
   vcpus: number;
   memory: number;
   type: number;
-  description: string | null;
-  created_at: string | null;
 }
 
 interface RelationSourceRow {

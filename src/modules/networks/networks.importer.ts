@@ -8,6 +8,7 @@ import {
   sourceUuid,
   writeEach,
   type ImportContext,
+  type SourceResourceRow,
   type Importer,
   type ImportWork,
 } from '../../platform/import/importer';
@@ -27,29 +28,19 @@ const SUBNETS = 't_subnet';
 /** A Linux device name, as CreateNetworkDto takes a bridge name. */
 const DEVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
 
-interface NetworkSourceRow {
-  uuid: string;
+interface NetworkSourceRow extends SourceResourceRow {
   az_uuid: string;
   cluster_uuid: string | null;
-  name: string;
   type: number;
   vlan_id: string;
-  state: number;
   interface_name: string;
-  description: string | null;
-  created_at: string | null;
 }
 
-interface SubnetSourceRow {
-  uuid: string;
+interface SubnetSourceRow extends SourceResourceRow {
   network_uuid: string;
-  name: string;
   cidr: string;
   gateway: string;
   reserved_ips: string;
-  state: number;
-  description: string | null;
-  created_at: string | null;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   refuse,
   writeEach,
   type ImportContext,
+  type SourceResourceRow,
   type Importer,
   type ImportWork,
 } from '../../platform/import/importer';
@@ -19,13 +20,8 @@ import { toAzView } from './az.view';
 
 const TABLE = 't_az';
 
-interface AzSourceRow {
-  uuid: string;
+interface AzSourceRow extends SourceResourceRow {
   parent_uuid: string | null;
-  name: string;
-  state: number;
-  description: string | null;
-  created_at: string | null;
 }
 
 /** ChimeStack's `t_az` → availability zones (ids kept; state 4 skipped; NULL description → ""). */

@@ -10,6 +10,17 @@ export interface SourceDatabase {
   query<Row>(sql: string): Promise<Row[]>;
 }
 
+/** The columns every named ChimeStack resource table has (t_az, t_cluster, t_instance_spec, t_network, t_subnet). */
+export interface SourceResourceRow {
+  uuid: string;
+  name: string;
+  /** 0 unavailable, 1 available, 2 suspended, 4 deleted */
+  state: number;
+  description: string | null;
+  /** `YYYY-MM-DD hh:mm:ss` in UTC, or NULL */
+  created_at: string | null;
+}
+
 /** A row of the source that the report talks about. */
 export interface SourceRow {
   table: string;

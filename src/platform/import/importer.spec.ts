@@ -1,0 +1,61 @@
+import { ImportedIds, ImportReport, settleNames, sourceEnabled, type ImportContext } from './importer';
+
+function contextWith(renames: Record<string, string> = {}): ImportContext {
+  return {
+    source: { query: () => Promise.reject(new Error('no source')) },
+    report: new ImportReport(),
+    ids: new ImportedIds(),
+    startedAt: new Date('2026-01-01T00:00:00Z'),
+    renameOf: (row) => renames[`${row.table}:${row.uuid}`],
+  };
+}
+
+const at = (day: number) => new Date(Date.UTC(2024, 5, day));
+
+describe('settleNames', () => {
+  it('keeps the oldest name of a scope and numbers the others in (created_at, uuid) order, regardless of case', () => {
+    const context = contextWith();
+    const rows = [
+      { uuid: 'c', name: 'web', createdAt: at(6), az: 'a1' },
+      { uuid: 'b', name: 'WEB', createdAt: at(5), az: 'a1' },
+      { uuid: 'a', name: 'web', createdAt: at(5), az: 'a1' },
+      { uuid: 'd', name: 'web', createdAt: at(1), az: 'a2' },
+      { uuid: 'e', name: 'web-2', createdAt: at(7), az: 'a1' },
+    ];
+    const names = settleNames(context, 't_cluster', rows, (row) => row.az);
+    expect(Object.fromEntries(names)).toEqual({ a: 'web', b: 'WEB-2', c: 'web-3', d: 'web', e: 'web-2-2' });
+    expect(context.report.renamed.map((row) => `${row.uuid}:${row.to}`)).toEqual(['b:WEB-2', 'c:web-3', 'e:web-2-2']);
+  });
+
+  it('gives a --rename rule precedence: its name is taken before any automatic suffix', () => {
+    const context = contextWith({ 't_az:b': 'web-2' });
+    const names = settleNames(context, 't_az', [
+      { uuid: 'a', name: 'web', createdAt: at(1) },
+      { uuid: 'b', name: 'odd name', createdAt: at(2) },
+      { uuid: 'c', name: 'web', createdAt: at(3) },
+    ]);
+    expect(Object.fromEntries(names)).toEqual({ a: 'web', b: 'web-2', c: 'web-3' });
+    expect(context.report.renamed[0]).toEqual({ table: 't_az', uuid: 'b', from: 'odd name', to: 'web-2', why: '--rename rule' });
+  });
+});
+
+describe('sourceEnabled', () => {
+  it('maps available to enabled, unavailable and suspended to disabled, skips deleted rows and refuses other states', () => {
+    const context = contextWith();
+    const row = (uuid: string) => ({ table: 't_az', uuid, kind: 'az' });
+    expect([1, 0, 2].map((state, i) => sourceEnabled(context, row(`r${i}`), state))).toEqual([1, 0, 0]);
+    expect(sourceEnabled(context, row('deleted'), 4)).toBeUndefined();
+    expect(sourceEnabled(context, row('odd'), 3)).toBeUndefined();
+    expect(context.report.skipped).toEqual([{ table: 't_az', uuid: 'deleted', reason: 'deleted in ChimeStack (state 4)' }]);
+    expect(context.report.problems).toEqual([{ table: 't_az', uuid: 'odd', message: 'unknown state 3' }]);
+    // A row under the deleted one is skipped with it; a row under an unknown one is a problem.
+    expect(context.ids.parent(context, { table: 't_cluster', uuid: 'c1' }, 'az', 'DELETED')).toBeUndefined();
+    expect(context.ids.parent(context, { table: 't_cluster', uuid: 'c2' }, 'az', 'nowhere')).toBeUndefined();
+    expect(context.report.skipped[1]).toEqual({ table: 't_cluster', uuid: 'c1', reason: 'its az deleted is skipped' });
+    expect(context.report.problems[1]).toEqual({
+      table: 't_cluster',
+      uuid: 'c2',
+      message: 'refers to az nowhere, which is not imported',
+    });
+  });
+});
