@@ -369,7 +369,7 @@ describe('import from ChimeStack (npm run import)', () => {
         {
           table: 't_az',
           uuid: BAD,
-          message: `name must not contain bidirectional control characters (name "bad\u202ename"; fix a name with --rename t_az:${BAD}=<name>)`,
+          message: `name must not contain bidirectional control characters (name "bad\u202ename"; fix with --rename t_az:${BAD}=<name> or --set t_az:${BAD}.<column>=<value>)`,
         },
         { table: 't_cluster', uuid: ORPHAN, message: 'refers to az 77777777-0000-4000-8000-000000000000, which is not imported' },
       ]);
@@ -378,7 +378,7 @@ describe('import from ChimeStack (npm run import)', () => {
     });
 
     it('takes a --rename rule for a name this server refuses', async () => {
-      const outcome = await importInto({ renames: [{ table: 't_az', uuid: BAD, name: 'bad-name' }] });
+      const outcome = await importInto({ rules: [{ table: 't_az', uuid: BAD, column: 'name', value: 'bad-name' }] });
       expect(outcome.report.renamed).toContainEqual({
         table: 't_az',
         uuid: BAD,
@@ -388,6 +388,41 @@ describe('import from ChimeStack (npm run import)', () => {
       });
       const admin = await login(server, 'admin', PASSWORDS.admin.password);
       expect(expectResult<{ az: { name: string } }>(await as(server, admin).get(`/v1/az/${BAD}`)).az.name).toBe('bad-name');
+    });
+
+    it('takes a --set rule for any other column, and refuses rules that name nothing', async () => {
+      const long = 'x'.repeat(300);
+      await source.insert('t_az', [
+        { uuid: ORPHAN, name: 'wordy', state: 1, description: long, created_at: '2024-06-08 00:00:00' },
+      ]);
+      const rename = { table: 't_az', uuid: BAD, column: 'name', value: 'bad-name' };
+      const refused = await importInto({
+        dryRun: true,
+        rules: [
+          rename,
+          { table: 't_az', uuid: ORPHAN, column: 'state', value: 'one' },
+          { table: 't_az', uuid: ORPHAN, column: 'password', value: 'x' },
+          { table: 't_cluster', uuid: ORPHAN, column: 'name', value: 'nowhere' },
+        ],
+      });
+      expect(refused.report.problems).toEqual([
+        { table: 't_az', uuid: ORPHAN, message: `--set t_az:${ORPHAN}.state=one: state takes a number` },
+        { table: 't_az', uuid: ORPHAN, message: `--set t_az:${ORPHAN}.password=x: the import takes no column password of t_az` },
+        {
+          table: 't_az',
+          uuid: ORPHAN,
+          message: `description must be shorter than or equal to 256 characters (name "wordy"; fix with --rename t_az:${ORPHAN}=<name> or --set t_az:${ORPHAN}.<column>=<value>)`,
+        },
+        { table: 't_cluster', uuid: ORPHAN, message: `--rename t_cluster:${ORPHAN}=nowhere names no row of t_cluster` },
+      ]);
+      const outcome = await importInto({
+        rules: [rename, { table: 't_az', uuid: ORPHAN, column: 'description', value: 'short' }],
+      });
+      expect(outcome.report.notes).toContain(`t_az ${ORPHAN}: description set by --set (was "${'x'.repeat(56)}…)`);
+      const admin = await login(server, 'admin', PASSWORDS.admin.password);
+      expect(expectResult<{ az: { description: string } }>(await as(server, admin).get(`/v1/az/${ORPHAN}`)).az.description).toBe(
+        'short',
+      );
     });
 
     it('rolls everything back when a row fails as it is written, naming it', async () => {
@@ -409,7 +444,7 @@ describe('import from ChimeStack (npm run import)', () => {
         },
       ]);
       const before = await snapshot(server);
-      await expect(importInto({ renames: [{ table: 't_az', uuid: BAD, name: 'bad-name' }] })).rejects.toThrow(
+      await expect(importInto({ rules: [{ table: 't_az', uuid: BAD, column: 'name', value: 'bad-name' }] })).rejects.toThrow(
         new RegExp(`^t_network ${clash}: `),
       );
       expect(await snapshot(server)).toEqual(before);

@@ -5,9 +5,11 @@ import { Database } from '../platform/database/database';
 import { progressLine } from '../platform/observability/progress';
 import { SCHEMA } from '../schema';
 import { describeOutcome } from './import-summary';
-import { ImportRefused, runImport, type RenameRule } from './run-import';
+import { ImportRefused, runImport } from './run-import';
+import type { FieldRule } from './source-database';
 
-const USAGE = 'usage: npm run import -- --from mysql://user:password@host:3306/chime [--dry-run] [--rename table:uuid=name …]';
+const USAGE =
+  'usage: npm run import -- --from mysql://user:password@host:3306/chime [--dry-run] [--rename table:uuid=name …] [--set table:uuid.column=value …]';
 
 /**
  * `npm run import`: brings a ChimeStack database in, into the (empty) database named by DATABASE_URL
@@ -21,10 +23,11 @@ async function main(): Promise<number> {
       from: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       rename: { type: 'string', multiple: true, default: [] },
+      set: { type: 'string', multiple: true, default: [] },
     },
   });
   if (!values.from) throw new UsageError('--from is required');
-  const renames = values.rename.map(parseRename);
+  const rules = [...values.rename.map(parseRename), ...values.set.map(parseSet)];
   const database = await Database.open(AppConfig.fromEnvironment(), SCHEMA, { boundQueries: false });
   try {
     // A fresh database gets its tables first, as the server would create them at its start.
@@ -32,7 +35,7 @@ async function main(): Promise<number> {
     const outcome = await runImport(database.dataSource, {
       from: values.from,
       dryRun: values['dry-run'],
-      renames,
+      rules,
       onProgress: progressLine('import', 'rows'),
     });
     process.stdout.write(describeOutcome(outcome));
@@ -51,11 +54,18 @@ async function main(): Promise<number> {
 
 class UsageError extends Error {}
 
-/** `t_cluster:d42d3779-e25d-45fd-b7a0-7c36fdd89496=web-2` */
-export function parseRename(rule: string): RenameRule {
-  const match = /^(\w+):([0-9A-Fa-f-]{36})=(.+)$/.exec(rule);
+/** `--rename t_cluster:d42d3779-e25d-45fd-b7a0-7c36fdd89496=web-2` */
+export function parseRename(rule: string): FieldRule {
+  const match = /^(\w+):([0-9A-Fa-f-]{36})=(.+)$/s.exec(rule);
   if (!match) throw new UsageError(`--rename ${rule}: expected table:uuid=name`);
-  return { table: match[1], uuid: match[2].toLowerCase(), name: match[3] };
+  return { table: match[1], uuid: match[2].toLowerCase(), column: 'name', value: match[3] };
+}
+
+/** `--set t_az:4a28bf21-1600-40e5-924f-5c03c7f76d4f.description=a shorter text` (the value may be empty) */
+export function parseSet(rule: string): FieldRule {
+  const match = /^(\w+):([0-9A-Fa-f-]{36})\.(\w+)=(.*)$/s.exec(rule);
+  if (!match) throw new UsageError(`--set ${rule}: expected table:uuid.column=value`);
+  return { table: match[1], uuid: match[2].toLowerCase(), column: match[3], value: match[4] };
 }
 
 main().then(

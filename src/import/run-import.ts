@@ -4,18 +4,15 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import type { DataSource, EntityManager } from 'typeorm';
 import { MODULES } from '../modules';
 import { importersOf, type ModuleImport } from '../platform/feature-module';
-import { ImportedIds, ImportReport, type Importer, type ImportWork, type SourceRow } from '../platform/import/importer';
-
-/** `--rename table:uuid=name`: the name a source row takes here. */
-export interface RenameRule extends SourceRow {
-  name: string;
-}
+import { ImportedIds, ImportReport, type Importer, type ImportWork } from '../platform/import/importer';
+import { MysqlSource, type FieldRule } from './source-database';
 
 export interface ImportOptions {
   /** `mysql://user:password@host:3306/chime` */
   from: string;
   dryRun?: boolean;
-  renames?: readonly RenameRule[];
+  /** `--rename` and `--set` rules. */
+  rules?: readonly FieldRule[];
   /** Rows written so far, of how many (the progress bar). */
   onProgress?(done: number, total: number): void;
   /** Importers of extension modules (tests). */
@@ -59,7 +56,7 @@ export async function runImport(dataSource: DataSource, options: ImportOptions):
   const connection = await connect(options.from);
   let works: ImportWork[];
   try {
-    works = await plan(connection, importers, outcome.report, options.renames ?? []);
+    works = await plan(connection, importers, outcome.report, options.rules ?? []);
   } finally {
     await connection.end();
   }
@@ -75,7 +72,7 @@ export async function runImport(dataSource: DataSource, options: ImportOptions):
     ip: null,
     method: 'IMPORT',
     path: source,
-    input: JSON.stringify({ from: source, rename: options.renames ?? [] }),
+    input: JSON.stringify({ from: source, rules: options.rules ?? [] }),
     import: { source, run_id: outcome.runId },
   };
   const total = works.reduce((sum, work) => sum + work.rows, 0);
@@ -94,44 +91,32 @@ export async function runImport(dataSource: DataSource, options: ImportOptions):
 }
 
 async function occupied(manager: EntityManager, importers: readonly Importer[]): Promise<string[]> {
-  return (await Promise.all(importers.map((importer) => importer.occupied(manager)))).flat();
+  const found: string[] = [];
+  // One after the other: inside the transaction they share one connection.
+  for (const importer of importers) found.push(...(await importer.occupied(manager)));
+  return found;
 }
 
 async function plan(
   connection: Connection,
   importers: readonly Importer[],
   report: ImportReport,
-  renames: readonly RenameRule[],
+  rules: readonly FieldRule[],
 ): Promise<ImportWork[]> {
   // One consistent snapshot of every table, however long reading takes; the source is only read.
   await connection.query('SET time_zone = "+00:00"');
   await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-  const unused = new Map(renames.map((rule) => [`${rule.table}:${rule.uuid}`, rule]));
+  const source = new MysqlSource(connection, rules, report);
   const context = {
-    source: {
-      async query<Row>(sql: string): Promise<Row[]> {
-        try {
-          return (await connection.query(sql))[0] as Row[];
-        } catch (error) {
-          if ((error as { code?: string }).code !== 'ER_NO_SUCH_TABLE') throw error;
-          throw new Error(`${(error as Error).message}: is --from a ChimeStack database?`, { cause: error });
-        }
-      },
-    },
+    source,
     report,
     ids: new ImportedIds(),
     startedAt: new Date(),
-    renameOf: (row: SourceRow) => {
-      const rule = renames.find((r) => r.table === row.table && r.uuid === row.uuid);
-      unused.delete(`${row.table}:${row.uuid}`);
-      return rule?.name;
-    },
+    isRenamed: source.isRenamed.bind(source),
   };
   const works: ImportWork[] = [];
   for (const importer of importers) works.push(await importer.plan(context));
-  for (const rule of unused.values()) {
-    report.problem(rule.table, rule.uuid, `--rename ${rule.table}:${rule.uuid}=${rule.name} names no row that is imported`);
-  }
+  source.reportUnused();
   await connection.query('COMMIT');
   return works;
 }

@@ -37,9 +37,17 @@ export const CLUSTERS_IMPORTER: Importer = {
   after: ['zones'],
   occupied: (manager) => occupiedBy(manager, ClusterEntity, 'clusters'),
   async plan(context: ImportContext): Promise<ImportWork> {
-    const rows = await context.source.query<ClusterSourceRow>(
-      `SELECT uuid, az_uuid, name, type, hypervisor_type, arch, state, description, created_at FROM ${TABLE} ORDER BY created_at, uuid`,
-    );
+    const rows = await context.source.select<ClusterSourceRow>(TABLE, [
+      'uuid',
+      'az_uuid',
+      'name',
+      'type',
+      'hypervisor_type',
+      'arch',
+      'state',
+      'description',
+      'created_at',
+    ]);
     const live = rows.flatMap((row) => {
       const uuid = sourceUuid(context, TABLE, row.uuid);
       if (!uuid) return [];

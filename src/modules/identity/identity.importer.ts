@@ -60,7 +60,11 @@ export const IDENTITY_IMPORTER: Importer = {
   async plan(context: ImportContext): Promise<ImportWork> {
     const users = await planUsers(context);
     const byUuid = new Map(users.map((user) => [user.uuid, user]));
-    const defaults = await context.source.query<DefaultSourceRow>(`SELECT owner_uuid, az_uuid, cluster_uuid FROM ${DEFAULTS}`);
+    const defaults = await context.source.select<DefaultSourceRow>(
+      DEFAULTS,
+      ['owner_uuid', 'az_uuid', 'cluster_uuid'],
+      'owner_uuid',
+    );
     let withDefaults = 0;
     for (const row of defaults) {
       const user = byUuid.get(row.owner_uuid.toLowerCase());
@@ -93,9 +97,16 @@ export const IDENTITY_IMPORTER: Importer = {
 };
 
 async function planUsers(context: ImportContext): Promise<UserEntity[]> {
-  const rows = await context.source.query<UserSourceRow>(
-    `SELECT uuid, name, nick_name, state, password, role, avatar, created_at FROM ${USERS} ORDER BY created_at, uuid`,
-  );
+  const rows = await context.source.select<UserSourceRow>(USERS, [
+    'uuid',
+    'name',
+    'nick_name',
+    'state',
+    'password',
+    'role',
+    'avatar',
+    'created_at',
+  ]);
   const candidates = rows.filter((row) => {
     if (row.state === AVAILABLE) return true;
     const why = row.state === DELETED ? 'deleted in ChimeStack (state 4)' : `not available in ChimeStack (state ${row.state})`;
@@ -109,15 +120,13 @@ async function planUsers(context: ImportContext): Promise<UserEntity[]> {
     const uuid = sourceUuid(context, USERS, row.uuid);
     if (!uuid) continue;
     let role = row.role as Role;
-    let name = context.renameOf({ table: USERS, uuid }) ?? row.name;
-    if (row === superAdmin) name = SUPER_ADMIN_NAME;
-    else if (role === Role.SuperAdmin) {
+    const name = row === superAdmin ? SUPER_ADMIN_NAME : row.name;
+    if (row !== superAdmin && role === Role.SuperAdmin) {
       role = Role.Admin;
       context.report.notes.push(`${USERS} ${uuid} ("${row.name}"): a second super administrator, imported as administrator (2)`);
     }
     if (name !== row.name) {
-      const why = row === superAdmin ? 'the super administrator is admin here' : '--rename rule';
-      context.report.renamed.push({ table: USERS, uuid, from: row.name, to: name, why });
+      context.report.renamed.push({ table: USERS, uuid, from: row.name, to: name, why: 'the super administrator is admin here' });
     }
     const user: UserEntity = {
       uuid,

@@ -48,8 +48,10 @@ export const INSTANCE_SPECS_IMPORTER: Importer = {
     const relations = new Map<string, ClusterInstanceSpecEntity[]>(specs.map((spec) => [spec.uuid, []]));
     const perCluster = new Map<string, number>();
     context.report.count(RELATIONS, 0);
-    const rows = await context.source.query<RelationSourceRow>(
-      `SELECT cluster_uuid, instance_spec_uuid, created_at FROM ${RELATIONS} ORDER BY created_at, cluster_uuid, instance_spec_uuid`,
+    const rows = await context.source.select<RelationSourceRow>(
+      RELATIONS,
+      ['cluster_uuid', 'instance_spec_uuid', 'created_at'],
+      'created_at, cluster_uuid, instance_spec_uuid',
     );
     for (const row of rows) {
       const label = { table: RELATIONS, uuid: `${row.cluster_uuid}/${row.instance_spec_uuid}` };
@@ -94,9 +96,16 @@ export const INSTANCE_SPECS_IMPORTER: Importer = {
 };
 
 async function planSpecs(context: ImportContext): Promise<InstanceSpecEntity[]> {
-  const rows = await context.source.query<SpecSourceRow>(
-    `SELECT uuid, name, state, vcpus, memory, type, description, created_at FROM ${SPECS} ORDER BY created_at, uuid`,
-  );
+  const rows = await context.source.select<SpecSourceRow>(SPECS, [
+    'uuid',
+    'name',
+    'state',
+    'vcpus',
+    'memory',
+    'type',
+    'description',
+    'created_at',
+  ]);
   const live = rows.flatMap((row) => {
     const uuid = sourceUuid(context, SPECS, row.uuid);
     if (!uuid) return [];

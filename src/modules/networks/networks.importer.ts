@@ -70,10 +70,18 @@ export const NETWORKS_IMPORTER: Importer = {
 };
 
 async function planNetworks(context: ImportContext): Promise<NetworkEntity[]> {
-  const rows = await context.source.query<NetworkSourceRow>(
-    `SELECT uuid, az_uuid, cluster_uuid, name, type, vlan_id, state, interface_name, description, created_at
-       FROM ${NETWORKS} ORDER BY created_at, uuid`,
-  );
+  const rows = await context.source.select<NetworkSourceRow>(NETWORKS, [
+    'uuid',
+    'az_uuid',
+    'cluster_uuid',
+    'name',
+    'type',
+    'vlan_id',
+    'state',
+    'interface_name',
+    'description',
+    'created_at',
+  ]);
   const live = rows.flatMap((row) => {
     const uuid = sourceUuid(context, NETWORKS, row.uuid);
     if (!uuid) return [];
@@ -156,10 +164,17 @@ async function planNetworks(context: ImportContext): Promise<NetworkEntity[]> {
 }
 
 async function planSubnets(context: ImportContext): Promise<SubnetEntity[]> {
-  const rows = await context.source.query<SubnetSourceRow>(
-    `SELECT uuid, network_uuid, name, cidr, gateway, reserved_ips, state, description, created_at
-       FROM ${SUBNETS} ORDER BY created_at, uuid`,
-  );
+  const rows = await context.source.select<SubnetSourceRow>(SUBNETS, [
+    'uuid',
+    'network_uuid',
+    'name',
+    'cidr',
+    'gateway',
+    'reserved_ips',
+    'state',
+    'description',
+    'created_at',
+  ]);
   const live = rows.flatMap((row) => {
     const uuid = sourceUuid(context, SUBNETS, row.uuid);
     if (!uuid) return [];

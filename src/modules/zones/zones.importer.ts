@@ -29,9 +29,14 @@ export const ZONES_IMPORTER: Importer = {
   name: 'zones',
   occupied: (manager) => occupiedBy(manager, AzEntity, 'availability zones'),
   async plan(context: ImportContext): Promise<ImportWork> {
-    const rows = await context.source.query<AzSourceRow>(
-      `SELECT uuid, parent_uuid, name, state, description, created_at FROM ${TABLE} ORDER BY created_at, uuid`,
-    );
+    const rows = await context.source.select<AzSourceRow>(TABLE, [
+      'uuid',
+      'parent_uuid',
+      'name',
+      'state',
+      'description',
+      'created_at',
+    ]);
     const zones: AzEntity[] = [];
     const live = rows.flatMap((row) => {
       const uuid = sourceUuid(context, TABLE, row.uuid);

@@ -1,12 +1,12 @@
 import { ImportedIds, ImportReport, settleNames, sourceEnabled, type ImportContext } from './importer';
 
-function contextWith(renames: Record<string, string> = {}): ImportContext {
+function contextWith(renamed: string[] = []): ImportContext {
   return {
-    source: { query: () => Promise.reject(new Error('no source')) },
+    source: { select: () => Promise.reject(new Error('no source')) },
     report: new ImportReport(),
     ids: new ImportedIds(),
     startedAt: new Date('2026-01-01T00:00:00Z'),
-    renameOf: (row) => renames[`${row.table}:${row.uuid}`],
+    isRenamed: (row) => renamed.includes(`${row.table}:${row.uuid}`),
   };
 }
 
@@ -28,14 +28,17 @@ describe('settleNames', () => {
   });
 
   it('gives a --rename rule precedence: its name is taken before any automatic suffix', () => {
-    const context = contextWith({ 't_az:b': 'web-2' });
+    // The rule's name is in the row as read (MysqlSource applies the rules).
+    const context = contextWith(['t_az:b']);
     const names = settleNames(context, 't_az', [
       { uuid: 'a', name: 'web', createdAt: at(1) },
-      { uuid: 'b', name: 'odd name', createdAt: at(2) },
+      { uuid: 'b', name: 'web-2', createdAt: at(2) },
       { uuid: 'c', name: 'web', createdAt: at(3) },
     ]);
     expect(Object.fromEntries(names)).toEqual({ a: 'web', b: 'web-2', c: 'web-3' });
-    expect(context.report.renamed[0]).toEqual({ table: 't_az', uuid: 'b', from: 'odd name', to: 'web-2', why: '--rename rule' });
+    expect(context.report.renamed).toEqual([
+      { table: 't_az', uuid: 'c', from: 'web', to: 'web-3', why: 'name already used in its scope' },
+    ]);
   });
 });
 

@@ -7,7 +7,11 @@ import { UUID } from '../http/validation';
 
 /** The ChimeStack database being imported, read in one consistent snapshot. */
 export interface SourceDatabase {
-  query<Row>(sql: string): Promise<Row[]>;
+  /**
+   * The rows of a table, these columns, in this order. `--rename` and `--set` rules
+   * (`table:uuid.column=value`) are applied to the rows they name (by their `uuid` column).
+   */
+  select<Row>(table: string, columns: readonly string[], orderBy?: string): Promise<Row[]>;
 }
 
 /** The columns every named ChimeStack resource table has (t_az, t_cluster, t_instance_spec, t_network, t_subnet). */
@@ -102,8 +106,8 @@ export interface ImportContext {
   ids: ImportedIds;
   /** When the run started: the creation time of rows whose source has none. */
   startedAt: Date;
-  /** The `--rename table:uuid=name` rule for this row, if any (using it marks it used). */
-  renameOf(row: SourceRow): string | undefined;
+  /** True when a `--rename` rule gave this row its name (already in the row as read). */
+  isRenamed(row: SourceRow): boolean;
 }
 
 /** What an importer writes once every importer has planned without a problem. */
@@ -175,11 +179,9 @@ export function settleNames<Row extends NamedRow>(
   };
   // Explicit renames first, so that an automatic suffix never takes a name an operator chose.
   for (const row of ordered) {
-    const renamed = context.renameOf({ table, uuid: row.uuid });
-    if (renamed === undefined) continue;
-    names.set(row.uuid, renamed);
-    takenIn(row).add(renamed.toLowerCase());
-    context.report.renamed.push({ table, uuid: row.uuid, from: row.name, to: renamed, why: '--rename rule' });
+    if (!context.isRenamed({ table, uuid: row.uuid })) continue;
+    names.set(row.uuid, row.name);
+    takenIn(row).add(row.name.toLowerCase());
   }
   for (const row of ordered) {
     if (names.has(row.uuid)) continue;
@@ -265,6 +267,6 @@ export function refuse(context: ImportContext, table: string, uuid: string, prob
   context.report.problem(
     table,
     uuid,
-    `${problems.join('; ')} (name "${name}"; fix a name with --rename ${table}:${uuid}=<name>)`,
+    `${problems.join('; ')} (name "${name}"; fix with --rename ${table}:${uuid}=<name> or --set ${table}:${uuid}.<column>=<value>)`,
   );
 }
