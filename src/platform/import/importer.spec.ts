@@ -1,4 +1,4 @@
-import { ImportedIds, ImportReport, settleNames, sourceEnabled, type ImportContext } from './importer';
+import { ImportedIds, ImportReport, settleNames, sourceEnabled, sourceTime, type ImportContext } from './importer';
 
 function contextWith(renamed: string[] = []): ImportContext {
   return {
@@ -60,5 +60,15 @@ describe('sourceEnabled', () => {
       uuid: 'c2',
       message: 'refers to az nowhere, which is not imported',
     });
+  });
+});
+
+describe('sourceTime', () => {
+  it('reads MySQL times as UTC, and takes the run start for NULL and zero dates', () => {
+    const context = contextWith();
+    expect(sourceTime('2024-06-04 21:27:28', context).toISOString()).toBe('2024-06-04T21:27:28.000Z');
+    expect(sourceTime('2024-06-04 21:27:28.250', context).toISOString()).toBe('2024-06-04T21:27:28.250Z');
+    expect(sourceTime(null, context)).toBe(context.startedAt);
+    expect(sourceTime('0000-00-00 00:00:00', context)).toBe(context.startedAt);
   });
 });

@@ -133,10 +133,13 @@ export interface Importer {
   plan(context: ImportContext): Promise<ImportWork>;
 }
 
-/** The source's timestamp, or the run's start when it has none (ChimeStack leaves some NULL). */
-export function sourceTime(value: Date | string | null, context: ImportContext): Date {
-  if (value === null) return context.startedAt;
-  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
+/**
+ * The source's timestamp (UTC), or the run's start when it has none: ChimeStack leaves some NULL,
+ * and MySQL may hold zero dates (`0000-00-00 00:00:00`).
+ */
+export function sourceTime(value: string | null, context: ImportContext): Date {
+  const time = value === null ? undefined : new Date(`${value.replace(' ', 'T')}Z`);
+  return time && !Number.isNaN(time.getTime()) ? time : context.startedAt;
 }
 
 /**
