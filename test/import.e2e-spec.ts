@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ImportRefused, runImport, type ImportOptions, type ImportOutcome } from '../src/import/run-import';
 import { UserEntity } from '../src/modules/identity/user.entity';
 import { AZ, CLUSTER, NETWORK, PASSWORDS, SPEC, SUBNET, USER, seedChimeStack } from './support/chimestack-fixture';
-import { createChimeStackSource, type ChimeStackSource } from './support/chimestack-source';
+import { bcryptHash, createChimeStackSource, type ChimeStackSource } from './support/chimestack-source';
 import { expectError, expectResult } from './support/envelope';
 import { createTestDatabase } from './support/test-database';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -341,6 +341,28 @@ describe('import from ChimeStack (npm run import)', () => {
     expect(outcome.report.imported.get('t_cluster')).toBe(4);
     expect(outcome.report.renamed).toHaveLength(2);
     expect(await snapshot(server)).toEqual(before);
+  });
+
+  it('makes one super administrator, the source admin; another role-3 user comes in as administrator (2)', async () => {
+    await seedChimeStack(source);
+    const root = '99999999-0000-4000-8000-000000000001';
+    await source.insert('t_user', [
+      {
+        uuid: root,
+        name: 'root',
+        nick_name: 'Root',
+        state: 1,
+        password: bcryptHash('root-secret', 4, '$2a$'),
+        role: 3,
+        avatar: '',
+      },
+    ]);
+    const outcome = await importInto();
+    expect(outcome.report.notes).toContain(
+      `t_user ${root} ("root"): a second super administrator, imported as administrator (2)`,
+    );
+    const token = await login(server, 'root', 'root-secret');
+    expect(expectResult<{ user: { role: number } }>(await server.http.post('/v1/auth').send({ token })).user.role).toBe(2);
   });
 
   describe('a source with broken rows', () => {
