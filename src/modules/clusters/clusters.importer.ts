@@ -1,6 +1,8 @@
 import { LIMITS } from '@chime/contracts';
 import {
+  checkLimit,
   dtoProblems,
+  RESOURCE_COLUMNS,
   settleNames,
   sourceEnabled,
   sourceTime,
@@ -38,15 +40,11 @@ export const CLUSTERS_IMPORTER: Importer = {
   occupied: (manager) => occupiedBy(manager, ClusterEntity, 'clusters'),
   async plan(context: ImportContext): Promise<ImportWork> {
     const rows = await context.source.select<ClusterSourceRow>(TABLE, [
-      'uuid',
+      ...RESOURCE_COLUMNS,
       'az_uuid',
-      'name',
       'type',
       'hypervisor_type',
       'arch',
-      'state',
-      'description',
-      'created_at',
     ]);
     const live = rows.flatMap((row) => {
       const uuid = sourceUuid(context, TABLE, row.uuid);
@@ -63,7 +61,6 @@ export const CLUSTERS_IMPORTER: Importer = {
       (cluster) => cluster.azUuid,
     );
     const clusters: ClusterEntity[] = [];
-    const perAz = new Map<string, number>();
     for (const { row, uuid, state, azUuid, createdAt } of live) {
       const cluster: ClusterEntity = {
         uuid,
@@ -89,14 +86,15 @@ export const CLUSTERS_IMPORTER: Importer = {
         continue;
       }
       clusters.push(cluster);
-      perAz.set(azUuid, (perAz.get(azUuid) ?? 0) + 1);
       context.ids.add('cluster', uuid, { az_uuid: azUuid });
     }
-    for (const [azUuid, count] of perAz) {
-      if (count > LIMITS.clustersPerAz) {
-        context.report.problem('t_az', azUuid, `${count} clusters, this server holds at most ${LIMITS.clustersPerAz} in one AZ`);
-      }
-    }
+    checkLimit(
+      context,
+      't_az',
+      clusters.map((cluster) => cluster.azUuid),
+      LIMITS.clustersPerAz,
+      'clusters in one AZ',
+    );
     context.report.count(TABLE, clusters.length);
     return writeEach(TABLE, clusters, async (tx, cluster) => {
       await tx.manager.insert(ClusterEntity, cluster);

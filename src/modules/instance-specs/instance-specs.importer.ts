@@ -1,6 +1,8 @@
 import type { DomainEvent } from '@chime/event-log';
 import {
+  checkLimit,
   dtoProblems,
+  RESOURCE_COLUMNS,
   occupiedBy,
   refuse,
   settleNames,
@@ -46,7 +48,6 @@ export const INSTANCE_SPECS_IMPORTER: Importer = {
   async plan(context: ImportContext): Promise<ImportWork> {
     const specs = await planSpecs(context);
     const relations = new Map<string, ClusterInstanceSpecEntity[]>(specs.map((spec) => [spec.uuid, []]));
-    const perCluster = new Map<string, number>();
     context.report.count(RELATIONS, 0);
     const rows = await context.source.select<RelationSourceRow>(
       RELATIONS,
@@ -64,17 +65,9 @@ export const INSTANCE_SPECS_IMPORTER: Importer = {
       };
       relations.get(relation.instanceSpecUuid)!.push(relation);
       context.report.count(RELATIONS);
-      perCluster.set(relation.clusterUuid, (perCluster.get(relation.clusterUuid) ?? 0) + 1);
     }
-    for (const [cluster, count] of perCluster) {
-      if (count > INSTANCE_SPEC_LIMITS.specsPerCluster) {
-        context.report.problem(
-          't_cluster',
-          cluster,
-          `${count} instance specifications, at most ${INSTANCE_SPEC_LIMITS.specsPerCluster} here`,
-        );
-      }
-    }
+    const registered = [...relations.values()].flat().map((relation) => relation.clusterUuid);
+    checkLimit(context, 't_cluster', registered, INSTANCE_SPEC_LIMITS.specsPerCluster, 'instance specifications in one cluster');
     return writeEach(SPECS, specs, async (tx, spec) => {
       const registered = relations.get(spec.uuid)!;
       await tx.manager.insert(InstanceSpecEntity, { ...spec, clusterCount: registered.length, version: 1 + registered.length });
@@ -96,16 +89,7 @@ export const INSTANCE_SPECS_IMPORTER: Importer = {
 };
 
 async function planSpecs(context: ImportContext): Promise<InstanceSpecEntity[]> {
-  const rows = await context.source.select<SpecSourceRow>(SPECS, [
-    'uuid',
-    'name',
-    'state',
-    'vcpus',
-    'memory',
-    'type',
-    'description',
-    'created_at',
-  ]);
+  const rows = await context.source.select<SpecSourceRow>(SPECS, [...RESOURCE_COLUMNS, 'vcpus', 'memory', 'type']);
   const live = rows.flatMap((row) => {
     const uuid = sourceUuid(context, SPECS, row.uuid);
     if (!uuid) return [];

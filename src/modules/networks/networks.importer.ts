@@ -1,5 +1,7 @@
 import {
+  checkLimit,
   dtoProblems,
+  RESOURCE_COLUMNS,
   occupiedBy,
   refuse,
   settleNames,
@@ -71,16 +73,12 @@ export const NETWORKS_IMPORTER: Importer = {
 
 async function planNetworks(context: ImportContext): Promise<NetworkEntity[]> {
   const rows = await context.source.select<NetworkSourceRow>(NETWORKS, [
-    'uuid',
+    ...RESOURCE_COLUMNS,
     'az_uuid',
     'cluster_uuid',
-    'name',
     'type',
     'vlan_id',
-    'state',
     'interface_name',
-    'description',
-    'created_at',
   ]);
   const live = rows.flatMap((row) => {
     const uuid = sourceUuid(context, NETWORKS, row.uuid);
@@ -109,7 +107,6 @@ async function planNetworks(context: ImportContext): Promise<NetworkEntity[]> {
   );
   const bridges = new Set<string>();
   const networks: NetworkEntity[] = [];
-  const perCluster = new Map<string, number>();
   for (const { row, uuid, state, clusterUuid, azUuid, createdAt } of live) {
     const vlanId = row.vlan_id === '' ? undefined : Number(row.vlan_id);
     const bridge =
@@ -150,30 +147,27 @@ async function planNetworks(context: ImportContext): Promise<NetworkEntity[]> {
       continue;
     }
     bridges.add(`${clusterUuid}/${bridge}`);
-    perCluster.set(clusterUuid, (perCluster.get(clusterUuid) ?? 0) + 1);
     networks.push(network);
     context.ids.add('network', uuid);
   }
-  for (const [cluster, count] of perCluster) {
-    if (count > NETWORK_LIMITS.networksPerCluster) {
-      context.report.problem('t_cluster', cluster, `${count} networks, at most ${NETWORK_LIMITS.networksPerCluster} here`);
-    }
-  }
+  checkLimit(
+    context,
+    't_cluster',
+    networks.map((network) => network.clusterUuid),
+    NETWORK_LIMITS.networksPerCluster,
+    'networks in one cluster',
+  );
   context.report.count(NETWORKS, networks.length);
   return networks;
 }
 
 async function planSubnets(context: ImportContext): Promise<SubnetEntity[]> {
   const rows = await context.source.select<SubnetSourceRow>(SUBNETS, [
-    'uuid',
+    ...RESOURCE_COLUMNS,
     'network_uuid',
-    'name',
     'cidr',
     'gateway',
     'reserved_ips',
-    'state',
-    'description',
-    'created_at',
   ]);
   const live = rows.flatMap((row) => {
     const uuid = sourceUuid(context, SUBNETS, row.uuid);

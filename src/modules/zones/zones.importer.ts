@@ -1,6 +1,8 @@
 import { LIMITS } from '@chime/contracts';
 import {
+  checkLimit,
   dtoProblems,
+  RESOURCE_COLUMNS,
   settleNames,
   sourceEnabled,
   sourceTime,
@@ -29,14 +31,7 @@ export const ZONES_IMPORTER: Importer = {
   name: 'zones',
   occupied: (manager) => occupiedBy(manager, AzEntity, 'availability zones'),
   async plan(context: ImportContext): Promise<ImportWork> {
-    const rows = await context.source.select<AzSourceRow>(TABLE, [
-      'uuid',
-      'parent_uuid',
-      'name',
-      'state',
-      'description',
-      'created_at',
-    ]);
+    const rows = await context.source.select<AzSourceRow>(TABLE, [...RESOURCE_COLUMNS, 'parent_uuid']);
     const zones: AzEntity[] = [];
     const live = rows.flatMap((row) => {
       const uuid = sourceUuid(context, TABLE, row.uuid);
@@ -67,13 +62,13 @@ export const ZONES_IMPORTER: Importer = {
       zones.push(az);
       context.ids.add('az', uuid);
     }
-    if (zones.length > LIMITS.availabilityZones) {
-      context.report.problem(
-        TABLE,
-        '*',
-        `${zones.length} availability zones, this server holds at most ${LIMITS.availabilityZones}`,
-      );
-    }
+    checkLimit(
+      context,
+      TABLE,
+      zones.map(() => '*'),
+      LIMITS.availabilityZones,
+      'availability zones',
+    );
     context.report.count(TABLE, zones.length);
     return writeEach(TABLE, zones, async (tx, az) => {
       await tx.manager.insert(AzEntity, az);

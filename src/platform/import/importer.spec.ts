@@ -1,4 +1,4 @@
-import { ImportedIds, ImportReport, settleNames, sourceEnabled, sourceTime, type ImportContext } from './importer';
+import { checkLimit, ImportedIds, ImportReport, settleNames, sourceEnabled, sourceTime, type ImportContext } from './importer';
 
 function contextWith(renamed: string[] = []): ImportContext {
   return {
@@ -70,5 +70,15 @@ describe('sourceTime', () => {
     expect(sourceTime('2024-06-04 21:27:28.250', context).toISOString()).toBe('2024-06-04T21:27:28.250Z');
     expect(sourceTime(null, context)).toBe(context.startedAt);
     expect(sourceTime('0000-00-00 00:00:00', context)).toBe(context.startedAt);
+  });
+});
+
+describe('checkLimit', () => {
+  it('names each parent that would hold more rows than this server allows', () => {
+    const context = contextWith();
+    checkLimit(context, 't_az', ['a', 'b', 'a', 'a', 'b'], 2, 'clusters in one AZ');
+    expect(context.report.problems).toEqual([
+      { table: 't_az', uuid: 'a', message: '3 clusters in one AZ, this server holds at most 2' },
+    ]);
   });
 });

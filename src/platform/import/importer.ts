@@ -25,6 +25,9 @@ export interface SourceResourceRow {
   created_at: string | null;
 }
 
+/** The columns of SourceResourceRow, to select with a table's own. */
+export const RESOURCE_COLUMNS = ['uuid', 'name', 'state', 'description', 'created_at'] as const;
+
 /** A row of the source that the report talks about. */
 export interface SourceRow {
   table: string;
@@ -272,4 +275,13 @@ export function refuse(context: ImportContext, table: string, uuid: string, prob
     uuid,
     `${problems.join('; ')} (name "${name}"; fix with --rename ${table}:${uuid}=<name> or --set ${table}:${uuid}.<column>=<value>)`,
   );
+}
+
+/** A problem for each parent (`table` row) that would hold more than `limit` rows here, e.g. clusters per AZ. */
+export function checkLimit(context: ImportContext, table: string, parents: Iterable<string>, limit: number, what: string): void {
+  const counts = new Map<string, number>();
+  for (const parent of parents) counts.set(parent, (counts.get(parent) ?? 0) + 1);
+  for (const [parent, count] of counts) {
+    if (count > limit) context.report.problem(table, parent, `${count} ${what}, this server holds at most ${limit}`);
+  }
 }
