@@ -1,14 +1,13 @@
 import { LIMITS } from '@chime/contracts';
 import {
   checkLimit,
-  dtoProblems,
   RESOURCE_COLUMNS,
   settleNames,
   sourceEnabled,
   sourceTime,
   sourceUuid,
   occupiedBy,
-  refuse,
+  passes,
   writeEach,
   type ImportContext,
   type SourceResourceRow,
@@ -74,17 +73,16 @@ export const CLUSTERS_IMPORTER: Importer = {
         version: 1,
         createdAt,
       };
-      const problems = dtoProblems(CreateClusterDto, {
-        name: cluster.name,
-        description: cluster.description,
-        arch: cluster.arch,
-        hypervisor_type: cluster.hypervisorType,
-        type: cluster.type,
-      });
-      if (problems.length > 0) {
-        refuse(context, TABLE, uuid, problems, cluster.name);
+      if (
+        !passes(context, TABLE, uuid, CreateClusterDto, {
+          name: cluster.name,
+          description: cluster.description,
+          arch: cluster.arch,
+          hypervisor_type: cluster.hypervisorType,
+          type: cluster.type,
+        })
+      )
         continue;
-      }
       clusters.push(cluster);
       context.ids.add('cluster', uuid, { az_uuid: azUuid });
     }

@@ -1,10 +1,9 @@
 import type { DomainEvent } from '@chime/event-log';
 import {
   checkLimit,
-  dtoProblems,
   RESOURCE_COLUMNS,
   occupiedBy,
-  refuse,
+  passes,
   settleNames,
   SOURCE_STATE,
   sourceTime,
@@ -123,17 +122,16 @@ async function planSpecs(context: ImportContext): Promise<InstanceSpecEntity[]> 
       version: 1,
       createdAt,
     };
-    const problems = dtoProblems(CreateInstanceSpecDto, {
-      name: spec.name,
-      description: spec.description,
-      vcpus: spec.vcpus,
-      memory: spec.memory,
-      type: spec.type,
-    });
-    if (problems.length > 0) {
-      refuse(context, SPECS, uuid, problems, spec.name);
+    if (
+      !passes(context, SPECS, uuid, CreateInstanceSpecDto, {
+        name: spec.name,
+        description: spec.description,
+        vcpus: spec.vcpus,
+        memory: spec.memory,
+        type: spec.type,
+      })
+    )
       continue;
-    }
     specs.push(spec);
     context.ids.add('instance_spec', uuid);
   }

@@ -1,14 +1,13 @@
 import { LIMITS } from '@chime/contracts';
 import {
   checkLimit,
-  dtoProblems,
   RESOURCE_COLUMNS,
   settleNames,
   sourceEnabled,
   sourceTime,
   sourceUuid,
   occupiedBy,
-  refuse,
+  passes,
   writeEach,
   type ImportContext,
   type SourceResourceRow,
@@ -54,11 +53,7 @@ export const ZONES_IMPORTER: Importer = {
         version: 1,
         createdAt,
       };
-      const problems = dtoProblems(CreateAzDto, { name: az.name, description: az.description, parent: az.parent });
-      if (problems.length > 0) {
-        refuse(context, TABLE, uuid, problems, az.name);
-        continue;
-      }
+      if (!passes(context, TABLE, uuid, CreateAzDto, { name: az.name, description: az.description, parent: az.parent })) continue;
       zones.push(az);
       context.ids.add('az', uuid);
     }

@@ -268,6 +268,19 @@ export function writeEach<Item extends { uuid: string }>(
   };
 }
 
+/** Checks a row with the DTO its API takes: true when it passes, else false with the problem recorded. */
+export function passes(
+  context: ImportContext,
+  table: string,
+  uuid: string,
+  dto: Type,
+  fields: { name: string } & Record<string, unknown>,
+): boolean {
+  const problems = dtoProblems(dto, fields);
+  if (problems.length > 0) refuse(context, table, uuid, problems, fields.name);
+  return problems.length === 0;
+}
+
 /** Records the rules a row breaks as one problem, with the way out for a refused name. */
 export function refuse(context: ImportContext, table: string, uuid: string, problems: string[], name: string): void {
   context.report.problem(
