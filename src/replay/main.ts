@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AppConfig } from '../platform/config/app-config';
 import { Database } from '../platform/database/database';
+import { progressLine } from '../platform/observability/progress';
 import { SCHEMA } from '../schema';
 import { verifyReplay } from './verify-replay';
 
@@ -12,7 +13,7 @@ async function main(): Promise<number> {
   // Reading and replaying a long event log may rightly take longer than a request's statement bound.
   const database = await Database.open(AppConfig.fromEnvironment(), SCHEMA, { boundQueries: false });
   try {
-    const differences = await verifyReplay(database.dataSource, [], { onProgress: progressLine() });
+    const differences = await verifyReplay(database.dataSource, [], { onProgress: progressLine('verify:replay', 'events') });
     for (const line of differences) process.stderr.write(`${line}\n`);
     const [{ count }]: { count: string }[] = await database.dataSource.query('SELECT count(*) FROM event_log');
     process.stdout.write(
@@ -24,17 +25,6 @@ async function main(): Promise<number> {
   } finally {
     await database.close();
   }
-}
-
-/** On a terminal, one line on stderr rewritten per page: events read, of how many, and the rate. */
-function progressLine(): ((read: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  const started = Date.now();
-  return (read, total) => {
-    const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-    const end = read >= total ? '\n' : '';
-    process.stderr.write(`\rverify:replay: ${read} / ${total} events, ${Math.round(read / seconds)} events/s${end}`);
-  };
 }
 
 main().then(

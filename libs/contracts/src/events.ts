@@ -14,6 +14,13 @@ export interface EventMetadataView {
   causation_position?: number;
   /** …and the consumer that reacted. */
   causation_consumer?: string;
+  /** On an event written by `npm run import`: the source (without its password) and the run's id. */
+  import?: ImportMetadataView;
+}
+
+export interface ImportMetadataView {
+  source: string;
+  run_id: string;
 }
 
 export interface EventView {

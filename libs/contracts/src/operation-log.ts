@@ -18,8 +18,11 @@ export interface OperationLogView {
   outcome: OperationLogOutcome;
 }
 
+/** An entry's method: the request's HTTP method, or IMPORT for a run of `npm run import`. */
+export const OPERATION_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'IMPORT'] as const;
+
 export interface ListOperationLogFilters {
-  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  method?: (typeof OPERATION_METHODS)[number];
   user_uuid?: string;
   /** The request path, exactly, e.g. `/v1/az`. */
   path?: string;

@@ -1,6 +1,7 @@
 import { Global } from '@nestjs/common';
 import { streamReplay } from '@chime/event-log';
 import { FeatureModule } from '../../platform/feature-module';
+import { CLUSTERS_IMPORTER } from './clusters.importer';
 import { ClusterEntity } from './cluster.entity';
 import { CLUSTER_REPLAY } from './cluster.replay';
 import { CreateClusters1764300003000 } from './clusters.migration';
@@ -19,6 +20,7 @@ import { ListClustersHandler } from './queries/list-clusters';
   entities: [ClusterEntity],
   migrations: [CreateClusters1764300003000],
   replay: [streamReplay(CLUSTER_REPLAY)],
+  importers: [CLUSTERS_IMPORTER],
   controllers: [ClustersController],
   providers: [
     ClusterPort,

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateBy } from 'class-validator';
-import { QueryInt } from '../../platform/http/validation';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { QueryInt, IsAnyUuid } from '../../platform/http/validation';
 
 /** `after=now`: a stream that starts at the head of the log. */
 export const HEAD = 'now';
@@ -75,6 +75,6 @@ export class EventListParams {
     description: 'the events one request caused, with those consumers appended in reaction (metadata.request_id)',
   })
   @IsOptional()
-  @IsUUID('all', { message: 'request_id must be a UUID' })
+  @IsAnyUuid('request_id must be a UUID')
   request_id?: string;
 }

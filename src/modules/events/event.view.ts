@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import type { EventMetadataView, EventPage, EventView } from '@chime/contracts';
+import type { EventMetadataView, EventPage, EventView, ImportMetadataView } from '@chime/contracts';
 import type { SubscriptionStatus } from '@chime/event-log';
 import type { StoredEvent } from '@chime/event-log';
 
@@ -22,6 +22,15 @@ export function toEventView(event: StoredEvent): EventView {
 const NULLABLE_TEXT = { type: String, nullable: true } as const;
 
 /** Who caused an event; never a secret. */
+@ApiSchema({ name: 'ImportMetadata' })
+export class ImportMetadataSchema implements ImportMetadataView {
+  @ApiProperty({ description: 'the ChimeStack database imported, without its password' })
+  source!: string;
+
+  @ApiProperty({ format: 'uuid', description: "the import run's id, also the events' request id" })
+  run_id!: string;
+}
+
 @ApiSchema({ name: 'EventMetadata' })
 export class EventMetadataSchema implements EventMetadataView {
   @ApiProperty({ ...NULLABLE_TEXT, format: 'uuid' })
@@ -54,6 +63,9 @@ export class EventMetadataSchema implements EventMetadataView {
 
   @ApiPropertyOptional({ description: 'on such an event: the durable consumer that reacted' })
   causation_consumer?: string;
+
+  @ApiPropertyOptional({ type: ImportMetadataSchema, description: 'on an event written by `npm run import`' })
+  import?: ImportMetadataSchema;
 }
 
 /** One event of the log (API.md §6.1). */

@@ -8,10 +8,10 @@ import {
   type UpdateUserRequest,
   USER_SORTABLE,
 } from '@chime/contracts';
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
 import { DisplayText, NameFilter, IntChoiceFilter } from '../../platform/http/resource-fields';
-import { Nullable } from '../../platform/http/validation';
+import { Nullable, IsAnyUuid } from '../../platform/http/validation';
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const NAME_RULE = 'name must be 1 to 64 of A-Z a-z 0-9 _ . -';
@@ -86,12 +86,12 @@ export class UpdateUserDefaultDto implements UpdateUserDefaultRequest {
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   @Nullable()
   @ValidateIf((_, value) => value !== null)
-  @IsUUID('all', { message: 'az_uuid must be a UUID or null' })
+  @IsAnyUuid('az_uuid must be a UUID or null')
   az_uuid!: string | null;
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   @Nullable()
   @ValidateIf((_, value) => value !== null)
-  @IsUUID('all', { message: 'clusters_uuid must be a UUID or null' })
+  @IsAnyUuid('clusters_uuid must be a UUID or null')
   clusters_uuid!: string | null;
 }

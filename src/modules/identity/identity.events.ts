@@ -18,6 +18,13 @@ export class UserUpdated extends DomainEvent<{
 export class UserPasswordChanged extends DomainEvent<{ uuid: string }> {
   static override readonly type = 'UserPasswordChanged';
 }
+/**
+ * A hash imported from ChimeStack (bcrypt) was replaced by an argon2id one at the user's first
+ * login: the password is the same, so no session ends. Neither hash is in the log.
+ */
+export class UserPasswordRehashed extends DomainEvent<{ uuid: string; scheme: 'argon2id' }> {
+  static override readonly type = 'UserPasswordRehashed';
+}
 export class UserDeleted extends DomainEvent<{ uuid: string }> {
   static override readonly type = 'UserDeleted';
 }

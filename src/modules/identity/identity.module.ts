@@ -1,6 +1,7 @@
 import { streamReplay } from '@chime/event-log';
 import { FeatureModule } from '../../platform/feature-module';
 import { CreateIdentity1764300001000 } from './identity.migration';
+import { IDENTITY_IMPORTER } from './identity.importer';
 import { TOKEN_REPLAY, USER_REPLAY } from './identity.replay';
 import { CreateLoginThrottle1764300001500 } from './login-throttle.migration';
 import { TokenEntity } from './token.entity';
@@ -32,6 +33,7 @@ import { UsersController } from './users.controller';
   entities: [UserEntity, TokenEntity],
   migrations: [CreateIdentity1764300001000, CreateLoginThrottle1764300001500],
   replay: [streamReplay(USER_REPLAY), streamReplay(TOKEN_REPLAY)],
+  importers: [IDENTITY_IMPORTER],
   controllers: [AuthController, UsersController],
   providers: [
     { provide: APP_GUARD, useClass: TokenGuard },

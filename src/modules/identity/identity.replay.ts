@@ -8,6 +8,7 @@ import {
   UserDefaultChanged,
   UserDeleted,
   UserPasswordChanged,
+  UserPasswordRehashed,
   UserUpdated,
 } from './identity.events';
 import { TOKEN_STREAM, TokenEntity } from './token.entity';
@@ -20,7 +21,14 @@ type UserRow = UserState & { key: string; version: number; default_az_uuid: stri
 /** Users rebuilt from their events, for `npm run verify:replay`. */
 export const USER_REPLAY: StreamProjection<UserRow> = {
   streamType: USER_STREAM,
-  handles: [UserCreated.type, UserUpdated.type, UserPasswordChanged.type, UserDefaultChanged.type, UserDeleted.type],
+  handles: [
+    UserCreated.type,
+    UserUpdated.type,
+    UserPasswordChanged.type,
+    UserPasswordRehashed.type,
+    UserDefaultChanged.type,
+    UserDeleted.type,
+  ],
   apply(state, event) {
     const data = event.data as Record<string, unknown>;
     switch (event.type) {
@@ -35,6 +43,7 @@ export const USER_REPLAY: StreamProjection<UserRow> = {
       case UserUpdated.type:
         return state && { ...state, ...(data.changes as Partial<UserState>), version: event.version };
       case UserPasswordChanged.type:
+      case UserPasswordRehashed.type:
         return state && { ...state, version: event.version };
       case UserDefaultChanged.type:
         return (

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, PartialType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsAnyUuid } from '../../platform/http/validation';
 import { ListQuery } from '../../platform/http/list-query';
 import { NameFilter, ResourceDescription, ResourceName, IntChoiceFilter } from '../../platform/http/resource-fields';
 import {
@@ -67,7 +68,7 @@ export class InstanceSpecListParams extends ListQuery(INSTANCE_SPEC_SORTABLE) {
 @ApiSchema({ name: 'CreateClusterInstanceSpecRequest' })
 export class CreateClusterInstanceSpecDto implements CreateClusterInstanceSpecRequest {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('all', { message: 'instance_spec_uuid must be a UUID' })
+  @IsAnyUuid('instance_spec_uuid must be a UUID')
   instance_spec_uuid!: string;
 }
 

@@ -9,6 +9,7 @@ import { UnregisterInstanceSpecHandler } from './commands/unregister-instance-sp
 import { UpdateInstanceSpecHandler } from './commands/update-instance-spec';
 import { ClusterInstanceSpecEntity, ClusterInstanceSpecListing, InstanceSpecEntity } from './instance-spec.entity';
 import { INSTANCE_SPEC_REPLAY } from './instance-spec.replay';
+import { INSTANCE_SPECS_IMPORTER } from './instance-specs.importer';
 import { InstanceSpecsController } from './instance-specs.controller';
 import { CreateInstanceSpecs1764300006400 } from './instance-specs.migration';
 import { GetInstanceSpecHandler } from './queries/get-instance-spec';
@@ -24,6 +25,7 @@ import { ListInstanceSpecsHandler } from './queries/list-instance-specs';
   entities: [InstanceSpecEntity, ClusterInstanceSpecEntity, ClusterInstanceSpecListing],
   migrations: [CreateInstanceSpecs1764300006400],
   replay: [streamReplay(INSTANCE_SPEC_REPLAY)],
+  importers: [INSTANCE_SPECS_IMPORTER],
   controllers: [InstanceSpecsController, ClusterInstanceSpecsController],
   providers: [
     CreateInstanceSpecHandler,

@@ -8,6 +8,7 @@ import { UpdateNetworkHandler } from './commands/update-network';
 import { UpdateSubnetHandler } from './commands/update-subnet';
 import { NetworkEntity } from './network.entity';
 import { NETWORK_REPLAY, SUBNET_REPLAY } from './network.replay';
+import { NETWORKS_IMPORTER } from './networks.importer';
 import { CreateNetworks1764300006000 } from './networks.migration';
 import { NetworksController } from './networks.controller';
 import { GetNetworkHandler } from './queries/get-network';
@@ -25,6 +26,7 @@ import { SubnetsController } from './subnets.controller';
   entities: [NetworkEntity, SubnetEntity],
   migrations: [CreateNetworks1764300006000],
   replay: [streamReplay(NETWORK_REPLAY), streamReplay(SUBNET_REPLAY)],
+  importers: [NETWORKS_IMPORTER],
   controllers: [NetworksController, SubnetsController],
   providers: [
     CreateNetworkHandler,

@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { OPERATION_LOG_SORTABLE } from '@chime/contracts';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { OPERATION_LOG_SORTABLE, OPERATION_METHODS } from '@chime/contracts';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
-import { QueryTime } from '../../platform/http/validation';
+import { QueryTime, IsAnyUuid } from '../../platform/http/validation';
 
-const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+const METHODS = [...OPERATION_METHODS];
 const OUTCOMES = ['success', 'denied', 'failed'];
 
 export class OperationLogListParams extends ListQuery(OPERATION_LOG_SORTABLE) {
@@ -15,7 +15,7 @@ export class OperationLogListParams extends ListQuery(OPERATION_LOG_SORTABLE) {
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID('all', { message: 'user_uuid must be a UUID' })
+  @IsAnyUuid('user_uuid must be a UUID')
   user_uuid?: string;
 
   @ApiPropertyOptional({ description: 'the request path, exactly, e.g. /v1/az' })
@@ -37,7 +37,7 @@ export class OperationLogListParams extends ListQuery(OPERATION_LOG_SORTABLE) {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'the entry of one request' })
   @IsOptional()
-  @IsUUID('all', { message: 'request_id must be a UUID' })
+  @IsAnyUuid('request_id must be a UUID')
   request_id?: string;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'entries at or after this time (RFC 3339)' })

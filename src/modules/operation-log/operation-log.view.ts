@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import type { OperationLogOutcome, OperationLogView } from '@chime/contracts';
+import { OPERATION_METHODS, type OperationLogOutcome, type OperationLogView } from '@chime/contracts';
 import type { OperationLogEntity } from './operation-log.entity';
 
 // The view is a contract type now; re-exported for this module's files that import it from here.
@@ -29,7 +29,7 @@ export class OperationLogViewSchema implements OperationLogView {
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
 
-  @ApiProperty({ enum: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] })
+  @ApiProperty({ enum: [...OPERATION_METHODS], description: 'the HTTP method, or IMPORT for a run of `npm run import`' })
   method!: string;
 
   @ApiProperty({ example: '/v1/az' })

@@ -1,6 +1,7 @@
 import { Global } from '@nestjs/common';
 import { streamReplay } from '@chime/event-log';
 import { FeatureModule } from '../../platform/feature-module';
+import { ZONES_IMPORTER } from './zones.importer';
 import { AzEntity } from './az.entity';
 import { AZ_REPLAY } from './az.replay';
 import { CreateZones1764300002000 } from './zones.migration';
@@ -19,6 +20,7 @@ import { ZonesController } from './zones.controller';
   entities: [AzEntity],
   migrations: [CreateZones1764300002000],
   replay: [streamReplay(AZ_REPLAY)],
+  importers: [ZONES_IMPORTER],
   controllers: [ZonesController],
   providers: [AzPort, CreateAzHandler, UpdateAzHandler, SetAzStateHandler, DeleteAzHandler, ListAzsHandler, GetAzHandler],
   exports: [AzPort],

@@ -1,14 +1,6 @@
-import {
-  applyDecorators,
-  ArgumentMetadata,
-  Param,
-  ParseUUIDPipe,
-  PipeTransform,
-  ValidationError,
-  ValidationPipe,
-} from '@nestjs/common';
+import { applyDecorators, ArgumentMetadata, Param, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsDate } from 'class-validator';
+import { IsDate, Matches } from 'class-validator';
 import { InvalidArgumentError } from '../errors/domain-error';
 
 function describe(errors: ValidationError[], parent = ''): string[] {
@@ -73,9 +65,27 @@ function withoutNulls(body: Record<string, unknown>, dto: Function): Record<stri
 export const QueryInt = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value));
 
-/** A path parameter holding a UUID: 400 INVALID_ARGUMENT when it is not one. */
-export const UuidParam = (name: string) =>
-  Param(name, new ParseUUIDPipe({ exceptionFactory: () => new InvalidArgumentError(`${name} must be a UUID`) }));
+/**
+ * A UUID of any version and variant, in either case: ids are kept as they come, and ChimeStack's
+ * include time-based ones (v1, e.g. 4d71a3b1-2274-11ef-beaf-000c29d35f40). PostgreSQL's uuid type
+ * takes exactly these.
+ */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A body or query field holding a UUID (any version). */
+export const IsAnyUuid = (message: string) => Matches(UUID, { message });
+
+class UuidPipe implements PipeTransform<string, string> {
+  constructor(private readonly name: string) {}
+
+  transform(value: string): string {
+    if (!UUID.test(value)) throw new InvalidArgumentError(`${this.name} must be a UUID`);
+    return value;
+  }
+}
+
+/** A path parameter holding a UUID (any version): 400 INVALID_ARGUMENT when it is not one. */
+export const UuidParam = (name: string) => Param(name, new UuidPipe(name));
 
 const INT64_MAX = 2n ** 63n - 1n;
 

@@ -8,7 +8,7 @@ import { EventRows } from './EventsPage';
 type Entry = Schema<'OperationLog'>;
 
 const ANY = { value: '', label: 'Any' };
-const METHODS = [ANY, ...['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].map((value) => ({ value, label: value }))];
+const METHODS = [ANY, ...['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'IMPORT'].map((value) => ({ value, label: value }))];
 const OUTCOMES = [ANY, ...['success', 'denied', 'failed'].map((value) => ({ value, label: value }))];
 
 /**
@@ -81,7 +81,14 @@ export default function OperationLogPage({ owner }: { owner: Owner }) {
           </button>
         )}
       />
-      <Pager page={list.page} size={list.size} total={data?.total} shown={data?.size ?? 0} onPage={list.setPage} onSize={list.setSize} />
+      <Pager
+        page={list.page}
+        size={list.size}
+        total={data?.total}
+        shown={data?.size ?? 0}
+        onPage={list.setPage}
+        onSize={list.setSize}
+      />
       {openId !== undefined && <EntryDrawer id={openId} owner={owner} onClose={() => setOpenId(undefined)} />}
     </section>
   );

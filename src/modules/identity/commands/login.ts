@@ -1,14 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { LoginResult } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Transaction } from '@chime/event-log';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../platform/config/app-config';
 import { UnauthenticatedError } from '../../../platform/errors/domain-error';
 import { LoginThrottle } from '../login-throttle';
 import { Passwords } from '../passwords';
 import { issueToken } from '../tokens';
-import { UserEntity } from '../user.entity';
+import { UserPasswordRehashed } from '../identity.events';
+import { USER_STREAM, UserEntity } from '../user.entity';
 
 export class LoginCommand extends Command<LoginResult> {
   constructor(
@@ -44,10 +45,15 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
       throw new UnauthenticatedError('wrong user name or password');
     }
     await this.throttle.recordSuccess(userName, ip);
-    const { token, entity } = await this.uow.run((tx) => issueToken(tx, user.uuid, this.config.CHIME_TOKEN_TTL), {
-      user_uuid: user.uuid,
-      user_name: user.name,
-    });
+    // A hash imported from ChimeStack (bcrypt) becomes argon2id now that the password is known.
+    const rehashed = this.passwords.needsRehash(user.passwordHash) ? await this.passwords.hash(password) : undefined;
+    const { token, entity } = await this.uow.run(
+      async (tx) => {
+        if (rehashed) await rehash(tx, user, rehashed);
+        return issueToken(tx, user.uuid, this.config.CHIME_TOKEN_TTL);
+      },
+      { user_uuid: user.uuid, user_name: user.name },
+    );
     return {
       user: {
         uuid: token,
@@ -57,4 +63,14 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
       },
     };
   }
+}
+
+/** Replaces the hash the user logged in with, unless a concurrent login or a password change did first. */
+async function rehash(tx: Transaction, user: UserEntity, passwordHash: string): Promise<void> {
+  const current = await tx.manager.findOne(UserEntity, { where: { uuid: user.uuid }, lock: { mode: 'pessimistic_write' } });
+  if (!current || current.passwordHash !== user.passwordHash) return;
+  await tx.manager.update(UserEntity, { uuid: user.uuid }, { passwordHash, version: current.version + 1 });
+  await tx.append({ type: USER_STREAM, id: user.uuid }, current.version, [
+    new UserPasswordRehashed({ uuid: user.uuid, scheme: 'argon2id' }),
+  ]);
 }

@@ -27,7 +27,7 @@ export class CreateNetworkCommand extends Command<NetworkView> {
 }
 
 /** The VLAN id a network of this type takes: none for classical, 1–4094 for vlan, a VNI for vxlan. */
-function segmentOf(type: NetworkType, vlanId: number | undefined): number | null {
+export function segmentOf(type: NetworkType, vlanId: number | undefined): number | null {
   if (type === NetworkType.Classical) {
     if (vlanId !== undefined) throw new InvalidArgumentError('vlan_id must be left out for a classical network (type 0)');
     return null;

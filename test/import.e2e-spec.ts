@@ -1,0 +1,522 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { ImportRefused, runImport, type ImportOptions, type ImportOutcome } from '../src/import/run-import';
+import { UserEntity } from '../src/modules/identity/user.entity';
+import { AZ, CLUSTER, NETWORK, PASSWORDS, SPEC, SUBNET, USER, seedChimeStack } from './support/chimestack-fixture';
+import { bcryptHash, createChimeStackSource, type ChimeStackSource } from './support/chimestack-source';
+import { expectError, expectResult } from './support/envelope';
+import { createTestDatabase } from './support/test-database';
+import { startTestServer, type TestServer } from './support/test-server';
+import { ADMIN, as, login } from './support/users';
+
+const ISO = (mysql: string) => `${mysql.replace(' ', 'T')}.000Z`;
+
+/** Every table a module owns, as rows: "nothing changed" compares these before and after. */
+async function snapshot(server: TestServer): Promise<unknown> {
+  const tables = ['users', 'availability_zones', 'clusters', 'instance_specs', 'cluster_instance_specs', 'networks', 'subnets'];
+  const rows: Record<string, unknown> = {};
+  for (const table of tables) rows[table] = await server.dataSource.query(`SELECT * FROM ${table} ORDER BY 1`);
+  const [{ count }] = await server.dataSource.query('SELECT count(*)::int AS count FROM event_log');
+  return { rows, events: count };
+}
+
+describe('import from ChimeStack (npm run import)', () => {
+  let server: TestServer;
+  let source: ChimeStackSource;
+  const importInto = (options: Partial<ImportOptions> = {}) => runImport(server.dataSource, { from: source.url, ...options });
+
+  beforeEach(async () => {
+    [server, source] = await Promise.all([startTestServer(), createChimeStackSource()]);
+  });
+  afterEach(async () => {
+    await Promise.all([server.close(), source.drop()]);
+  });
+
+  describe('a full installation', () => {
+    let outcome: ImportOutcome;
+    let admin: string;
+
+    beforeEach(async () => {
+      await seedChimeStack(source);
+      outcome = await importInto();
+      await server.caughtUp();
+      admin = await login(server, 'admin', PASSWORDS.admin.password);
+    });
+
+    it('reports counts per table, the skipped rows with why, and the renamed ones', () => {
+      expect(outcome.written).toBe(true);
+      expect(Object.fromEntries(outcome.report.imported)).toEqual({
+        t_az: 2,
+        t_cluster: 4,
+        t_user: 4,
+        t_user_default: 2,
+        t_instance_spec: 2,
+        r_cluster_instance_spec: 3,
+        t_network: 2,
+        t_subnet: 2,
+      });
+      expect(outcome.report.skipped).toEqual(
+        expect.arrayContaining([
+          { table: 't_az', uuid: AZ.old, reason: 'deleted in ChimeStack (state 4)' },
+          { table: 't_cluster', uuid: CLUSTER.ghost, reason: `its az ${AZ.old} is skipped` },
+          { table: 't_cluster', uuid: CLUSTER.gone, reason: 'deleted in ChimeStack (state 4)' },
+          { table: 't_user', uuid: USER.gone, reason: 'deleted in ChimeStack (state 4); this server has no disabled users' },
+          {
+            table: 't_user',
+            uuid: USER.locked,
+            reason: 'not available in ChimeStack (state 0); this server has no disabled users',
+          },
+          { table: 't_user_default', uuid: USER.gone, reason: 'its user is not imported' },
+          { table: 't_instance_spec', uuid: SPEC.old, reason: 'deleted in ChimeStack (state 4)' },
+          {
+            table: 'r_cluster_instance_spec',
+            uuid: `${CLUSTER.ghost}/${SPEC.large}`,
+            reason: `its cluster ${CLUSTER.ghost} is skipped`,
+          },
+          {
+            table: 'r_cluster_instance_spec',
+            uuid: `${CLUSTER.main}/${SPEC.old}`,
+            reason: `its instance_spec ${SPEC.old} is skipped`,
+          },
+          {
+            table: 't_network',
+            uuid: NETWORK.azWide,
+            reason: 'in no cluster (cluster_uuid NULL); networks here belong to a cluster',
+          },
+        ]),
+      );
+      expect(outcome.report.skipped).toHaveLength(10);
+      expect(outcome.report.renamed).toEqual([
+        { table: 't_cluster', uuid: CLUSTER.web2, from: 'web', to: 'web-2', why: 'name already used in its scope' },
+        { table: 't_cluster', uuid: CLUSTER.web3, from: 'WEB', to: 'WEB-3', why: 'name already used in its scope' },
+      ]);
+      expect(outcome.report.problems).toEqual([]);
+      expect(outcome.report.notes).toEqual([
+        `t_user_default ${USER.dev}: default AZ ${AZ.old} is not imported, so no default is set`,
+      ]);
+    });
+
+    it('lets every user log in with the old password, with the right role, and re-hashes it with argon2id', async () => {
+      for (const user of Object.values(PASSWORDS)) {
+        const before = await server.dataSource.getRepository(UserEntity).findOneByOrFail({ uuid: user.uuid });
+        // admin logged in once already (beforeEach).
+        if (user !== PASSWORDS.admin) expect(before.passwordHash).toMatch(/^\$2[aby]\$/);
+        const token = await login(server, user.name, user.password);
+        const auth = expectResult<{ user: { user_uuid: string; name: string; role: number } }>(
+          await server.http.post('/v1/auth').send({ token }),
+        );
+        expect(auth.user).toMatchObject({ user_uuid: user.uuid, name: user.name, role: user.role });
+        const after = await server.dataSource.getRepository(UserEntity).findOneByOrFail({ uuid: user.uuid });
+        expect(after.passwordHash).toMatch(/^\$argon2id\$/);
+        await login(server, user.name, user.password);
+        expectError(
+          await server.http.post('/v1/login').send({ user_name: user.name, password: 'wrong' }),
+          401,
+          'UNAUTHENTICATED',
+        );
+      }
+      // The super administrator created at the first start made way for the source's.
+      expectError(
+        await server.http.post('/v1/login').send({ user_name: ADMIN.name, password: ADMIN.password }),
+        401,
+        'UNAUTHENTICATED',
+      );
+      const rehashes = expectResult<{ elements: { stream_id: string; data: object }[] }>(
+        await as(server, admin).get('/v1/event?type=UserPasswordRehashed&limit=100'),
+      ).elements;
+      expect(rehashes.map((event) => event.data)).toEqual(
+        expect.arrayContaining(Object.values(PASSWORDS).map((user) => ({ uuid: user.uuid, scheme: 'argon2id' }))),
+      );
+    });
+
+    it('keeps every field as the source has it (ids, names, states, descriptions, times, relations)', async () => {
+      const api = as(server, admin);
+      const azs = expectResult<{ elements: object[] }>(await api.get('/v1/az?sort=name&order=asc')).elements;
+      expect(azs).toEqual([
+        {
+          uuid: AZ.main,
+          name: 'Default',
+          description: 'default zone',
+          parent: '',
+          state: 1,
+          created_at: ISO('2024-06-04 21:27:28'),
+        },
+        { uuid: AZ.edge, name: 'Edge', description: '', parent: AZ.main, state: 0, created_at: ISO('2024-06-05 12:00:00') },
+      ]);
+      const clusters = expectResult<{ elements: object[] }>(await api.get(`/v1/az/${AZ.main}/cluster?sort=created_at&order=asc`));
+      const cluster = (uuid: string, name: string, state: number, day: string, extra: object = {}) => ({
+        uuid,
+        name,
+        description: '',
+        arch: 'x86_64',
+        hypervisor_type: 'kvm',
+        type: 0,
+        state,
+        az_uuid: AZ.main,
+        az_name: 'Default',
+        created_at: ISO(day),
+        ...extra,
+      });
+      expect(clusters.elements).toEqual([
+        cluster(CLUSTER.main, 'Default', 1, '2024-06-04 21:27:51', { description: 'default cluster' }),
+        cluster(CLUSTER.web, 'web', 0, '2024-06-05 12:00:00'),
+        cluster(CLUSTER.web2, 'web-2', 1, '2024-06-06 12:00:00', { description: 'second web', type: 1, arch: 'aarch64' }),
+        cluster(CLUSTER.web3, 'WEB-3', 1, '2024-06-07 12:00:00'),
+      ]);
+      const users = expectResult<{ elements: { uuid: string }[] }>(await api.get('/v1/user?sort=name&order=asc')).elements;
+      expect(users).toEqual(
+        ['admin', 'dev', 'mgr', 'ops'].map((name) => ({
+          uuid: PASSWORDS[name as keyof typeof PASSWORDS].uuid,
+          name,
+          nick_name: name.toUpperCase(),
+          avatar: `https://avatars.example/${name}.png`,
+          role: PASSWORDS[name as keyof typeof PASSWORDS].role,
+          created_at: expect.any(String),
+        })),
+      );
+      // ChimeStack left the admin's created_at NULL: it takes the import's time.
+      expect(Date.parse(users[0] && (users[0] as unknown as { created_at: string }).created_at)).toBeGreaterThan(
+        Date.now() - 600_000,
+      );
+      expect(expectResult(await api.get(`/v1/user/${USER.admin}/default`))).toEqual({
+        default: {
+          az_uuid: AZ.main,
+          clusters_uuid: CLUSTER.main,
+        },
+      });
+      expect(expectResult(await api.get(`/v1/user/${USER.ops}/default`))).toEqual({
+        default: { az_uuid: AZ.edge, clusters_uuid: null },
+      });
+      expect(expectResult(await api.get(`/v1/user/${USER.dev}/default`))).toEqual({
+        default: { az_uuid: null, clusters_uuid: null },
+      });
+
+      const specs = expectResult<{ elements: object[] }>(await api.get('/v1/instance_spec?sort=name&order=asc')).elements;
+      expect(specs).toEqual([
+        {
+          uuid: SPEC.large,
+          name: 'Large(4C8G)',
+          description: '',
+          vcpus: 4,
+          memory: 8589934592,
+          type: 0,
+          state: 1,
+          cluster_count: 2,
+          created_at: ISO('2024-06-04 12:00:00'),
+        },
+        {
+          uuid: SPEC.mini,
+          name: 'Mini(1C1G)',
+          description: 'small',
+          vcpus: 1,
+          memory: 1073741824,
+          type: 1,
+          state: 1,
+          cluster_count: 1,
+          created_at: ISO('2024-06-05 12:00:00'),
+        },
+      ]);
+      const mainPath = `/v1/az/${AZ.main}/cluster/${CLUSTER.main}`;
+      const relations = expectResult<{ elements: object[] }>(
+        await api.get(`${mainPath}/instance_spec_relation?sort=created_at&order=asc`),
+      ).elements;
+      expect(relations).toEqual([
+        expect.objectContaining({ instance_spec_uuid: SPEC.large, created_at: ISO('2024-06-06 10:00:00') }),
+        expect.objectContaining({ instance_spec_uuid: SPEC.mini, created_at: ISO('2024-06-06 11:00:00') }),
+      ]);
+      const networks = expectResult<{ elements: object[] }>(
+        await api.get(`${mainPath}/network?sort=created_at&order=asc`),
+      ).elements;
+      expect(networks).toEqual([
+        expect.objectContaining({
+          uuid: NETWORK.bridge,
+          name: 'chime-bridge',
+          bridge_name: 'chime-bridge',
+          interface_name: 'eth0',
+          type: 0,
+          vlan_id: '',
+          state: 1,
+        }),
+        expect.objectContaining({
+          uuid: NETWORK.vlan,
+          name: 'vlan 100',
+          bridge_name: 'br-444444440000',
+          interface_name: 'eth1',
+          type: 1,
+          vlan_id: '100',
+          state: 0,
+          description: 'tagged',
+        }),
+      ]);
+      expect(expectResult(await api.get(`${mainPath}/network/${NETWORK.bridge}/subnet/${SUBNET.a}`))).toEqual({
+        subnet: expect.objectContaining({ cidr: '192.168.231.0/24', gateway: '192.168.231.1', reserved_ips: '', type: 0 }),
+      });
+      expect(expectResult(await api.get(`${mainPath}/network/${NETWORK.vlan}/subnet/${SUBNET.b}`))).toEqual({
+        subnet: expect.objectContaining({
+          cidr: '10.0.0.0/16',
+          reserved_ips: '10.0.0.10-10.0.0.20',
+          description: 'reserved range',
+        }),
+      });
+    });
+
+    it('takes time-based (v1) UUIDs on the path and in bodies', async () => {
+      const api = as(server, admin);
+      expect(expectResult<{ user: { uuid: string } }>(await api.get(`/v1/user/${USER.admin}`)).user.uuid).toBe(USER.admin);
+      expect(expectResult<{ az: { uuid: string } }>(await api.get(`/v1/az/${AZ.edge}`)).az.uuid).toBe(AZ.edge);
+      expectResult(await api.patch(`/v1/user/${USER.dev}/default`, { az_uuid: AZ.edge, clusters_uuid: null }));
+      expect(expectResult(await api.get(`/v1/user/${USER.dev}/default`))).toEqual({
+        default: { az_uuid: AZ.edge, clusters_uuid: null },
+      });
+      const web2 = `/v1/az/${AZ.main}/cluster/${CLUSTER.web2}/instance_spec_relation`;
+      expectResult(await api.post(web2, { instance_spec_uuid: SPEC.mini }));
+      const log = expectResult<{ total: number }>(await api.get(`/v1/operation_log?user_uuid=${USER.admin}&method=POST`));
+      expect(log.total).toBeGreaterThanOrEqual(1);
+      // Any version and variant is a UUID (v0 with a non-RFC variant here): unknown, not malformed.
+      expectError(await api.get('/v1/az/4d71a3b1-2274-01ef-ceaf-000c29d35f40'), 404, 'NOT_FOUND');
+      const odd = '4d71a3b1-2274-01ef-ceaf-000c29d35f40';
+      expect(
+        expectError(
+          await api.patch(`/v1/user/${USER.dev}/default`, { az_uuid: odd, clusters_uuid: null }),
+          400,
+          'FAILED_PRECONDITION',
+        ),
+      ).toBe(`availability zone ${odd} does not exist`);
+      expect(expectError(await api.get('/v1/az/4d71a3b1-2274-11ef-beaf-000c29d35f4'), 400, 'INVALID_ARGUMENT')).toBe(
+        'AzUuid must be a UUID',
+      );
+    });
+
+    it('records the import as events with its metadata, and as one operation-log entry', async () => {
+      const api = as(server, admin);
+      const events = expectResult<{ elements: { type: string; metadata: Record<string, unknown> }[] }>(
+        await api.get(`/v1/event?request_id=${outcome.runId}&limit=1000`),
+      ).elements;
+      // 2 AZs, 4 clusters, the old admin's deletion, 4 users and 2 defaults, 2 specs and 3 registrations, 2 networks, 2 subnets.
+      expect(events).toHaveLength(22);
+      expect(new Set(events.map((event) => event.type))).toEqual(
+        new Set([
+          'AzCreated',
+          'ClusterCreated',
+          'UserDeleted',
+          'UserCreated',
+          'UserDefaultChanged',
+          'InstanceSpecCreated',
+          'InstanceSpecRegistered',
+          'NetworkCreated',
+          'SubnetCreated',
+        ]),
+      );
+      for (const event of events) {
+        expect(event.metadata).toMatchObject({ method: 'IMPORT', import: { source: outcome.source, run_id: outcome.runId } });
+      }
+      expect(outcome.source).toBe(source.url);
+      const log = expectResult<{ total: number; elements: object[] }>(
+        await api.get(`/v1/operation_log?request_id=${outcome.runId}`),
+      );
+      expect(log).toMatchObject({
+        total: 1,
+        elements: [{ method: 'IMPORT', path: outcome.source, outcome: 'success', user_uuid: null }],
+      });
+    });
+  });
+
+  it('refuses a database that is not empty, and changes nothing', async () => {
+    await seedChimeStack(source);
+    const admin = await login(server, ADMIN.name, ADMIN.password);
+    expectResult(await as(server, admin).post('/v1/az', { name: 'here-first' }));
+    await server.caughtUp();
+    const before = await snapshot(server);
+    await expect(importInto()).rejects.toThrow(
+      new ImportRefused({ occupied: ['1 availability zones'] } as ImportOutcome).message,
+    );
+    expect(await snapshot(server)).toEqual(before);
+  });
+
+  it('with --dry-run, reports what it would import and changes nothing', async () => {
+    await seedChimeStack(source);
+    const before = await snapshot(server);
+    const outcome = await importInto({ dryRun: true });
+    expect(outcome).toMatchObject({ written: false, occupied: [] });
+    expect(outcome.report.imported.get('t_cluster')).toBe(4);
+    expect(outcome.report.renamed).toHaveLength(2);
+    expect(await snapshot(server)).toEqual(before);
+  });
+
+  it('makes one super administrator, the source admin; another role-3 user comes in as administrator (2)', async () => {
+    await seedChimeStack(source);
+    const root = '99999999-0000-4000-8000-000000000001';
+    await source.insert('t_user', [
+      {
+        uuid: root,
+        name: 'root',
+        nick_name: 'Root',
+        state: 1,
+        password: bcryptHash('root-secret', 4, '$2a$'),
+        role: 3,
+        avatar: '',
+      },
+    ]);
+    const outcome = await importInto();
+    expect(outcome.report.notes).toContain(
+      `t_user ${root} ("root"): a second super administrator, imported as administrator (2)`,
+    );
+    const token = await login(server, 'root', 'root-secret');
+    expect(expectResult<{ user: { role: number } }>(await server.http.post('/v1/auth').send({ token })).user.role).toBe(2);
+  });
+
+  describe('a source with broken rows', () => {
+    const BAD = '66666666-0000-4000-8000-000000000001';
+    const ORPHAN = '66666666-0000-4000-8000-000000000002';
+
+    beforeEach(async () => {
+      await seedChimeStack(source);
+      await source.insert('t_az', [{ uuid: BAD, name: 'bad\u202ename', state: 1, created_at: '2024-06-08 00:00:00' }]);
+    });
+
+    it('names each broken row (table and uuid), and imports nothing', async () => {
+      await source.insert('t_cluster', [
+        {
+          uuid: ORPHAN,
+          az_uuid: '77777777-0000-4000-8000-000000000000',
+          name: 'orphan',
+          hypervisor_type: 'kvm',
+          arch: 'x86_64',
+          state: 1,
+        },
+      ]);
+      const before = await snapshot(server);
+      const dryRun = await importInto({ dryRun: true });
+      expect(dryRun.report.problems).toEqual([
+        {
+          table: 't_az',
+          uuid: BAD,
+          message: `name must not contain bidirectional control characters (name "bad\u202ename"; fix with --rename t_az:${BAD}=<name> or --set t_az:${BAD}.<column>=<value>)`,
+        },
+        { table: 't_cluster', uuid: ORPHAN, message: 'refers to az 77777777-0000-4000-8000-000000000000, which is not imported' },
+      ]);
+      await expect(importInto()).rejects.toThrow('2 problems in the source, nothing imported');
+      expect(await snapshot(server)).toEqual(before);
+    });
+
+    it('takes a --rename rule for a name this server refuses', async () => {
+      const outcome = await importInto({ rules: [{ table: 't_az', uuid: BAD, column: 'name', value: 'bad-name' }] });
+      expect(outcome.report.renamed).toContainEqual({
+        table: 't_az',
+        uuid: BAD,
+        from: 'bad\u202ename',
+        to: 'bad-name',
+        why: '--rename rule',
+      });
+      const admin = await login(server, 'admin', PASSWORDS.admin.password);
+      expect(expectResult<{ az: { name: string } }>(await as(server, admin).get(`/v1/az/${BAD}`)).az.name).toBe('bad-name');
+    });
+
+    it('takes a --set rule for any other column, and refuses rules that name nothing', async () => {
+      const long = 'x'.repeat(300);
+      await source.insert('t_az', [
+        { uuid: ORPHAN, name: 'wordy', state: 1, description: long, created_at: '2024-06-08 00:00:00' },
+      ]);
+      const rename = { table: 't_az', uuid: BAD, column: 'name', value: 'bad-name' };
+      const refused = await importInto({
+        dryRun: true,
+        rules: [
+          rename,
+          { table: 't_az', uuid: ORPHAN, column: 'state', value: 'one' },
+          { table: 't_az', uuid: ORPHAN, column: 'password', value: 'x' },
+          { table: 't_cluster', uuid: ORPHAN, column: 'name', value: 'nowhere' },
+        ],
+      });
+      expect(refused.report.problems).toEqual([
+        { table: 't_az', uuid: ORPHAN, message: `--set t_az:${ORPHAN}.state=one: state takes a number` },
+        { table: 't_az', uuid: ORPHAN, message: `--set t_az:${ORPHAN}.password=x: the import takes no column password of t_az` },
+        {
+          table: 't_az',
+          uuid: ORPHAN,
+          message: `description must be shorter than or equal to 256 characters (name "wordy"; fix with --rename t_az:${ORPHAN}=<name> or --set t_az:${ORPHAN}.<column>=<value>)`,
+        },
+        { table: 't_cluster', uuid: ORPHAN, message: `--rename t_cluster:${ORPHAN}=nowhere names no row of t_cluster` },
+      ]);
+      const outcome = await importInto({
+        rules: [rename, { table: 't_az', uuid: ORPHAN, column: 'description', value: 'short' }],
+      });
+      expect(outcome.report.notes).toContain(`t_az ${ORPHAN}: description set by --set (was "${'x'.repeat(56)}…)`);
+      const admin = await login(server, 'admin', PASSWORDS.admin.password);
+      expect(expectResult<{ az: { description: string } }>(await as(server, admin).get(`/v1/az/${ORPHAN}`)).az.description).toBe(
+        'short',
+      );
+    });
+
+    it('rolls everything back when a row fails as it is written, naming it', async () => {
+      // Two VLAN networks on one interface with the same VLAN id pass every check of their own,
+      // and fail on the database's unique index only after the AZs, clusters and users were written.
+      const clash = '88888888-0000-4000-8000-000000000001';
+      await source.insert('t_network', [
+        {
+          uuid: clash,
+          az_uuid: AZ.main,
+          cluster_uuid: CLUSTER.main,
+          name: 'clash',
+          type: 1,
+          vlan_id: '100',
+          state: 1,
+          interface_name: 'eth1',
+          description: '',
+          created_at: '2024-06-09 00:00:00',
+        },
+      ]);
+      const before = await snapshot(server);
+      await expect(importInto({ rules: [{ table: 't_az', uuid: BAD, column: 'name', value: 'bad-name' }] })).rejects.toThrow(
+        new RegExp(`^t_network ${clash}: `),
+      );
+      expect(await snapshot(server)).toEqual(before);
+    });
+  });
+
+  it('runs as npm run import: dry run, import, refusal of a second one, usage; then verify:replay exits 0', async () => {
+    await seedChimeStack(source);
+    const database = await createTestDatabase({ persistent: true });
+    const run = (script: string, ...args: string[]) => runScript(script, args, database.env);
+    try {
+      const dryRun = await run('src/import/main.ts', '--from', source.url, '--dry-run');
+      expect(dryRun).toMatchObject({ code: 0, stdout: expect.stringContaining('would import:\n  t_az') });
+      expect(dryRun.stdout).toMatch(/^ {2}t_cluster +4$/m);
+      expect(dryRun.stdout).toContain(`t_cluster ${CLUSTER.web2}: "web" -> "web-2" (name already used in its scope)`);
+      const imported = await run('src/import/main.ts', '--from', source.url);
+      expect(imported).toMatchObject({ code: 0, stdout: expect.stringContaining('imported:\n  t_az') });
+      expect(imported.stdout).toContain(`skipped (10):\n  t_az ${AZ.old}: deleted in ChimeStack (state 4)`);
+      const again = await run('src/import/main.ts', '--from', source.url);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain(
+        'import refused: the database is not empty (2 availability zones; 4 clusters; 3 users besides',
+      );
+      expect(await run('src/import/main.ts', '--rename', 'x')).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('usage:'),
+      });
+      const verified = await run('src/replay/main.ts');
+      expect(verified).toMatchObject({
+        code: 0,
+        stdout: expect.stringMatching(/^verify:replay: every table equals the replay of \d+ events/),
+      });
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+/** A command-line script of the server, run from its TypeScript as `npm run` would run its build. */
+function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--require', './test/support/ts-register.js', script, ...args],
+      { cwd: join(__dirname, '..'), env: { PATH: process.env.PATH ?? '', ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}

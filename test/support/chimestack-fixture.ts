@@ -1,0 +1,191 @@
+import { bcryptHash, type ChimeStackSource } from './chimestack-source';
+
+/**
+ * A small ChimeStack installation with every case the import maps: a time-based (v1) uuid, a
+ * soft-deleted AZ with a cluster under it, a suspended AZ and cluster, duplicate cluster names in
+ * one AZ, NULL descriptions and created_at, defaults (one pointing into the deleted AZ), users of
+ * every role with bcrypt hashes ($2a$, $2b$, $2y$; costs 10 and 8), specs registered in clusters,
+ * networks and subnets.
+ */
+export const AZ = {
+  main: '4a28bf21-1600-40e5-924f-5c03c7f76d4f',
+  edge: '9b2e6f7c-2274-11ef-beaf-000c29d35f40', // v1
+  old: 'a0c4d1e2-0000-4000-8000-00000000a0a0',
+};
+export const CLUSTER = {
+  main: 'd42d3779-e25d-45fd-b7a0-7c36fdd89496',
+  web: '11111111-0000-4000-8000-000000000001',
+  web2: '11111111-0000-4000-8000-000000000002',
+  web3: '11111111-0000-4000-8000-000000000003',
+  ghost: '11111111-0000-4000-8000-000000000004',
+  gone: '11111111-0000-4000-8000-000000000005',
+};
+export const USER = {
+  admin: '4d71a3b1-2274-11ef-beaf-000c29d35f40', // v1
+  ops: 'ec9905f3-3bbd-4c18-88bc-608ff760c5b8',
+  dev: '22222222-0000-4000-8000-000000000003',
+  mgr: '22222222-0000-4000-8000-000000000004',
+  gone: '22222222-0000-4000-8000-000000000005',
+  locked: '22222222-0000-4000-8000-000000000006',
+};
+export const SPEC = {
+  large: '2a3689cb-09d3-41fd-a6e2-992acc0eda22',
+  mini: 'c947be88-2342-11ef-953f-000c29d35f40', // v1
+  old: '33333333-0000-4000-8000-000000000003',
+};
+export const NETWORK = {
+  bridge: '1ad0df39-c9ee-41b5-9ac3-4fbdee92b761',
+  vlan: '44444444-0000-4000-8000-000000000002',
+  azWide: '44444444-0000-4000-8000-000000000003',
+};
+export const SUBNET = {
+  a: '55555555-0000-4000-8000-000000000001',
+  b: '55555555-0000-4000-8000-000000000002',
+};
+
+/** The imported users' passwords and roles here. */
+export const PASSWORDS = {
+  admin: { name: 'admin', password: 'admin-secret', role: 3, uuid: USER.admin },
+  ops: { name: 'ops', password: 'ops-secret', role: 1, uuid: USER.ops },
+  dev: { name: 'dev', password: 'dev-secret', role: 0, uuid: USER.dev },
+  mgr: { name: 'mgr', password: 'mgr-secret', role: 2, uuid: USER.mgr },
+};
+
+export const T = (day: number, time = '12:00:00') => `2024-06-${String(day).padStart(2, '0')} ${time}`;
+
+export async function seedChimeStack(source: ChimeStackSource): Promise<void> {
+  await source.insert('t_az', [
+    { uuid: AZ.main, parent_uuid: null, name: 'Default', state: 1, description: 'default zone', created_at: T(4, '21:27:28') },
+    { uuid: AZ.edge, parent_uuid: AZ.main, name: 'Edge', state: 2, description: null, created_at: T(5) },
+    { uuid: AZ.old, parent_uuid: null, name: 'Old', state: 4, description: 'gone', created_at: T(3) },
+  ]);
+  const cluster = (uuid: string, az: string, name: string, state: number, day: number, description: string | null = null) => ({
+    uuid,
+    az_uuid: az,
+    name,
+    type: 0,
+    hypervisor_type: 'kvm',
+    arch: 'x86_64',
+    state,
+    description,
+    created_at: T(day),
+  });
+  await source.insert('t_cluster', [
+    { ...cluster(CLUSTER.main, AZ.main, 'Default', 1, 4, 'default cluster'), created_at: '2024-06-04 21:27:51' },
+    cluster(CLUSTER.web, AZ.main, 'web', 2, 5),
+    { ...cluster(CLUSTER.web2, AZ.main, 'web', 1, 6, 'second web'), type: 1, arch: 'aarch64' },
+    cluster(CLUSTER.web3, AZ.main, 'WEB', 1, 7),
+    cluster(CLUSTER.ghost, AZ.old, 'ghost', 1, 5),
+    cluster(CLUSTER.gone, AZ.edge, 'edge-1', 4, 5),
+  ]);
+  const user = (uuid: string, name: string, role: number, password: string, state = 1, created_at: string | null = T(4)) => ({
+    uuid,
+    name,
+    nick_name: name.toUpperCase(),
+    state,
+    password,
+    role,
+    avatar: `https://avatars.example/${name}.png`,
+    created_at,
+  });
+  await source.insert('t_user', [
+    user(USER.admin, 'admin', 3, bcryptHash(PASSWORDS.admin.password, 10, '$2a$'), 1, null),
+    user(USER.ops, 'ops', 1, bcryptHash(PASSWORDS.ops.password, 10, '$2y$')),
+    user(USER.dev, 'dev', 0, bcryptHash(PASSWORDS.dev.password, 8, '$2b$')),
+    user(USER.mgr, 'mgr', 2, bcryptHash(PASSWORDS.mgr.password, 10, '$2a$')),
+    user(USER.gone, 'gone', 0, bcryptHash('gone-secret', 4, '$2a$'), 4),
+    user(USER.locked, 'locked', 0, bcryptHash('locked-secret', 4, '$2a$'), 0),
+  ]);
+  await source.insert('t_user_default', [
+    { owner_uuid: USER.admin, az_uuid: AZ.main, cluster_uuid: CLUSTER.main },
+    { owner_uuid: USER.ops, az_uuid: AZ.edge, cluster_uuid: '' },
+    { owner_uuid: USER.dev, az_uuid: AZ.old, cluster_uuid: CLUSTER.ghost },
+    { owner_uuid: USER.gone, az_uuid: AZ.main, cluster_uuid: '' },
+  ]);
+  await source.insert('t_session', [{ uuid: 'plain-text-token', user_uuid: USER.admin, state: 1 }]);
+  await source.insert('t_instance_spec', [
+    { uuid: SPEC.large, name: 'Large(4C8G)', state: 1, vcpus: 4, memory: 8589934592, type: 0, description: '', created_at: T(4) },
+    {
+      uuid: SPEC.mini,
+      name: 'Mini(1C1G)',
+      state: 1,
+      vcpus: 1,
+      memory: 1073741824,
+      type: 1,
+      description: 'small',
+      created_at: T(5),
+    },
+    { uuid: SPEC.old, name: 'Old', state: 4, vcpus: 2, memory: 2147483648, type: 0, description: '', created_at: T(3) },
+  ]);
+  await source.insert('r_cluster_instance_spec', [
+    { cluster_uuid: CLUSTER.main, instance_spec_uuid: SPEC.large, created_at: T(6, '10:00:00') },
+    { cluster_uuid: CLUSTER.main, instance_spec_uuid: SPEC.mini, created_at: T(6, '11:00:00') },
+    { cluster_uuid: CLUSTER.web2, instance_spec_uuid: SPEC.large, created_at: T(7) },
+    { cluster_uuid: CLUSTER.ghost, instance_spec_uuid: SPEC.large, created_at: T(7) },
+    { cluster_uuid: CLUSTER.main, instance_spec_uuid: SPEC.old, created_at: T(7) },
+  ]);
+  await source.insert('t_network', [
+    {
+      uuid: NETWORK.bridge,
+      az_uuid: AZ.main,
+      cluster_uuid: CLUSTER.main,
+      name: 'chime-bridge',
+      type: 0,
+      vlan_id: '',
+      state: 1,
+      interface_name: 'eth0',
+      description: '',
+      created_at: T(5, '13:35:33'),
+    },
+    {
+      uuid: NETWORK.vlan,
+      az_uuid: AZ.main,
+      cluster_uuid: CLUSTER.main,
+      name: 'vlan 100',
+      type: 1,
+      vlan_id: '100',
+      state: 0,
+      interface_name: 'eth1',
+      description: 'tagged',
+      created_at: T(6),
+    },
+    {
+      uuid: NETWORK.azWide,
+      az_uuid: AZ.main,
+      cluster_uuid: null,
+      name: 'az-wide',
+      type: 0,
+      vlan_id: '',
+      state: 1,
+      interface_name: 'eth0',
+      description: '',
+      created_at: T(6),
+    },
+  ]);
+  await source.insert('t_subnet', [
+    {
+      uuid: SUBNET.a,
+      network_uuid: NETWORK.bridge,
+      name: 'sub-a',
+      type: 0,
+      cidr: '192.168.231.1/24',
+      gateway: '192.168.231.1',
+      reserved_ips: '',
+      state: 1,
+      description: '',
+      created_at: T(6),
+    },
+    {
+      uuid: SUBNET.b,
+      network_uuid: NETWORK.vlan,
+      name: 'sub-b',
+      type: 0,
+      cidr: '10.0.0.0/16',
+      gateway: '',
+      reserved_ips: '10.0.0.10-10.0.0.20',
+      state: 1,
+      description: 'reserved range',
+      created_at: T(6),
+    },
+  ]);
+}

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import { createConnection, type Connection } from 'mysql2/promise';
+
+/** The MariaDB/MySQL server the import tests read from (`MYSQL_URL` overrides). */
+export const MYSQL_SERVER = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+
+/**
+ * The tables of ChimeStack's database that the import reads, as its installer creates them
+ * (dypflying/chime-cicd, allinone/sql/chime.sql), trimmed to those tables and their columns.
+ */
+const SCHEMA = [
+  `CREATE TABLE t_user (
+     uuid varchar(64) NOT NULL, name varchar(128) NOT NULL DEFAULT '', nick_name varchar(128) NOT NULL DEFAULT '',
+     state tinyint NOT NULL DEFAULT 0, password varchar(80) NOT NULL DEFAULT '', role tinyint NOT NULL DEFAULT 0,
+     avatar varchar(255) NOT NULL DEFAULT '', created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL,
+     PRIMARY KEY (uuid), UNIQUE KEY udx_ame (name))`,
+  `CREATE TABLE t_user_default (
+     owner_uuid varchar(64) NOT NULL DEFAULT '', az_uuid varchar(64) NOT NULL DEFAULT '',
+     cluster_uuid varchar(64) NOT NULL DEFAULT '', UNIQUE KEY udx_owner (owner_uuid))`,
+  `CREATE TABLE t_session (
+     uuid varchar(64) NOT NULL, user_uuid varchar(64) NOT NULL DEFAULT '', state tinyint NOT NULL DEFAULT 0,
+     created_at timestamp NULL DEFAULT CURRENT_TIMESTAMP, expired_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
+  `CREATE TABLE t_az (
+     uuid varchar(64) NOT NULL, parent_uuid varchar(64) DEFAULT NULL, name varchar(255) NOT NULL,
+     state tinyint NOT NULL DEFAULT 0, description varchar(2048) DEFAULT NULL, created_at timestamp NULL DEFAULT NULL,
+     updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid), UNIQUE KEY udx_name (name))`,
+  `CREATE TABLE t_cluster (
+     uuid varchar(64) NOT NULL, az_uuid varchar(64) NOT NULL, name varchar(255) NOT NULL, type tinyint NOT NULL DEFAULT 0,
+     hypervisor_type varchar(64) NOT NULL, arch varchar(64) NOT NULL, state tinyint NOT NULL DEFAULT 0,
+     operation varchar(64) NOT NULL DEFAULT '', description varchar(2048) DEFAULT NULL, created_at datetime DEFAULT NULL,
+     updated_at datetime DEFAULT NULL, PRIMARY KEY (uuid))`,
+  `CREATE TABLE t_instance_spec (
+     uuid varchar(64) NOT NULL, name varchar(255) NOT NULL, state tinyint NOT NULL DEFAULT 0,
+     operation varchar(64) NOT NULL DEFAULT '', vcpus int NOT NULL DEFAULT 0, memory bigint NOT NULL DEFAULT 0,
+     type tinyint NOT NULL DEFAULT 0, description varchar(2048) NOT NULL DEFAULT '', created_at timestamp NULL DEFAULT NULL,
+     updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
+  `CREATE TABLE r_cluster_instance_spec (
+     cluster_uuid varchar(64) NOT NULL, instance_spec_uuid varchar(64) NOT NULL, created_at timestamp NULL DEFAULT NULL,
+     UNIQUE KEY udx_uuid (cluster_uuid, instance_spec_uuid))`,
+  `CREATE TABLE t_network (
+     uuid varchar(64) NOT NULL, az_uuid varchar(64) NOT NULL, cluster_uuid varchar(64) DEFAULT NULL, name varchar(255) NOT NULL,
+     type tinyint NOT NULL DEFAULT 0, vlan_id varchar(255) NOT NULL DEFAULT '', state tinyint NOT NULL DEFAULT 0,
+     interface_name varchar(32) NOT NULL DEFAULT '', description varchar(2048) NOT NULL DEFAULT '',
+     created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
+  `CREATE TABLE t_subnet (
+     uuid varchar(64) NOT NULL, network_uuid varchar(64) NOT NULL, name varchar(255) NOT NULL, type tinyint NOT NULL DEFAULT 0,
+     cidr varchar(64) NOT NULL DEFAULT '', gateway varchar(64) NOT NULL DEFAULT '', reserved_ips varchar(1024) NOT NULL DEFAULT '',
+     state tinyint NOT NULL DEFAULT 0, description varchar(2048) NOT NULL DEFAULT '', created_at timestamp NULL DEFAULT NULL,
+     updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
+];
+
+/** A ChimeStack database of a test's own on the MariaDB server, dropped afterwards. */
+export interface ChimeStackSource {
+  /** `mysql://root@127.0.0.1:3306/chime_import_…` */
+  url: string;
+  insert(table: string, rows: Record<string, unknown>[]): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export async function createChimeStackSource(): Promise<ChimeStackSource> {
+  const name = `chime_import_${randomBytes(6).toString('hex')}`;
+  const server = await connect(MYSQL_SERVER);
+  await server.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const url = `${MYSQL_SERVER}/${name}`;
+  const db = await connect(url);
+  await db.query("SET time_zone = '+00:00'");
+  for (const statement of SCHEMA) await db.query(statement);
+  return {
+    url,
+    async insert(table, rows) {
+      for (const row of rows) await db.query(`INSERT INTO ${table} SET ?`, [row]);
+    },
+    async drop() {
+      await db.end();
+      await server.query(`DROP DATABASE IF EXISTS ${name}`);
+      await server.end();
+    },
+  };
+}
+
+function connect(url: string): Promise<Connection> {
+  return createConnection({ uri: url, timezone: 'Z' });
+}
+
+/** A bcrypt hash as ChimeStack (Go's bcrypt: $2a$) or PHP ($2y$) writes it. */
+export function bcryptHash(password: string, cost: number, prefix: '$2a$' | '$2b$' | '$2y$'): string {
+  return bcrypt.hashSync(password, cost).replace(/^\$2[aby]\$/, prefix);
+}
