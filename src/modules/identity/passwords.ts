@@ -20,10 +20,12 @@ export function isBcryptHash(passwordHash: string): boolean {
  * from ChimeStack are bcrypt and are checked as such until the user's first login re-hashes them.
  *
  * A check must not tell who was imported: bcrypt at cost 10 in pure JS takes about 5× what argon2
- * takes here, so every check (argon2, bcrypt, unknown user) is padded with a sleep up to a floor:
- * the 90th percentile of the latest bcrypt checks at cost 10 (the first sample is measured at
- * start). Nearly every check, bcrypt ones included, then ends at the same floor. The padding is a
- * timer, not CPU: it costs the server nothing under a burst of logins.
+ * takes here, so every failed check (argon2, bcrypt, unknown user) is padded with a sleep up to a
+ * floor: the 90th percentile of the latest bcrypt checks at cost 10 (the first sample is measured
+ * at start). Nearly every failure, bcrypt ones included, then ends at the same floor. A successful
+ * check is not padded: its timing tells nothing to anyone but the holder of the password, and
+ * logins stay as fast as argon2 allows. The padding is a timer, not CPU: it costs the server
+ * nothing under a burst of failed logins.
  */
 @Injectable()
 export class Passwords {
@@ -46,10 +48,11 @@ export class Passwords {
   async verify(passwordHash: string | undefined, password: string): Promise<boolean> {
     const started = performance.now();
     const matches = await this.check(passwordHash, password);
+    if (matches) return true;
     const floor = percentile(await this.samples);
     const remaining = floor - (performance.now() - started);
     if (remaining > 0) await sleep(remaining);
-    return matches;
+    return false;
   }
 
   private async check(passwordHash: string | undefined, password: string): Promise<boolean> {
