@@ -7,7 +7,7 @@ import { UserEntity } from './user.entity';
 describeUniqueConstraint('users_name_key', 'a user with this name already exists');
 describeUniqueConstraint('users_one_super_admin_key', 'there is exactly one super administrator');
 
-const USER_ROWS = new EntityRows(UserEntity);
+export const USER_ROWS = new EntityRows(UserEntity);
 
 /** Loads a user and locks its row for the rest of the transaction; 404 when there is none. */
 export async function lockUser(manager: EntityManager, uuid: string): Promise<UserEntity> {

@@ -6,7 +6,7 @@ import { AzEntity } from './az.entity';
 
 describeUniqueConstraint('availability_zones_name_key', 'an availability zone with this name already exists');
 
-const AZ_ROWS = new EntityRows(AzEntity);
+export const AZ_ROWS = new EntityRows(AzEntity);
 
 /** Loads an AZ and locks its row for the rest of the transaction; 404 when there is none. */
 export async function lockAz(manager: EntityManager, uuid: string): Promise<AzEntity> {

@@ -22,7 +22,16 @@ interface Shape {
   prototype: object;
 }
 
-type Where<E> = Partial<Record<keyof E & string, string | number>>;
+export type Where<E> = Partial<Record<keyof E & string, string | number>>;
+
+/** What a caller of EntityRows.select writes its SQL with: quoted table and column names. */
+export interface EntitySql {
+  table: string;
+  /** Every column of the entity, for the select list. */
+  select: string;
+  /** The quoted column of an entity property. */
+  column(property: string): string;
+}
 
 let statements = 0;
 
@@ -89,31 +98,68 @@ export class EntityRows<E extends ObjectLiteral> {
     await this.query(manager, statement, values);
   }
 
+  /**
+   * Entities (and their raw rows, for extra columns such as a window count) selected by a statement
+   * the caller writes from the entity's table and columns, prepared once per `key`: the key must
+   * name everything that shapes the text (which filters, which order), never values.
+   */
+  async select(
+    manager: EntityManager,
+    key: string,
+    write: (sql: EntitySql) => string,
+    values: unknown[],
+  ): Promise<{ entities: E[]; raw: Record<string, unknown>[] }> {
+    const raw = await this.statementRows(manager, `select:${key}`, write, values);
+    return { entities: raw.map((row) => this.toEntity(row)), raw };
+  }
+
+  /** Raw rows of a statement the caller writes (a count, say), prepared once per `key`. */
+  rawRows(
+    manager: EntityManager,
+    key: string,
+    write: (sql: EntitySql) => string,
+    values: unknown[],
+  ): Promise<Record<string, unknown>[]> {
+    return this.statementRows(manager, `raw:${key}`, write, values);
+  }
+
   /** Runs the statement `sql` writes for the columns of `where`, prepared once per shape. */
-  private async run(
+  private run(
     manager: EntityManager,
     where: Where<E>,
     kind: string,
     sql: (shape: Shape, conditions: string) => string,
   ): Promise<Record<string, unknown>[]> {
     const properties = Object.keys(where);
-    const key = `${kind}:${properties.join(',')}`;
+    return this.statementRows(
+      manager,
+      `${kind}:${properties.join(',')}`,
+      (entity) => sql(this.shape!, properties.map((property, i) => `${entity.column(property)} = $${i + 1}`).join(' AND ')),
+      properties.map((property) => where[property as keyof Where<E>]),
+    );
+  }
+
+  private statementRows(
+    manager: EntityManager,
+    key: string,
+    write: (sql: EntitySql) => string,
+    values: unknown[],
+  ): Promise<Record<string, unknown>[]> {
     let statement = this.prepared.get(key);
     if (!statement) {
       const shape = this.shapeOf(manager);
-      const conditions = properties.map((property, i) => {
-        const column = shape.byProperty.get(property);
-        if (!column) throw new Error(`${shape.table} has no column for the property ${property}`);
-        return `"${column}" = $${i + 1}`;
-      });
-      statement = { name: `chime_rows_${++statements}`, text: sql(shape, conditions.join(' AND ')) };
+      const column = (property: string) => {
+        const name = shape.byProperty.get(property);
+        if (!name) throw new Error(`${shape.table} has no column for the property ${property}`);
+        return `"${name}"`;
+      };
+      statement = {
+        name: `chime_rows_${++statements}`,
+        text: write({ table: `"${shape.table}"`, select: shape.select, column }),
+      };
       this.prepared.set(key, statement);
     }
-    return this.query(
-      manager,
-      statement,
-      properties.map((property) => where[property as keyof Where<E>]),
-    );
+    return this.query(manager, statement, values);
   }
 
   private query(manager: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<Record<string, unknown>[]> {

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { LIST_DEFAULTS, type ListResult, type SortOrder } from '@chime/contracts';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, ObjectLiteral } from 'typeorm';
+import { EntityRows, type EntitySql, type Where } from '../database/entity-rows';
 import { QueryInt } from './validation';
 
 export interface ListQueryBase<Sort extends string = string> {
@@ -75,78 +76,116 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+interface Condition {
+  property: string;
+  /** The test, as SQL on the property's column and the value's placeholder. */
+  test: (column: string, placeholder: string) => string;
+  /** What shapes the SQL (the property and the test), never the value. */
+  key: string;
+  value: unknown;
+}
+
+const TESTS = {
+  equals: (column: string, p: string) => `${column} = ${p}`,
+  contains: (column: string, p: string) => `${column} ILIKE ${p} ESCAPE '\\'`,
+  startsWith: (column: string, p: string) => `${column} LIKE ${p} ESCAPE '\\'`,
+  atLeast: (column: string, p: string) => `${column} >= ${p}`,
+  before: (column: string, p: string) => `${column} < ${p}`,
+};
+
 /**
- * Applies a validated list query to a query builder (filters, sort, page) and returns the page
- * as `{elements,size,total}` with each entity turned into its view.
+ * One page of a list: `scope` (equality on entity properties: the AZ whose clusters these are, the
+ * caller's own entries) and the validated list query's filters, sort and page, as
+ * `{elements,size,total}` with each entity turned into its view. One prepared statement per shape
+ * (which filters, which sort) carries the page and its total (a window count); only a page past
+ * the end, which has no row to carry it, counts on its own. With `spec.countCap` the total is
+ * counted up to the cap instead, by a second statement.
  */
 export async function findPage<E extends ObjectLiteral, V>(
-  qb: SelectQueryBuilder<E>,
+  manager: EntityManager,
+  rows: EntityRows<E>,
+  scope: Where<E>,
   query: ListQueryBase & object,
   spec: ListSpec,
   view: (entity: E) => V,
 ): Promise<ListResult<V>> {
-  const alias = qb.alias;
   const values = query as unknown as Record<string, unknown>;
-  for (const [field, property] of Object.entries(spec.substring ?? {})) {
-    const value = values[field];
-    if (value !== undefined)
-      qb.andWhere(`${alias}.${property} ILIKE :${field} ESCAPE '\\'`, { [field]: `%${escapeLike(String(value))}%` });
-  }
-  for (const [field, property] of Object.entries(spec.exact ?? {})) {
-    const value = values[field];
-    if (value !== undefined) qb.andWhere(`${alias}.${property} = :${field}`, { [field]: value });
-  }
-  for (const [field, property] of Object.entries(spec.prefix ?? {})) {
-    const value = values[field];
-    if (value !== undefined)
-      qb.andWhere(`${alias}.${property} LIKE :${field} ESCAPE '\\'`, { [field]: `${escapeLike(String(value))}%` });
-  }
-  for (const [bounds, operator] of [
-    [spec.from, '>='],
-    [spec.until, '<'],
-  ] as const) {
-    for (const [field, property] of Object.entries(bounds ?? {})) {
+  const conditions: Condition[] = Object.entries(scope).map(([property, value]) => ({
+    property,
+    test: TESTS.equals,
+    key: `${property} equals`,
+    value,
+  }));
+  const filter = (fields: Record<string, string> | undefined, test: keyof typeof TESTS, wrap = (v: unknown) => v) => {
+    for (const [field, property] of Object.entries(fields ?? {})) {
       const value = values[field];
-      if (value !== undefined) qb.andWhere(`${alias}.${property} ${operator} :${field}`, { [field]: value });
+      if (value !== undefined) conditions.push({ property, test: TESTS[test], key: `${property} ${test}`, value: wrap(value) });
     }
-  }
+  };
+  filter(spec.substring, 'contains', (v) => `%${escapeLike(String(v))}%`);
+  filter(spec.exact, 'equals');
+  filter(spec.prefix, 'startsWith', (v) => `${escapeLike(String(v))}%`);
+  filter(spec.from, 'atLeast');
+  filter(spec.until, 'before');
+
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   const property = spec.sort[query.sort];
-  const column = `${alias}.${property}`;
-  qb.orderBy(spec.text?.includes(property) ? `lower(${column})` : column, direction).addOrderBy(
-    `${alias}.${spec.tiebreak}`,
-    direction,
-  );
+  const where = (e: EntitySql) =>
+    conditions.length === 0 ? '' : `WHERE ${conditions.map((c, i) => c.test(e.column(c.property), `$${i + 1}`)).join(' AND ')}`;
+  const orderBy = (e: EntitySql) => {
+    const column = e.column(property);
+    return `ORDER BY ${spec.text?.includes(property) ? `lower(${column})` : column} ${direction}, ${e.column(spec.tiebreak)} ${direction}`;
+  };
+  const key = `${conditions.map((c) => c.key).join(',')}|${property} ${direction}`;
+  const params = conditions.map((c) => c.value);
+  const n = params.length;
+  const offset = (query.page - 1) * query.size;
+
   if (spec.countCap === undefined) {
-    // One query for the page and the total: the count comes with every row. Only a page past the
-    // end, which has no rows to carry it, needs a count of its own.
-    qb.addSelect('count(*) OVER ()', PAGE_TOTAL)
-      .offset((query.page - 1) * query.size)
-      .limit(query.size);
-    const { entities, raw } = await qb.getRawAndEntities<Record<string, unknown>>();
-    const total = raw.length > 0 ? Number(raw[0][PAGE_TOTAL]) : query.page === 1 ? 0 : await qb.getCount();
-    return { elements: entities.map(view), size: entities.length, total };
+    const page = await rows.select(
+      manager,
+      `page ${key}`,
+      (e) =>
+        `SELECT ${e.select}, count(*) OVER () AS ${PAGE_TOTAL} FROM ${e.table} ${where(e)} ${orderBy(e)} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...params, query.size, offset],
+    );
+    const total =
+      page.raw.length > 0
+        ? Number(page.raw[0][PAGE_TOTAL])
+        : query.page === 1
+          ? 0
+          : await countRows(manager, rows, key, where, params);
+    return { elements: page.entities.map(view), size: page.entities.length, total };
   }
-  qb.skip((query.page - 1) * query.size).take(query.size);
-  const [entities, total] = await Promise.all([qb.getMany(), cappedCount(qb, spec.countCap)]);
-  return { elements: entities.map(view), size: entities.length, total };
+  const [page, capped] = await Promise.all([
+    rows.select(
+      manager,
+      `capped page ${key}`,
+      (e) => `SELECT ${e.select} FROM ${e.table} ${where(e)} ${orderBy(e)} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...params, query.size, offset],
+    ),
+    rows.rawRows(
+      manager,
+      `capped count ${key}`,
+      (e) => `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${e.table} ${where(e)} LIMIT $${n + 1}) AS capped`,
+      [...params, spec.countCap + 1],
+    ),
+  ]);
+  return { elements: page.entities.map(view), size: page.entities.length, total: capped[0].n as number };
 }
 
-/** The number of rows the query matches, counting no further than `cap + 1`. */
-async function cappedCount(qb: SelectQueryBuilder<ObjectLiteral>, cap: number): Promise<number> {
-  const matches = qb
-    .clone()
-    .select('1')
-    .orderBy()
-    .skip(undefined)
-    .take(undefined)
-    .offset(undefined)
-    .limit(cap + 1);
-  const row: { total: string | number } | undefined = await qb.connection
-    .createQueryBuilder()
-    .select('count(*)', 'total')
-    .from(`(${matches.getQuery()})`, 'capped')
-    .setParameters(matches.getParameters())
-    .getRawOne();
-  return Number(row?.total ?? 0);
+async function countRows<E extends ObjectLiteral>(
+  manager: EntityManager,
+  rows: EntityRows<E>,
+  key: string,
+  where: (e: EntitySql) => string,
+  params: unknown[],
+): Promise<number> {
+  const [row] = await rows.rawRows(
+    manager,
+    `count ${key}`,
+    (e) => `SELECT count(*)::int AS n FROM ${e.table} ${where(e)}`,
+    params,
+  );
+  return row.n as number;
 }

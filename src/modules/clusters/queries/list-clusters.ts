@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { findPage, ListSpec } from '../../../platform/http/list-query';
 import { AzPort } from '../../zones/az.port';
 import type { ClusterListParams } from '../cluster.dto';
-import { ClusterEntity } from '../cluster.entity';
+import { CLUSTER_ROWS } from '../cluster.store';
 import { toClusterView } from '../cluster.view';
 
 const CLUSTER_LIST: ListSpec = {
@@ -34,10 +34,8 @@ export class ListClustersHandler implements IQueryHandler<ListClustersQuery> {
 
   async execute({ azUuid, params }: ListClustersQuery): Promise<ListResult<ClusterView>> {
     const az = await this.zones.get(azUuid);
-    const qb = this.dataSource
-      .getRepository(ClusterEntity)
-      .createQueryBuilder('cluster')
-      .where('cluster.azUuid = :azUuid', { azUuid });
-    return findPage(qb, params, CLUSTER_LIST, (cluster) => toClusterView(cluster, az.name));
+    return findPage(this.dataSource.manager, CLUSTER_ROWS, { azUuid }, params, CLUSTER_LIST, (cluster) =>
+      toClusterView(cluster, az.name),
+    );
   }
 }

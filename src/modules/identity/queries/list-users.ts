@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../../../platform/http/request-context';
 import { findPage, ListSpec } from '../../../platform/http/list-query';
 import type { UserListParams } from '../identity.dto';
-import { UserEntity } from '../user.entity';
+import { USER_ROWS } from '../user.store';
 import { UserPolicy } from '../user.policy';
 import { toUserView } from '../user.view';
 
@@ -31,8 +31,7 @@ export class ListUsersHandler implements IQueryHandler<ListUsersQuery> {
   constructor(private readonly dataSource: DataSource) {}
 
   execute({ actor, params }: ListUsersQuery): Promise<ListResult<UserView>> {
-    const qb = this.dataSource.getRepository(UserEntity).createQueryBuilder('user');
-    if (!UserPolicy.mayReadAll(actor)) qb.where('user.uuid = :self', { self: actor.uuid });
-    return findPage(qb, params, USER_LIST, toUserView);
+    const scope = UserPolicy.mayReadAll(actor) ? {} : { uuid: actor.uuid };
+    return findPage(this.dataSource.manager, USER_ROWS, scope, params, USER_LIST, toUserView);
   }
 }

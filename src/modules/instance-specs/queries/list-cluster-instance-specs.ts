@@ -6,6 +6,7 @@ import { ClusterPort } from '../../clusters/cluster.port';
 import type { ClusterInstanceSpecView } from '../instance-spec.contract';
 import type { ClusterInstanceSpecListParams } from '../instance-spec.dto';
 import { ClusterInstanceSpecListing } from '../instance-spec.entity';
+import { EntityRows } from '../../../platform/database/entity-rows';
 import { toClusterInstanceSpecView } from '../instance-spec.view';
 
 const CLUSTER_INSTANCE_SPEC_LIST: ListSpec = {
@@ -16,6 +17,8 @@ const CLUSTER_INSTANCE_SPEC_LIST: ListSpec = {
 };
 
 /** listClusterInstanceSpecRelation. */
+const REGISTRATION_ROWS = new EntityRows(ClusterInstanceSpecListing);
+
 export class ListClusterInstanceSpecsQuery extends Query<ListResult<ClusterInstanceSpecView>> {
   constructor(
     readonly azUuid: string,
@@ -36,10 +39,13 @@ export class ListClusterInstanceSpecsHandler implements IQueryHandler<ListCluste
 
   async execute({ azUuid, clusterUuid, params }: ListClusterInstanceSpecsQuery): Promise<ListResult<ClusterInstanceSpecView>> {
     await this.clusters.get(azUuid, clusterUuid);
-    const qb = this.dataSource
-      .getRepository(ClusterInstanceSpecListing)
-      .createQueryBuilder('registration')
-      .where('registration.clusterUuid = :clusterUuid', { clusterUuid });
-    return findPage(qb, params, CLUSTER_INSTANCE_SPEC_LIST, toClusterInstanceSpecView);
+    return findPage(
+      this.dataSource.manager,
+      REGISTRATION_ROWS,
+      { clusterUuid },
+      params,
+      CLUSTER_INSTANCE_SPEC_LIST,
+      toClusterInstanceSpecView,
+    );
   }
 }

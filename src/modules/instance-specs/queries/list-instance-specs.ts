@@ -5,6 +5,7 @@ import { findPage, ListSpec } from '../../../platform/http/list-query';
 import type { InstanceSpecView } from '../instance-spec.contract';
 import type { InstanceSpecListParams } from '../instance-spec.dto';
 import { InstanceSpecEntity } from '../instance-spec.entity';
+import { EntityRows } from '../../../platform/database/entity-rows';
 import { toInstanceSpecView } from '../instance-spec.view';
 
 const INSTANCE_SPEC_LIST: ListSpec = {
@@ -14,6 +15,8 @@ const INSTANCE_SPEC_LIST: ListSpec = {
   exact: { type: 'type' },
   tiebreak: 'uuid',
 };
+
+const INSTANCE_SPEC_ROWS = new EntityRows(InstanceSpecEntity);
 
 export class ListInstanceSpecsQuery extends Query<ListResult<InstanceSpecView>> {
   constructor(readonly params: InstanceSpecListParams) {
@@ -26,7 +29,6 @@ export class ListInstanceSpecsHandler implements IQueryHandler<ListInstanceSpecs
   constructor(private readonly dataSource: DataSource) {}
 
   execute({ params }: ListInstanceSpecsQuery): Promise<ListResult<InstanceSpecView>> {
-    const qb = this.dataSource.getRepository(InstanceSpecEntity).createQueryBuilder('spec');
-    return findPage(qb, params, INSTANCE_SPEC_LIST, toInstanceSpecView);
+    return findPage(this.dataSource.manager, INSTANCE_SPEC_ROWS, {}, params, INSTANCE_SPEC_LIST, toInstanceSpecView);
   }
 }

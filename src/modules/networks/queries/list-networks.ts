@@ -6,6 +6,7 @@ import { ClusterPort } from '../../clusters/cluster.port';
 import type { NetworkView } from '../network.contract';
 import type { NetworkListParams } from '../network.dto';
 import { NetworkEntity } from '../network.entity';
+import { EntityRows } from '../../../platform/database/entity-rows';
 import { toNetworkView } from '../network.view';
 
 const NETWORK_LIST: ListSpec = {
@@ -15,6 +16,8 @@ const NETWORK_LIST: ListSpec = {
   exact: { state: 'state', type: 'type', bridge_name: 'bridgeName', interface_name: 'interfaceName' },
   tiebreak: 'uuid',
 };
+
+const NETWORK_ROWS = new EntityRows(NetworkEntity);
 
 export class ListNetworksQuery extends Query<ListResult<NetworkView>> {
   constructor(
@@ -36,10 +39,8 @@ export class ListNetworksHandler implements IQueryHandler<ListNetworksQuery> {
 
   async execute({ azUuid, clusterUuid, params }: ListNetworksQuery): Promise<ListResult<NetworkView>> {
     const cluster = await this.clusters.get(azUuid, clusterUuid);
-    const qb = this.dataSource
-      .getRepository(NetworkEntity)
-      .createQueryBuilder('network')
-      .where('network.clusterUuid = :clusterUuid', { clusterUuid });
-    return findPage(qb, params, NETWORK_LIST, (network) => toNetworkView(network, cluster.name));
+    return findPage(this.dataSource.manager, NETWORK_ROWS, { clusterUuid }, params, NETWORK_LIST, (network) =>
+      toNetworkView(network, cluster.name),
+    );
   }
 }

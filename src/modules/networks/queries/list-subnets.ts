@@ -6,6 +6,7 @@ import type { SubnetView } from '../network.contract';
 import { findNetwork, type NetworkPath } from '../network.store';
 import type { SubnetListParams } from '../subnet.dto';
 import { SubnetEntity } from '../subnet.entity';
+import { EntityRows } from '../../../platform/database/entity-rows';
 import { toSubnetView } from '../subnet.view';
 
 const SUBNET_LIST: ListSpec = {
@@ -15,6 +16,8 @@ const SUBNET_LIST: ListSpec = {
   exact: { state: 'state', type: 'type' },
   tiebreak: 'uuid',
 };
+
+const SUBNET_ROWS = new EntityRows(SubnetEntity);
 
 export class ListSubnetsQuery extends Query<ListResult<SubnetView>> {
   constructor(
@@ -32,10 +35,8 @@ export class ListSubnetsHandler implements IQueryHandler<ListSubnetsQuery> {
 
   async execute({ path, params }: ListSubnetsQuery): Promise<ListResult<SubnetView>> {
     const network = await findNetwork(this.dataSource.manager, path);
-    const qb = this.dataSource
-      .getRepository(SubnetEntity)
-      .createQueryBuilder('subnet')
-      .where('subnet.networkUuid = :networkUuid', { networkUuid: network.uuid });
-    return findPage(qb, params, SUBNET_LIST, (subnet) => toSubnetView(subnet, network.name));
+    return findPage(this.dataSource.manager, SUBNET_ROWS, { networkUuid: network.uuid }, params, SUBNET_LIST, (subnet) =>
+      toSubnetView(subnet, network.name),
+    );
   }
 }

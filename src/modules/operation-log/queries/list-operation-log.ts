@@ -5,6 +5,7 @@ import { findPage, ListSpec } from '../../../platform/http/list-query';
 import type { Actor } from '../../../platform/http/request-context';
 import type { OperationLogListParams } from '../operation-log.dto';
 import { OperationLogEntity } from '../operation-log.entity';
+import { EntityRows } from '../../../platform/database/entity-rows';
 import { OperationLogView, toOperationLogView } from '../operation-log.view';
 
 /**
@@ -23,6 +24,8 @@ const OPERATION_LOG_LIST: ListSpec = {
   countCap: OPERATION_LOG_COUNT_CAP,
 };
 
+const OPERATION_LOG_ROWS = new EntityRows(OperationLogEntity);
+
 export class ListOperationLogQuery extends Query<ListResult<OperationLogView>> {
   constructor(
     readonly actor: Actor,
@@ -38,8 +41,7 @@ export class ListOperationLogHandler implements IQueryHandler<ListOperationLogQu
   constructor(private readonly dataSource: DataSource) {}
 
   execute({ actor, params }: ListOperationLogQuery): Promise<ListResult<OperationLogView>> {
-    const qb = this.dataSource.getRepository(OperationLogEntity).createQueryBuilder('entry');
-    if (actor.role < Role.ReadOnlyAdmin) qb.where('entry.userUuid = :self', { self: actor.uuid });
-    return findPage(qb, params, OPERATION_LOG_LIST, toOperationLogView);
+    const scope = actor.role < Role.ReadOnlyAdmin ? { userUuid: actor.uuid } : {};
+    return findPage(this.dataSource.manager, OPERATION_LOG_ROWS, scope, params, OPERATION_LOG_LIST, toOperationLogView);
   }
 }

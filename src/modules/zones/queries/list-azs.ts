@@ -3,7 +3,7 @@ import type { AzView, ListResult } from '@chime/contracts';
 import { DataSource } from 'typeorm';
 import { findPage, ListSpec } from '../../../platform/http/list-query';
 import type { AzListParams } from '../az.dto';
-import { AzEntity } from '../az.entity';
+import { AZ_ROWS } from '../az.store';
 import { toAzView } from '../az.view';
 
 const AZ_LIST: ListSpec = {
@@ -25,6 +25,6 @@ export class ListAzsHandler implements IQueryHandler<ListAzsQuery> {
   constructor(private readonly dataSource: DataSource) {}
 
   execute({ params }: ListAzsQuery): Promise<ListResult<AzView>> {
-    return findPage(this.dataSource.getRepository(AzEntity).createQueryBuilder('az'), params, AZ_LIST, toAzView);
+    return findPage(this.dataSource.manager, AZ_ROWS, {}, params, AZ_LIST, toAzView);
   }
 }
