@@ -54,7 +54,9 @@ export class Transaction {
     const payload = JSON.stringify(events.map((e) => ({ type: e.type, data: e.data })));
     let rows: unknown[];
     try {
-      rows = await this.manager.query(APPEND_SQL, [stream.type, stream.id, expectedVersion, this.metadata, payload]);
+      // A named query object goes to node-postgres untouched: prepared once per connection.
+      const values = [stream.type, stream.id, expectedVersion, this.metadata, payload];
+      rows = await this.manager.query({ name: 'chime_append', text: APPEND_SQL, values } as unknown as string);
     } catch (error) {
       if ((error as { driverError?: { constraint?: string } }).driverError?.constraint === 'event_log_stream_version_key') {
         throw new StreamVersionConflictError(`${stream.type}/${stream.id}`, expectedVersion);
