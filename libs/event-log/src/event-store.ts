@@ -68,6 +68,18 @@ export class EventStore {
     return rows.map(toStoredEvent);
   }
 
+  /**
+   * Whether committed events wait beyond what read() returns, behind an older transaction that is
+   * still running. A reader that finds so must look again soon: that transaction may end without
+   * appending anything, so no wake-up would come.
+   */
+  async heldBack(manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const [{ held }]: { held: boolean }[] = await manager.query(
+      'SELECT EXISTS (SELECT 1 FROM event_log WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held',
+    );
+    return held;
+  }
+
   /** The cursor standing just after the event at `position`, or undefined when there is no such event. */
   async cursorAt(position: number, manager: EntityManager = this.dataSource.manager): Promise<LogCursor | undefined> {
     if (position === 0) return LOG_START;

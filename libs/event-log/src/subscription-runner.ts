@@ -1,17 +1,15 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { EventBus } from '@nestjs/cqrs';
-import { Subscription } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DomainEvent, EventMetadata, LogCursor, StoredEvent } from './domain-event';
 import { EVENT_CONSUMER, EventConsumer } from './event-consumer';
 import { EventStore } from './event-store';
+import { heldBackDelay, LogWakeUps, SAFETY_POLL_MS } from './log-wake-ups';
 import { Transaction } from './unit-of-work';
 
 /** Events handled in one transaction; after a failure, one at a time until the failing event passes. */
 const BATCH = 200;
-/** How often a consumer looks for events committed by other server processes. */
-const POLL_MS = 200;
 const MAX_BACKOFF_MS = 30_000;
 /** First key of the consumers' advisory locks (the second is the hash of the consumer's name). */
 const CONSUMER_LOCK_SPACE = 0x63686d63; // "chmc"
@@ -37,6 +35,10 @@ class ConsumerLoop {
   private interrupt: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private failures = 0;
+  /** A wake-up came while a batch ran: look again at once. */
+  private woken = false;
+  /** Batches in a row that found committed events held back by an older running transaction. */
+  private held = 0;
 
   constructor(
     readonly name: string,
@@ -58,6 +60,7 @@ class ConsumerLoop {
   }
 
   notify(): void {
+    this.woken = true;
     this.wake?.();
   }
 
@@ -69,11 +72,14 @@ class ConsumerLoop {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      let delay = POLL_MS;
+      let delay = SAFETY_POLL_MS;
+      this.woken = false;
       try {
-        const handled = await this.tick(this.failures > 0 ? 1 : BATCH);
+        const { handled, held } = await this.tick(this.failures > 0 ? 1 : BATCH);
         this.failures = 0;
-        if (handled === BATCH) delay = 0;
+        this.held = held ? this.held + 1 : 0;
+        if (handled === BATCH || this.woken) delay = 0;
+        else if (held) delay = heldBackDelay(this.held - 1);
       } catch {
         this.failures++;
         delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 12));
@@ -102,8 +108,9 @@ class ConsumerLoop {
    * row lock would take one): the transaction's own id would count as running in its snapshot and
    * hold the read horizon back to itself, so it must only write after it has read.
    */
-  private async tick(limit: number): Promise<number> {
+  private async tick(limit: number): Promise<{ handled: number; held: boolean }> {
     let failing: number | undefined;
+    let held = false;
     const appended: DomainEvent[] = [];
     try {
       const handled = await this.dataSource.transaction(async (manager) => {
@@ -119,6 +126,7 @@ class ConsumerLoop {
         if (rows.length === 0) return 0;
         const after: LogCursor = { transactionId: rows[0].last_transaction_id, position: Number(rows[0].last_position) };
         const events = await this.store.read({ after, limit }, manager);
+        if (events.length < limit) held = await this.store.heldBack(manager);
         if (this.consumer.handleBatch && events.length > 1) {
           failing = events[0].position; // somewhere in the batch: the retry goes one event at a time
           await this.consumer.handleBatch(events, manager);
@@ -142,7 +150,7 @@ class ConsumerLoop {
         return events.length;
       });
       if (appended.length > 0) this.eventBus.publishAll(appended);
-      return handled;
+      return { handled, held };
     } catch (error) {
       await this.recordFailure(error, failing);
       throw error;
@@ -176,19 +184,21 @@ class ConsumerLoop {
 
 /**
  * Finds every @DurableConsumer provider at start and runs each in its own loop, so that a failing
- * consumer never holds up another. Events committed by this process wake the consumers at once;
- * events from other processes are found by polling.
+ * consumer never holds up another. Every commit that appends events, in this process or another
+ * one, wakes the consumers (LogWakeUps); without wake-ups they look every SAFETY_POLL_MS, and
+ * sooner while committed events wait behind a running transaction (see EventStore.heldBack).
  */
 @Injectable()
 export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loops: ConsumerLoop[] = [];
-  private wakeUps: Subscription | undefined;
+  private unwatch: (() => void) | undefined;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly eventBus: EventBus,
+    private readonly wakeUps: LogWakeUps,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -199,12 +209,12 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       await this.dataSource.query('INSERT INTO event_subscriptions (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [name]);
       this.loops.push(new ConsumerLoop(name, wrapper.instance as EventConsumer, this.dataSource, this.store, this.eventBus));
     }
-    this.wakeUps = this.eventBus.subscribe(() => this.loops.forEach((loop) => loop.notify()));
+    this.unwatch = this.wakeUps.watch(() => this.loops.forEach((loop) => loop.notify()));
     this.loops.forEach((loop) => loop.start());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.wakeUps?.unsubscribe();
+    this.unwatch?.();
     await Promise.all(this.loops.map((loop) => loop.stop()));
   }
 
