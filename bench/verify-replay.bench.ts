@@ -3,9 +3,9 @@
  *
  * In a scratch database on the local PostgreSQL server (`chime_bench_<random>`; the schema and the
  * super administrator come from starting the real server once), a bulk seeder writes N events
- * straight into event_log with INSERT … SELECT generate_series: N / K availability zones, each
- * an AzCreated then K − 1 AzUpdated (a new description), one transaction per version layer so the
- * read order keeps every stream in version order; then the final state of each AZ goes into
+ * straight into event_log (support/seed-log.ts): N / K availability zones, each an AzCreated then
+ * K − 1 AzUpdated, one transaction per version layer so the read order keeps every stream in
+ * version order; then the final state of each AZ goes into
  * availability_zones, so the replay finds no difference. Then, in the same run:
  *   (a) baseline — a raw server-side cursor read of the whole log (the same columns verify:replay
  *       reads, FETCH 5,000 at a time, rows parsed by the driver and dropped), events/s;
@@ -30,40 +30,18 @@ import {
   runBenchmark,
   startServer,
 } from './support/bench-kit';
+import { seedAzEvents, seedAzRows } from './support/seed-log';
 
 const USAGE = 'usage: npm run bench:replay -- [--events=1000000] [--per-aggregate=10]';
 const { values } = parseOptions(USAGE, ['events', 'per-aggregate']);
 const EVENTS = intOption(values, 'events', 1_000_000);
 const PER_AGGREGATE = intOption(values, 'per-aggregate', 10);
 const ROOT = join(__dirname, '..');
-const CREATED_AT = '2026-01-01T00:00:00.000Z';
 
 /** Writes `aggregates` AZs of PER_AGGREGATE events each, and their final rows. */
 async function seed(client: Client, aggregates: number): Promise<void> {
-  const uuid = `md5('bench-az-' || g)::uuid`;
-  for (let version = 1; version <= PER_AGGREGATE; version++) {
-    const [type, data] =
-      version === 1
-        ? [
-            'AzCreated',
-            `jsonb_build_object('uuid', ${uuid}, 'name', 'bench-az-' || g, 'description', '', 'parent', '',
-                                'state', 1, 'created_at', '${CREATED_AT}')`,
-          ]
-        : ['AzUpdated', `jsonb_build_object('uuid', ${uuid}, 'changes', jsonb_build_object('description', 'd${version}'))`];
-    await client.query(
-      `INSERT INTO event_log (stream_type, stream_id, version, type, data, metadata)
-       SELECT 'az', (${uuid})::text, ${version}, '${type}', ${data}, '{}'::jsonb
-         FROM generate_series(1, $1) AS g ORDER BY g`,
-      [aggregates],
-    );
-    process.stderr.write(`\rseeded ${version * aggregates} events`);
-  }
-  process.stderr.write('\n');
-  await client.query(
-    `INSERT INTO availability_zones (uuid, name, description, parent, state, version, created_at)
-     SELECT ${uuid}, 'bench-az-' || g, $2, '', 1, $3, $4::timestamptz FROM generate_series(1, $1) AS g`,
-    [aggregates, PER_AGGREGATE > 1 ? `d${PER_AGGREGATE}` : '', PER_AGGREGATE, CREATED_AT],
-  );
+  await seedAzEvents(client, { aggregates, perAggregate: PER_AGGREGATE });
+  await seedAzRows(client, { aggregates, perAggregate: PER_AGGREGATE });
   await client.query('VACUUM ANALYZE event_log');
   await client.query('VACUUM ANALYZE availability_zones');
 }

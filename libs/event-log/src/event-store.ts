@@ -69,13 +69,17 @@ export class EventStore {
   }
 
   /**
-   * Whether committed events wait beyond what read() returns, behind an older transaction that is
-   * still running. A reader that finds so must look again soon: that transaction may end without
-   * appending anything, so no wake-up would come.
+   * Whether committed events stand past `after` now. Asked after a read that returned fewer events
+   * than it could: they wait behind an older transaction that is still running (read() stops at
+   * the oldest one), or they committed since. A reader that finds so must look again soon: that
+   * older transaction may end without appending anything, so no wake-up would come. (Asked in a
+   * snapshot of its own: a check of the read's horizon could miss a transaction that ended between
+   * the two statements.)
    */
-  async heldBack(manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+  async heldBack(after: LogCursor, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
     const [{ held }]: { held: boolean }[] = await manager.query(
-      'SELECT EXISTS (SELECT 1 FROM event_log WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held',
+      'SELECT EXISTS (SELECT 1 FROM event_log WHERE (transaction_id, position) > ($1::xid8, $2::bigint)) AS held',
+      [after.transactionId, after.position],
     );
     return held;
   }

@@ -126,7 +126,13 @@ class ConsumerLoop {
         if (rows.length === 0) return 0;
         const after: LogCursor = { transactionId: rows[0].last_transaction_id, position: Number(rows[0].last_position) };
         const events = await this.store.read({ after, limit }, manager);
-        if (events.length < limit) held = await this.store.heldBack(manager);
+        if (events.length < limit) {
+          const last = events[events.length - 1];
+          held = await this.store.heldBack(
+            last ? { transactionId: last.transactionId, position: last.position } : after,
+            manager,
+          );
+        }
         if (this.consumer.handleBatch && events.length > 1) {
           failing = events[0].position; // somewhere in the batch: the retry goes one event at a time
           await this.consumer.handleBatch(events, manager);

@@ -101,7 +101,7 @@ export class EventFeed {
             }
             cursor = { transactionId: event.transactionId, position: event.position };
           }
-          held = events.length < PAGE && (await this.store.heldBack()) ? held + 1 : 0;
+          held = events.length < PAGE && (await this.store.heldBack(cursor)) ? held + 1 : 0;
           if (events.length === PAGE) delay = 0;
           else if (held > 0) delay = heldBackDelay(held - 1);
           if (failing) this.logger.log('event stream reads the log again');
