@@ -121,7 +121,7 @@ runBenchmark('bench:catchup', 45 * 60_000, async () => {
     console.log(`seeded ${count} events in ${fmt((performance.now() - seedStarted) / 1000, 1)} s`);
     const { rows: heads } = await client.query<Head>(
       `SELECT transaction_id::text AS "transactionId", position::text AS position FROM event_log
-        ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+        ORDER BY event_log.transaction_id DESC, event_log.position DESC LIMIT 1`,
     );
     const head = heads[0];
 
@@ -141,7 +141,7 @@ runBenchmark('bench:catchup', 45 * 60_000, async () => {
     await server.close();
 
     const { rows: middle } = await client.query<{ txid: string; position: string }>(
-      'SELECT transaction_id::text AS txid, position::text AS position FROM event_log ORDER BY transaction_id, position OFFSET $1 LIMIT 1',
+      'SELECT transaction_id::text AS txid, position::text AS position FROM event_log ORDER BY event_log.transaction_id, event_log.position OFFSET $1 LIMIT 1',
       [Math.floor(count / 2)],
     );
     const { rows: plan } = await client.query<{ 'QUERY PLAN': string }>(

@@ -26,14 +26,20 @@ async function main(): Promise<number> {
   }
 }
 
-/** On a terminal, one line on stderr rewritten per page: events read, of how many, and the rate. */
-function progressLine(): ((read: number, total: number) => void) | undefined {
+/**
+ * On a terminal, one line on stderr per phase (the log in read order, then each stream type),
+ * rewritten per page: events read, of how many, and the rate.
+ */
+function progressLine(): ((phase: string, read: number, total: number) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
-  const started = Date.now();
-  return (read, total) => {
+  let current: string | undefined;
+  let started = Date.now();
+  return (phase, read, total) => {
+    if (phase !== current) [current, started] = [phase, Date.now()];
     const seconds = Math.max((Date.now() - started) / 1000, 0.001);
     const end = read >= total ? '\n' : '';
-    process.stderr.write(`\rverify:replay: ${read} / ${total} events, ${Math.round(read / seconds)} events/s${end}`);
+    const what = phase === 'log' ? 'the log' : `${phase} streams`;
+    process.stderr.write(`\rverify:replay: ${what}: ${read} / ${total} events, ${Math.round(read / seconds)} events/s${end}`);
   };
 }
 
