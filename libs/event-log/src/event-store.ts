@@ -120,30 +120,24 @@ export class EventStore {
   }
 
   /**
-   * Every event of one stream type as this transaction's snapshot sees it, ordered by stream id
-   * (byte order, `COLLATE "C"`) then version, in pages of `pageSize` through a server-side cursor
-   * (the sort is the server's, on disk if need be), each with the version its stream had before it
-   * in the read order. For the replay check, in its REPEATABLE READ transaction: memory stays
-   * bounded by the page whatever the log's size.
+   * Every event of one stream type as this transaction's snapshot sees it, stream after stream
+   * ordered by stream id (byte order, `COLLATE "C"`), each stream in read order, in pages of
+   * `pageSize` through a server-side cursor (one sort, the server's, on disk if need be). For the
+   * replay check, in its REPEATABLE READ transaction: memory stays bounded by the page whatever
+   * the log's size.
    */
-  async *readStreamsInKeyOrder(
-    manager: EntityManager,
-    streamType: string,
-    pageSize = 5_000,
-  ): AsyncGenerator<(StoredEvent & { readAfterVersion: number })[]> {
+  async *readStreamsInKeyOrder(manager: EntityManager, streamType: string, pageSize = 5_000): AsyncGenerator<StoredEvent[]> {
     const cursor = `event_log_streams_${++cursors}`;
     await manager.query(
       `DECLARE ${cursor} NO SCROLL CURSOR FOR
-       SELECT position, transaction_id::text AS transaction_id, stream_type, stream_id, version, type, data, metadata, created_at,
-              lag(version, 1, 0) OVER (PARTITION BY stream_id ORDER BY event_log.transaction_id, position) AS read_after_version
-         FROM event_log
+       ${SELECT_EVENTS}
         WHERE stream_type = ${quoteLiteral(streamType)}
-        ORDER BY stream_id COLLATE "C", version`,
+        ORDER BY stream_id COLLATE "C", event_log.transaction_id, event_log.position`,
     );
     try {
       for (;;) {
-        const rows: (EventRow & { read_after_version: number })[] = await manager.query(`FETCH ${pageSize} FROM ${cursor}`);
-        if (rows.length > 0) yield rows.map((row) => ({ ...toStoredEvent(row), readAfterVersion: row.read_after_version }));
+        const rows: EventRow[] = await manager.query(`FETCH ${pageSize} FROM ${cursor}`);
+        if (rows.length > 0) yield rows.map(toStoredEvent);
         if (rows.length < pageSize) return;
       }
     } finally {

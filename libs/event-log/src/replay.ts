@@ -48,16 +48,13 @@ export function loadEntityPage<E extends ObjectLiteral>(
   });
 }
 
-/** An event read in stream order, with the version its stream had before it in the log's read order. */
-export type StreamEvent = StoredEvent & { readAfterVersion: number };
-
 /** The log as the replay check reads it besides its pages in read order. */
 export interface ReplayLog {
   /**
-   * Every event of one stream type, ordered by stream id (as byte strings, like
-   * StreamProjection.load) then version, in pages.
+   * Every event of one stream type, stream after stream in order of their ids (as byte strings,
+   * like StreamProjection.load), each stream's events in the log's read order, in pages.
    */
-  streams(streamType: string): AsyncIterable<readonly StreamEvent[]>;
+  streams(streamType: string): AsyncIterable<readonly StoredEvent[]>;
 }
 
 /**
@@ -152,7 +149,8 @@ async function* liveRows(
 }
 
 /**
- * Folds each stream of the projection's type in turn (in key order) and compares its final state
+ * Folds each stream of the projection's type in turn (in key order; its events in read order, in
+ * which their versions must follow one another) and compares its final state
  * with the live row of the same key, both sides read in key order: only one aggregate and one page
  * of each side are in memory at a time.
  */
@@ -184,6 +182,7 @@ async function foldStreams(
   };
   let stream: string | undefined;
   let state: { key: string } | undefined;
+  let version = 0;
   for await (const events of log.streams(type)) {
     for (const event of events) {
       if (event.streamId !== stream) {
@@ -193,10 +192,12 @@ async function foldStreams(
         if (stream !== undefined) await settle(stream, state);
         stream = event.streamId;
         state = undefined;
+        version = 0;
       }
-      if (event.version !== event.readAfterVersion + 1) {
-        differences.push(`${type}/${event.streamId}: version ${event.version} read where ${event.readAfterVersion + 1} was due`);
+      if (event.version !== version + 1) {
+        differences.push(`${type}/${event.streamId}: version ${event.version} read where ${version + 1} was due`);
       }
+      version = event.version;
       state = projection.apply(state, event);
     }
   }
