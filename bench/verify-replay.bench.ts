@@ -10,7 +10,7 @@
  *   (a) baseline — a raw server-side cursor read of the whole log (the same columns verify:replay
  *       reads, FETCH 5,000 at a time, rows parsed by the driver and dropped), events/s;
  *   (b) verify:replay as a child process (src/replay/main.ts through the SWC loader, so the RSS
- *       includes the loader's own), its wall time (start-up included) and its peak RSS, the
+ *       includes the loader's own; with the node options of `npm run verify:replay`), its wall time (start-up included) and its peak RSS, the
  *       highest VmHWM read from /proc/<pid>/status every 50 ms. Its fixed start-up cost is measured
  *       by a first run on the near-empty log, and the rate is also given without it.
  * Reported: both rates, replay/baseline (issue 13's bar: ≥ 0.25) and peak RSS (bar: < 300 MB).
@@ -71,10 +71,21 @@ interface ReplayRun {
   stderr: string;
 }
 
+/**
+ * The node options of `npm run verify:replay` (its heap cap: the check's memory is bounded by its
+ * pages, and the cap makes the garbage collector keep the process near that bound instead of
+ * letting the heap grow lazily), so that the child runs as the script does.
+ */
+function scriptNodeOptions(): string[] {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  return /^node ((?:--[\w-]+=\S+ )*)/.exec(scripts['verify:replay'])?.[1].trim().split(' ').filter(Boolean) ?? [];
+}
+
 /** verify:replay in a child process, its peak RSS sampled from /proc while it runs. */
 function runVerifyReplay(databaseUrl: string): Promise<ReplayRun> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--require', './test/support/ts-register.js', 'src/replay/main.ts'], {
+  const args = [...scriptNodeOptions(), '--require', './test/support/ts-register.js', 'src/replay/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -111,7 +122,7 @@ function mergeResults(entry: Record<string, unknown>): void {
 }
 
 runBenchmark('bench:replay', 60 * 60_000, async () => {
-  console.log(`verify:replay on ${EVENTS} events (PostgreSQL) — ${machineLine()}`);
+  console.log(`verify:replay (node ${scriptNodeOptions().join(' ')}) on ${EVENTS} events (PostgreSQL) — ${machineLine()}`);
   const database = await createScratchDatabase();
   const server = await startServer({ DATABASE_URL: database.url });
   await server.close();
@@ -161,6 +172,7 @@ runBenchmark('bench:replay', 60 * 60_000, async () => {
       startup_peak_rss_mb: Math.round(startup.peakRssMb),
       ratio_without_startup: Number((replayPhaseRate / baselineRate).toFixed(3)),
       peak_rss_mb: Math.round(replay.peakRssMb),
+      node_options: scriptNodeOptions().join(' '),
       machine: machineLine(),
       measured_at: new Date().toISOString(),
     });
