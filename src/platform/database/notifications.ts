@@ -2,6 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { Client, Notification } from 'pg';
 import { AppConfig } from '../config/app-config';
 
+/** The shortest time between two notifications on one channel from this process (see notify()). */
+const NOTIFY_INTERVAL_MS = 25;
+
 /** What a listener hears on its channel. */
 export interface ChannelListener {
   /** A notification from another server process (never this process's own). */
@@ -64,9 +67,10 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
 
   /**
    * Tells the other processes on `channel`, outside any transaction: for news of a commit that has
-   * happened already. Calls made while one is on its way collapse into one more after it, so a
-   * burst of commits costs two notifications, and none is lost. Nothing is sent while disconnected
-   * (the listeners elsewhere have their own safety net).
+   * happened already. Calls made while one is on its way, or within NOTIFY_INTERVAL_MS of it,
+   * collapse into one more after it: under load, a notification (itself a small committed
+   * transaction) goes out every NOTIFY_INTERVAL_MS at most, and none is lost. Nothing is sent while
+   * disconnected (the listeners elsewhere have their own safety net).
    *
    * (A NOTIFY inside the writing transaction would be delivered with its commit, but PostgreSQL
    * serialises the commits of every transaction that notifies, their WAL flush included, on one
@@ -80,6 +84,7 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
     }
     this.sending.set(channel, 'sending');
     const send = async (): Promise<void> => {
+      const started = Date.now();
       try {
         if (this.connected) await this.client?.query('SELECT pg_notify($1, $2)', [channel, '']);
       } catch {
@@ -87,6 +92,8 @@ export class DatabaseNotifications implements OnModuleInit, OnApplicationShutdow
       }
       if (this.sending.get(channel) === 'again' && !this.stopped) {
         this.sending.set(channel, 'sending');
+        const wait = started + NOTIFY_INTERVAL_MS - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         return send();
       }
       this.sending.delete(channel);
