@@ -448,6 +448,24 @@ describe('open event streams are capped per user and per server', () => {
       }
     }, 60_000);
 
+    it('sends an event committed on process B within a second, woken by its notification (the safety poll is 10 s)', async () => {
+      const [a, b] = servers;
+      const token = (await callServer(a, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result
+        .user.uuid as string;
+      const stream = await openStream(a, token);
+      try {
+        const created = await callServer(b, 'POST', '/v1/az', token, { name: 'from-b' });
+        expect(created.status).toBe(200);
+        await stream.until(
+          () => stream.events().some((e) => e.metadata.request_id === created.body.requestId),
+          'the AzCreated event from process B',
+          END_WITHIN_MS,
+        );
+      } finally {
+        stream.close();
+      }
+    }, 60_000);
+
     it('ends on process A within a second of the logout on process B', async () => {
       const [a, b] = servers;
       const token = (await callServer(a, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result
