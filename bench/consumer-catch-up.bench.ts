@@ -17,26 +17,12 @@
  * entry per request. The plan of a consumer's read in the middle of the log is printed.
  * Results are merged into bench/results.json under "consumer_catch_up".
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import {
-  createScratchDatabase,
-  fmt,
-  intOption,
-  machineLine,
-  parseOptions,
-  printTable,
-  runBenchmark,
-  sleep,
-  startServer,
-} from './support/bench-kit';
-import { seedAzEvents } from './support/seed-log';
+import { createScratchDatabase, fmt, machineLine, printTable, runBenchmark, sleep, startServer } from './support/bench-kit';
+import { writeResults } from './support/results';
+import { logSizeOptions, seedAzEvents } from './support/seed-log';
 
-const USAGE = 'usage: npm run bench:catchup -- [--events=1000000] [--per-aggregate=10]';
-const { values } = parseOptions(USAGE, ['events', 'per-aggregate']);
-const EVENTS = intOption(values, 'events', 1_000_000);
-const PER_AGGREGATE = intOption(values, 'per-aggregate', 10);
+const { events: EVENTS, perAggregate: PER_AGGREGATE, aggregates } = logSizeOptions('bench:catchup');
 const BAR = 5_000;
 /** As in libs/event-log/src/subscription-runner.ts. */
 const CONSUMER_LOCK_SPACE = 0x63686d63;
@@ -96,14 +82,6 @@ async function checkOperationLog(client: Client): Promise<void> {
   }
 }
 
-function mergeResults(entry: Record<string, unknown>): void {
-  const file = join(__dirname, 'results.json');
-  const results: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  results.consumer_catch_up = entry;
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`written to ${file} (key "consumer_catch_up")`);
-}
-
 runBenchmark('bench:catchup', 45 * 60_000, async () => {
   console.log(`consumers catching up on ${EVENTS} events (PostgreSQL) — ${machineLine()}`);
   const database = await createScratchDatabase();
@@ -112,7 +90,6 @@ runBenchmark('bench:catchup', 45 * 60_000, async () => {
   const client = new Client({ connectionString: database.url });
   await client.connect();
   try {
-    const aggregates = Math.max(1, Math.floor(EVENTS / PER_AGGREGATE));
     const seedStarted = performance.now();
     await seedAzEvents(client, { aggregates, perAggregate: PER_AGGREGATE, requests: true });
     await client.query('VACUUM ANALYZE event_log');
@@ -170,7 +147,7 @@ runBenchmark('bench:catchup', 45 * 60_000, async () => {
       `\nall consumers at the head: cold ${fmt(coldAll)} s (${fmt(rate(coldAll), 0)} events/s, start-up included), ` +
         `warm ${fmt(warmAll)} s (${fmt(rate(warmAll), 0)} events/s); bar ≥ ${BAR}: ${Math.min(rate(coldAll), rate(warmAll)) >= BAR ? 'yes' : 'NO'}`,
     );
-    mergeResults({
+    writeResults('consumer_catch_up', {
       database: 'postgres',
       events: count,
       events_per_request: 1,

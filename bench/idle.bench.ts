@@ -15,7 +15,7 @@
  * database kind, and prints both. Results are merged into bench/results.json under "idle".
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   ADMIN_PASSWORD,
@@ -33,6 +33,7 @@ import {
   sleep,
   withTimeout,
 } from './support/bench-kit';
+import { writeResults } from './support/results';
 
 const USAGE = 'usage: npm run bench:idle -- [--db=embedded|postgres|both] [--settle=15] [--duration=30] [--baseline=DIST_DIR]';
 const { databases, values } = parseOptions(USAGE, ['settle', 'duration', 'baseline']);
@@ -122,14 +123,6 @@ async function measure(dist: string, kind: DatabaseKind): Promise<IdleFigures> {
   return { cpu_percent: Number(((100 * cpu) / wall).toFixed(3)), rss_mb: Math.round(rss), peak_rss_mb: Math.round(peak) };
 }
 
-function mergeResults(entry: Record<string, unknown>): void {
-  const file = join(__dirname, 'results.json');
-  const results: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  results.idle = { ...((results.idle as object | undefined) ?? {}), ...entry };
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`written to ${file} (key "idle")`);
-}
-
 runBenchmark('bench:idle', 20 * 60_000, async () => {
   console.log(`idle server: ${SETTLE_S} s to settle, then ${DURATION_S} s measured — ${machineLine()}`);
   const rows: string[][] = [];
@@ -152,5 +145,5 @@ runBenchmark('bench:idle', 20 * 60_000, async () => {
   }
   console.log();
   printTable(['database', 'CPU % of a core', 'RSS MB', 'peak RSS MB', 'bar'], rows);
-  mergeResults(entry);
+  writeResults('idle', entry, { merge: true });
 });

@@ -17,25 +17,14 @@
  * Results are merged into bench/results.json under "verify_replay".
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import {
-  createScratchDatabase,
-  fmt,
-  intOption,
-  machineLine,
-  parseOptions,
-  printTable,
-  runBenchmark,
-  startServer,
-} from './support/bench-kit';
-import { seedAzEvents, seedAzRows } from './support/seed-log';
+import { createScratchDatabase, fmt, machineLine, printTable, runBenchmark, startServer } from './support/bench-kit';
+import { writeResults } from './support/results';
+import { logSizeOptions, seedAzEvents, seedAzRows } from './support/seed-log';
 
-const USAGE = 'usage: npm run bench:replay -- [--events=1000000] [--per-aggregate=10]';
-const { values } = parseOptions(USAGE, ['events', 'per-aggregate']);
-const EVENTS = intOption(values, 'events', 1_000_000);
-const PER_AGGREGATE = intOption(values, 'per-aggregate', 10);
+const { events: EVENTS, perAggregate: PER_AGGREGATE, aggregates } = logSizeOptions('bench:replay');
 const ROOT = join(__dirname, '..');
 
 /** Writes `aggregates` AZs of PER_AGGREGATE events each, and their final rows. */
@@ -114,13 +103,6 @@ function runVerifyReplay(databaseUrl: string): Promise<ReplayRun> {
   });
 }
 
-function mergeResults(entry: Record<string, unknown>): void {
-  const file = join(__dirname, 'results.json');
-  const results: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  results.verify_replay = entry;
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-}
-
 runBenchmark('bench:replay', 60 * 60_000, async () => {
   console.log(`verify:replay (node ${scriptNodeOptions().join(' ')}) on ${EVENTS} events (PostgreSQL) — ${machineLine()}`);
   const database = await createScratchDatabase();
@@ -132,7 +114,6 @@ runBenchmark('bench:replay', 60 * 60_000, async () => {
   const client = new Client({ connectionString: database.url });
   await client.connect();
   try {
-    const aggregates = Math.max(1, Math.floor(EVENTS / PER_AGGREGATE));
     const seedStarted = Date.now();
     await seed(client, aggregates);
     const [{ count }] = (await client.query('SELECT count(*)::int AS count FROM event_log')).rows as { count: number }[];
@@ -159,7 +140,7 @@ runBenchmark('bench:replay', 60 * 60_000, async () => {
     console.log(
       `${replay.stdout.trim()}\nreplay/baseline ${fmt(ratio)} (bar ≥ 0.25), peak RSS ${fmt(replay.peakRssMb, 0)} MB (bar < 300)`,
     );
-    mergeResults({
+    writeResults('verify_replay', {
       database: 'postgres',
       events: count,
       aggregates,

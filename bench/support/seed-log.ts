@@ -6,6 +6,18 @@
  * about a minute on PostgreSQL.
  */
 import type { Client } from 'pg';
+import { intOption, parseOptions } from './bench-kit';
+
+/** `--events=1000000 --per-aggregate=10`: the log's size and shape, for the benchmarks that seed it. */
+export function logSizeOptions(script: string): { events: number; perAggregate: number; aggregates: number } {
+  const { values } = parseOptions(`usage: npm run ${script} -- [--events=1000000] [--per-aggregate=10]`, [
+    'events',
+    'per-aggregate',
+  ]);
+  const events = intOption(values, 'events', 1_000_000);
+  const perAggregate = intOption(values, 'per-aggregate', 10);
+  return { events, perAggregate, aggregates: Math.max(1, Math.floor(events / perAggregate)) };
+}
 
 export const SEED_CREATED_AT = '2026-01-01T00:00:00.000Z';
 const AZ_UUID = `md5('bench-az-' || g)::uuid`;
