@@ -70,9 +70,10 @@ class ConsumerLoop {
     await this.running;
   }
 
+  /** Batches until caught up, then waits to be woken (see SubscriptionRunner for who wakes it). */
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      let delay = SAFETY_POLL_MS;
+      let delay: number | undefined; // until woken
       this.woken = false;
       try {
         const { handled, held } = await this.tick(this.failures > 0 ? 1 : BATCH);
@@ -84,13 +85,14 @@ class ConsumerLoop {
         this.failures++;
         delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 12));
       }
-      if (delay > 0 && !this.stopped) await this.sleep(delay);
+      if (delay !== 0 && !this.stopped) await this.sleep(delay);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Until `ms` have passed (never, when undefined) or a wake-up. */
+  private sleep(ms: number | undefined): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = ms === undefined ? undefined : setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         resolve();
@@ -191,13 +193,16 @@ class ConsumerLoop {
 /**
  * Finds every @DurableConsumer provider at start and runs each in its own loop, so that a failing
  * consumer never holds up another. Every commit that appends events, in this process or another
- * one, wakes the consumers (LogWakeUps); without wake-ups they look every SAFETY_POLL_MS, and
- * sooner while committed events wait behind a running transaction (see EventStore.heldBack).
+ * one, wakes the consumers (LogWakeUps); a consumer looks again sooner while committed events wait
+ * behind a running transaction (see EventStore.heldBack). As a safety net (a lost notification, a
+ * process that died holding a consumer's lock), every SAFETY_POLL_MS one query finds the consumers
+ * whose checkpoint stands behind the log, and wakes those: an idle server costs one query there.
  */
 @Injectable()
 export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loops: ConsumerLoop[] = [];
   private unwatch: (() => void) | undefined;
+  private safetyNet: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -217,11 +222,29 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     }
     this.unwatch = this.wakeUps.watch(() => this.loops.forEach((loop) => loop.notify()));
     this.loops.forEach((loop) => loop.start());
+    if (this.loops.length > 0) this.safetyNet = setInterval(() => void this.wakeThoseBehind(), SAFETY_POLL_MS);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.safetyNet);
     this.unwatch?.();
     await Promise.all(this.loops.map((loop) => loop.stop()));
+  }
+
+  /** Wakes the consumers whose checkpoint stands before the last event the log holds now. */
+  private async wakeThoseBehind(): Promise<void> {
+    let behind: { name: string }[];
+    try {
+      behind = await this.dataSource.query(
+        `SELECT name FROM event_subscriptions s
+          WHERE name = ANY($1)
+            AND EXISTS (SELECT 1 FROM event_log e WHERE (e.transaction_id, e.position) > (s.last_transaction_id, s.last_position))`,
+        [this.loops.map((loop) => loop.name)],
+      );
+    } catch {
+      return; // the database is unavailable: the consumers find out themselves and back off
+    }
+    for (const { name } of behind) this.loops.find((loop) => loop.name === name)?.notify();
   }
 
   /** Every consumer's checkpoint and health, also for consumers running in other processes. */
