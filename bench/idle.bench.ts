@@ -5,8 +5,8 @@
  * The built server (dist/src/main.js; run `npm run build` first) is started as a child process on a
  * fresh database, as in production (`node dist/src/main.js`, LOG_LEVEL=warn), on a free port. Once
  * it listens, one login and one request warm it up (the first request's lazy work is not idle
- * cost), then it settles for --settle seconds (30: V8's memory reducer collects the start-up's
- * garbage in a one-off burst some 10–20 s after the start) and is measured, untouched, for
+ * cost), then it settles for --settle seconds (60: V8's memory reducer collects the start-up's
+ * garbage in a one-off burst of 100–250 ms some 15–40 s after the start) and is measured, untouched, for
  * --duration seconds (60: six of the consumers' 10 s safety polls):
  *   - CPU: utime + stime of the process from /proc/<pid>/stat at the start and the end of the
  *     window, as a percentage of one core over the window (the PostgreSQL server's own work for
@@ -37,9 +37,9 @@ import {
 } from './support/bench-kit';
 import { writeResults } from './support/results';
 
-const USAGE = 'usage: npm run bench:idle -- [--db=embedded|postgres|both] [--settle=30] [--duration=60] [--baseline=DIST_DIR]';
+const USAGE = 'usage: npm run bench:idle -- [--db=embedded|postgres|both] [--settle=60] [--duration=60] [--baseline=DIST_DIR]';
 const { databases, values } = parseOptions(USAGE, ['settle', 'duration', 'baseline']);
-const SETTLE_S = intOption(values, 'settle', 30);
+const SETTLE_S = intOption(values, 'settle', 60);
 const DURATION_S = intOption(values, 'duration', 60);
 const ROOT = join(__dirname, '..');
 const CURRENT = join(ROOT, 'dist');
