@@ -35,6 +35,8 @@ class ConsumerLoop {
   private interrupt: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private failures = 0;
+  /** Whether the last failure was the database's (an outage), not a handler's. */
+  private databaseFailed = false;
   /** A wake-up came while a batch ran: look again at once. */
   private woken = false;
   /** Batches in a row that found committed events held back by an older running transaction. */
@@ -97,8 +99,9 @@ class ConsumerLoop {
         clearTimeout(timer);
         resolve();
       }
-      // Fresh events wake a polling consumer at once; a backing-off one keeps its pause (but not at shutdown).
-      this.wake = this.failures === 0 ? done : undefined;
+      // Fresh events wake a waiting consumer at once. One backing off after a handler's failure keeps
+      // its pause (but not at shutdown); after the database's, a wake-up says it works again.
+      this.wake = this.failures === 0 || this.databaseFailed ? done : undefined;
       this.interrupt = done;
     });
   }
@@ -160,6 +163,7 @@ class ConsumerLoop {
       if (appended.length > 0) this.eventBus.publishAll(appended);
       return { handled, held };
     } catch (error) {
+      this.databaseFailed = failing === undefined;
       await this.recordFailure(error, failing);
       throw error;
     }
