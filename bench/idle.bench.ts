@@ -7,7 +7,7 @@
  * it listens, one login and one request warm it up (the first request's lazy work is not idle
  * cost), then it settles for --settle seconds (60: V8's memory reducer collects the start-up's
  * garbage in a one-off burst of 100–250 ms some 15–40 s after the start) and is measured, untouched, for
- * --duration seconds (60: twelve of the consumers' 5 s safety polls):
+ * --duration seconds (60: six of the consumers' 10 s safety polls):
  *   - CPU: utime + stime of the process from /proc/<pid>/stat at the start and the end of the
  *     window, as a percentage of one core over the window (the PostgreSQL server's own work for
  *     it, e.g. answering a poll, is not counted; the process's share of it is its round trips);

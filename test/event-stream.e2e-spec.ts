@@ -455,7 +455,7 @@ describe('open event streams are capped per user and per server', () => {
       }
     }, 60_000);
 
-    it('sends an event committed on process B within a second, woken by its notification (the safety poll is 5 s)', async () => {
+    it('sends an event committed on process B within a second, woken by its notification (the safety poll is 10 s)', async () => {
       const [a, b] = servers;
       const { token, stream } = await adminStreamOn(a);
       try {

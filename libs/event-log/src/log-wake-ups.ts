@@ -20,7 +20,7 @@ export const CROSS_PROCESS_SIGNAL = Symbol('CROSS_PROCESS_SIGNAL');
  * it looks anyway. Only a safety net: a wake-up comes with every commit that appends events, from
  * this process (the EventBus) or another one (the cross-process signal).
  */
-export const SAFETY_POLL_MS = 5_000;
+export const SAFETY_POLL_MS = 10_000;
 
 /**
  * How soon a reader looks again while committed events wait behind an older transaction that is

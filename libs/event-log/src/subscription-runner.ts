@@ -240,9 +240,11 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     let behind: { name: string }[];
     try {
       behind = await this.dataSource.query(
-        `SELECT name FROM event_subscriptions s
-          WHERE name = ANY($1)
-            AND EXISTS (SELECT 1 FROM event_log e WHERE (e.transaction_id, e.position) > (s.last_transaction_id, s.last_position))`,
+        `SELECT s.name FROM event_subscriptions s
+           CROSS JOIN LATERAL (SELECT 1 FROM event_log e
+                                WHERE (e.transaction_id, e.position) > (s.last_transaction_id, s.last_position)
+                                ORDER BY e.transaction_id, e.position LIMIT 1) AS next
+          WHERE s.name = ANY($1)`,
         [this.loops.map((loop) => loop.name)],
       );
     } catch {
