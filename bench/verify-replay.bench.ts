@@ -3,67 +3,34 @@
  *
  * In a scratch database on the local PostgreSQL server (`chime_bench_<random>`; the schema and the
  * super administrator come from starting the real server once), a bulk seeder writes N events
- * straight into event_log with INSERT … SELECT generate_series: N / K availability zones, each
- * an AzCreated then K − 1 AzUpdated (a new description), one transaction per version layer so the
- * read order keeps every stream in version order; then the final state of each AZ goes into
+ * straight into event_log (support/seed-log.ts): N / K availability zones, each an AzCreated then
+ * K − 1 AzUpdated, one transaction per version layer so the read order keeps every stream in
+ * version order; then the final state of each AZ goes into
  * availability_zones, so the replay finds no difference. Then, in the same run:
  *   (a) baseline — a raw server-side cursor read of the whole log (the same columns verify:replay
  *       reads, FETCH 5,000 at a time, rows parsed by the driver and dropped), events/s;
  *   (b) verify:replay as a child process (src/replay/main.ts through the SWC loader, so the RSS
- *       includes the loader's own), its wall time (start-up included) and its peak RSS, the
+ *       includes the loader's own; with the node options of `npm run verify:replay`), its wall time (start-up included) and its peak RSS, the
  *       highest VmHWM read from /proc/<pid>/status every 50 ms. Its fixed start-up cost is measured
  *       by a first run on the near-empty log, and the rate is also given without it.
  * Reported: both rates, replay/baseline (issue 13's bar: ≥ 0.25) and peak RSS (bar: < 300 MB).
  * Results are merged into bench/results.json under "verify_replay".
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import {
-  createScratchDatabase,
-  fmt,
-  intOption,
-  machineLine,
-  parseOptions,
-  printTable,
-  runBenchmark,
-  startServer,
-} from './support/bench-kit';
+import { createScratchDatabase, fmt, machineLine, printTable, runBenchmark, startServer } from './support/bench-kit';
+import { writeResults } from './support/results';
+import { logSizeOptions, seedAzEvents, seedAzRows } from './support/seed-log';
 
-const USAGE = 'usage: npm run bench:replay -- [--events=1000000] [--per-aggregate=10]';
-const { values } = parseOptions(USAGE, ['events', 'per-aggregate']);
-const EVENTS = intOption(values, 'events', 1_000_000);
-const PER_AGGREGATE = intOption(values, 'per-aggregate', 10);
+const { events: EVENTS, perAggregate: PER_AGGREGATE, aggregates } = logSizeOptions('bench:replay');
 const ROOT = join(__dirname, '..');
-const CREATED_AT = '2026-01-01T00:00:00.000Z';
 
 /** Writes `aggregates` AZs of PER_AGGREGATE events each, and their final rows. */
 async function seed(client: Client, aggregates: number): Promise<void> {
-  const uuid = `md5('bench-az-' || g)::uuid`;
-  for (let version = 1; version <= PER_AGGREGATE; version++) {
-    const [type, data] =
-      version === 1
-        ? [
-            'AzCreated',
-            `jsonb_build_object('uuid', ${uuid}, 'name', 'bench-az-' || g, 'description', '', 'parent', '',
-                                'state', 1, 'created_at', '${CREATED_AT}')`,
-          ]
-        : ['AzUpdated', `jsonb_build_object('uuid', ${uuid}, 'changes', jsonb_build_object('description', 'd${version}'))`];
-    await client.query(
-      `INSERT INTO event_log (stream_type, stream_id, version, type, data, metadata)
-       SELECT 'az', (${uuid})::text, ${version}, '${type}', ${data}, '{}'::jsonb
-         FROM generate_series(1, $1) AS g ORDER BY g`,
-      [aggregates],
-    );
-    process.stderr.write(`\rseeded ${version * aggregates} events`);
-  }
-  process.stderr.write('\n');
-  await client.query(
-    `INSERT INTO availability_zones (uuid, name, description, parent, state, version, created_at)
-     SELECT ${uuid}, 'bench-az-' || g, $2, '', 1, $3, $4::timestamptz FROM generate_series(1, $1) AS g`,
-    [aggregates, PER_AGGREGATE > 1 ? `d${PER_AGGREGATE}` : '', PER_AGGREGATE, CREATED_AT],
-  );
+  await seedAzEvents(client, { aggregates, perAggregate: PER_AGGREGATE });
+  await seedAzRows(client, { aggregates, perAggregate: PER_AGGREGATE });
   await client.query('VACUUM ANALYZE event_log');
   await client.query('VACUUM ANALYZE availability_zones');
 }
@@ -93,10 +60,21 @@ interface ReplayRun {
   stderr: string;
 }
 
+/**
+ * The node options of `npm run verify:replay` (its heap cap: the check's memory is bounded by its
+ * pages, and the cap makes the garbage collector keep the process near that bound instead of
+ * letting the heap grow lazily), so that the child runs as the script does.
+ */
+function scriptNodeOptions(): string[] {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  return /^node ((?:--[\w-]+=\S+ )*)/.exec(scripts['verify:replay'])?.[1].trim().split(' ').filter(Boolean) ?? [];
+}
+
 /** verify:replay in a child process, its peak RSS sampled from /proc while it runs. */
 function runVerifyReplay(databaseUrl: string): Promise<ReplayRun> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--require', './test/support/ts-register.js', 'src/replay/main.ts'], {
+  const args = [...scriptNodeOptions(), '--require', './test/support/ts-register.js', 'src/replay/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -125,15 +103,8 @@ function runVerifyReplay(databaseUrl: string): Promise<ReplayRun> {
   });
 }
 
-function mergeResults(entry: Record<string, unknown>): void {
-  const file = join(__dirname, 'results.json');
-  const results: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  results.verify_replay = entry;
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-}
-
 runBenchmark('bench:replay', 60 * 60_000, async () => {
-  console.log(`verify:replay on ${EVENTS} events (PostgreSQL) — ${machineLine()}`);
+  console.log(`verify:replay (node ${scriptNodeOptions().join(' ')}) on ${EVENTS} events (PostgreSQL) — ${machineLine()}`);
   const database = await createScratchDatabase();
   const server = await startServer({ DATABASE_URL: database.url });
   await server.close();
@@ -143,7 +114,6 @@ runBenchmark('bench:replay', 60 * 60_000, async () => {
   const client = new Client({ connectionString: database.url });
   await client.connect();
   try {
-    const aggregates = Math.max(1, Math.floor(EVENTS / PER_AGGREGATE));
     const seedStarted = Date.now();
     await seed(client, aggregates);
     const [{ count }] = (await client.query('SELECT count(*)::int AS count FROM event_log')).rows as { count: number }[];
@@ -170,7 +140,7 @@ runBenchmark('bench:replay', 60 * 60_000, async () => {
     console.log(
       `${replay.stdout.trim()}\nreplay/baseline ${fmt(ratio)} (bar ≥ 0.25), peak RSS ${fmt(replay.peakRssMb, 0)} MB (bar < 300)`,
     );
-    mergeResults({
+    writeResults('verify_replay', {
       database: 'postgres',
       events: count,
       aggregates,
@@ -183,6 +153,7 @@ runBenchmark('bench:replay', 60 * 60_000, async () => {
       startup_peak_rss_mb: Math.round(startup.peakRssMb),
       ratio_without_startup: Number((replayPhaseRate / baselineRate).toFixed(3)),
       peak_rss_mb: Math.round(replay.peakRssMb),
+      node_options: scriptNodeOptions().join(' '),
       machine: machineLine(),
       measured_at: new Date().toISOString(),
     });

@@ -415,6 +415,13 @@ describe('open event streams are capped per user and per server', () => {
       servers.push(await startServerProcess(database.env));
     }, 120_000);
 
+    /** The admin's token, logged in on `server`, and a stream from the head opened there with it. */
+    async function adminStreamOn(server: ServerProcess): Promise<{ token: string; stream: SseClient }> {
+      const login = await callServer(server, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' });
+      const token = login.body.result.user.uuid as string;
+      return { token, stream: await openStream(server, token) };
+    }
+
     afterAll(async () => {
       for (const s of servers) s.child.kill('SIGKILL');
       await Promise.all(servers.map((s) => s.exited));
@@ -448,11 +455,25 @@ describe('open event streams are capped per user and per server', () => {
       }
     }, 60_000);
 
+    it('sends an event committed on process B within a second, woken by its notification (the safety poll is 10 s)', async () => {
+      const [a, b] = servers;
+      const { token, stream } = await adminStreamOn(a);
+      try {
+        const created = await callServer(b, 'POST', '/v1/az', token, { name: 'from-b' });
+        expect(created.status).toBe(200);
+        await stream.until(
+          () => stream.events().some((e) => e.metadata.request_id === created.body.requestId),
+          'the AzCreated event from process B',
+          END_WITHIN_MS,
+        );
+      } finally {
+        stream.close();
+      }
+    }, 60_000);
+
     it('ends on process A within a second of the logout on process B', async () => {
       const [a, b] = servers;
-      const token = (await callServer(a, 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result
-        .user.uuid as string;
-      const stream = await openStream(a, token);
+      const { token, stream } = await adminStreamOn(a);
       try {
         expect((await callServer(b, 'POST', '/v1/logout', undefined, { token })).status).toBe(200);
         expect(await stream.ended(END_WITHIN_MS)).toBe('token_revoked');

@@ -54,13 +54,13 @@ const TOMBSTONE_REPLAY: StreamProjection<{ key: string; version: number }> = {
   streamType: 'az_tombstone',
   handles: [AzTombstoned.type],
   apply: (_, event) => ({ key: event.streamId, version: event.version }),
-  load: async (manager) =>
-    ((await manager.query('SELECT az_uuid, version FROM az_tombstones')) as { az_uuid: string; version: number }[]).map(
-      (row) => ({
-        key: row.az_uuid,
-        version: row.version,
-      }),
-    ),
+  load: async (manager, { after, limit }) =>
+    (
+      (await manager.query(
+        'SELECT az_uuid, version FROM az_tombstones WHERE $1::uuid IS NULL OR az_uuid > $1 ORDER BY az_uuid LIMIT $2',
+        [after ?? null, limit],
+      )) as { az_uuid: string; version: number }[]
+    ).map((row) => ({ key: row.az_uuid, version: row.version })),
 };
 
 @ApiSchema({ name: 'Tombstone' })

@@ -7,6 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import type { Schema } from './database/database';
+import { DatabaseNotifications } from './database/notifications';
 import { HealthController } from './health/health.controller';
 import { EnvelopeInterceptor } from './http/envelope.interceptor';
 import { ErrorFilter } from './http/error.filter';
@@ -16,6 +17,9 @@ import { RequestContext } from './http/request-context';
 import { ChimeValidationPipe } from './http/validation';
 import { createRootLogger, loggingOptions, ROOT_LOGGER } from './observability/logging';
 import { Metrics, MetricsController } from './observability/metrics';
+
+/** The channel on which server processes tell each other that they appended events. */
+const EVENT_LOG_CHANNEL = 'chime_event_log';
 
 /**
  * The shared kernel every module stands on: configuration, logs, the database, the event log, CQRS,
@@ -32,7 +36,13 @@ export class PlatformModule {
         LoggerModule.forRoot(loggingOptions(logger)),
         DatabaseModule.forRoot(schema),
         CqrsModule.forRoot(),
-        EventLogModule.forRoot({ metadata: RequestContext.eventMetadata }),
+        EventLogModule.forRoot({
+          metadata: RequestContext.eventMetadata,
+          crossProcess: {
+            inject: [DatabaseNotifications],
+            useFactory: (notifications: DatabaseNotifications) => notifications.channel(EVENT_LOG_CHANNEL),
+          },
+        }),
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController, MetricsController],

@@ -13,7 +13,7 @@ async function main(): Promise<number> {
   // Reading and replaying a long event log may rightly take longer than a request's statement bound.
   const database = await Database.open(AppConfig.fromEnvironment(), SCHEMA, { boundQueries: false });
   try {
-    const differences = await verifyReplay(database.dataSource, [], { onProgress: progressLine('verify:replay', 'events') });
+    const differences = await verifyReplay(database.dataSource, [], { onProgress: phasedProgress() });
     for (const line of differences) process.stderr.write(`${line}\n`);
     const [{ count }]: { count: string }[] = await database.dataSource.query('SELECT count(*) FROM event_log');
     process.stdout.write(
@@ -25,6 +25,23 @@ async function main(): Promise<number> {
   } finally {
     await database.close();
   }
+}
+
+/**
+ * On a terminal, one progress line on stderr per phase (the log in read order, then each stream
+ * type), rewritten per page: events read, of how many, and the rate.
+ */
+function phasedProgress(): ((phase: string, read: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let current: string | undefined;
+  let line: ((done: number, total: number) => void) | undefined;
+  return (phase, read, total) => {
+    if (phase !== current) {
+      current = phase;
+      line = progressLine(`verify:replay: ${phase === 'log' ? 'the log' : `${phase} streams`}`, 'events');
+    }
+    line?.(read, total);
+  };
 }
 
 main().then(

@@ -1,6 +1,7 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, FactoryProvider, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { EventStore } from './event-store';
+import { CROSS_PROCESS_SIGNAL, CrossProcessSignal, LogWakeUps } from './log-wake-ups';
 import { SubscriptionRunner } from './subscription-runner';
 import { EVENT_METADATA, EventMetadataSource, UnitOfWork } from './unit-of-work';
 
@@ -8,12 +9,27 @@ import { EVENT_METADATA, EventMetadataSource, UnitOfWork } from './unit-of-work'
 @Global()
 @Module({})
 export class EventLogModule {
-  static forRoot(options: { metadata: EventMetadataSource }): DynamicModule {
+  /**
+   * `crossProcess`: how to reach the other server processes on the same database, if there may be
+   * any (see CrossProcessSignal); without it, readers hear only of this process's commits (and poll).
+   */
+  static forRoot(options: {
+    metadata: EventMetadataSource;
+    crossProcess?: Omit<FactoryProvider<CrossProcessSignal>, 'provide'>;
+  }): DynamicModule {
+    const signal = options.crossProcess ? [{ ...options.crossProcess, provide: CROSS_PROCESS_SIGNAL }] : [];
     return {
       module: EventLogModule,
       imports: [DiscoveryModule],
-      providers: [UnitOfWork, EventStore, SubscriptionRunner, { provide: EVENT_METADATA, useValue: options.metadata }],
-      exports: [UnitOfWork, EventStore, SubscriptionRunner],
+      providers: [
+        UnitOfWork,
+        EventStore,
+        LogWakeUps,
+        SubscriptionRunner,
+        ...signal,
+        { provide: EVENT_METADATA, useValue: options.metadata },
+      ],
+      exports: [UnitOfWork, EventStore, LogWakeUps, SubscriptionRunner],
     };
   }
 }

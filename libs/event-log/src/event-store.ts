@@ -68,6 +68,22 @@ export class EventStore {
     return rows.map(toStoredEvent);
   }
 
+  /**
+   * Whether committed events stand past `after` now. Asked after a read that returned fewer events
+   * than it could: they wait behind an older transaction that is still running (read() stops at
+   * the oldest one), or they committed since. A reader that finds so must look again soon: that
+   * older transaction may end without appending anything, so no wake-up would come. (Asked in a
+   * snapshot of its own: a check of the read's horizon could miss a transaction that ended between
+   * the two statements.)
+   */
+  async heldBack(after: LogCursor, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const [{ held }]: { held: boolean }[] = await manager.query(
+      'SELECT EXISTS (SELECT 1 FROM event_log WHERE (transaction_id, position) > ($1::xid8, $2::bigint)) AS held',
+      [after.transactionId, after.position],
+    );
+    return held;
+  }
+
   /** The cursor standing just after the event at `position`, or undefined when there is no such event. */
   async cursorAt(position: number, manager: EntityManager = this.dataSource.manager): Promise<LogCursor | undefined> {
     if (position === 0) return LOG_START;
@@ -103,6 +119,32 @@ export class EventStore {
     }
   }
 
+  /**
+   * Every event of one stream type as this transaction's snapshot sees it, stream after stream
+   * ordered by stream id (byte order, `COLLATE "C"`), each stream in read order, in pages of
+   * `pageSize` through a server-side cursor (one sort, the server's, on disk if need be). For the
+   * replay check, in its REPEATABLE READ transaction: memory stays bounded by the page whatever
+   * the log's size.
+   */
+  async *readStreamsInKeyOrder(manager: EntityManager, streamType: string, pageSize = 5_000): AsyncGenerator<StoredEvent[]> {
+    const cursor = `event_log_streams_${++cursors}`;
+    await manager.query(
+      `DECLARE ${cursor} NO SCROLL CURSOR FOR
+       ${SELECT_EVENTS}
+        WHERE stream_type = ${quoteLiteral(streamType)}
+        ORDER BY stream_id COLLATE "C", event_log.transaction_id, event_log.position`,
+    );
+    try {
+      for (;;) {
+        const rows: EventRow[] = await manager.query(`FETCH ${pageSize} FROM ${cursor}`);
+        if (rows.length > 0) yield rows.map(toStoredEvent);
+        if (rows.length < pageSize) return;
+      }
+    } finally {
+      await manager.query(`CLOSE ${cursor}`);
+    }
+  }
+
   /** Every event of one aggregate, oldest first. */
   async readStream(
     streamType: string,
@@ -115,6 +157,12 @@ export class EventStore {
     ]);
     return rows.map(toStoredEvent);
   }
+}
+
+let cursors = 0;
+
+function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {

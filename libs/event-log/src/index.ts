@@ -3,6 +3,7 @@ export * from './event-log.errors';
 export * from './event-log.migration';
 export * from './event-log.module';
 export * from './event-store';
+export * from './log-wake-ups';
 export * from './unit-of-work';
 export * from './event-consumer';
 export * from './subscription-runner';

@@ -1,5 +1,18 @@
-import type { EntityManager } from 'typeorm';
+import {
+  MoreThan,
+  type EntityManager,
+  type EntityTarget,
+  type FindOptionsOrder,
+  type FindOptionsWhere,
+  type ObjectLiteral,
+} from 'typeorm';
 import type { StoredEvent } from './domain-event';
+
+/** Which live rows to load: those with a key above `after` (all when undefined), at most `limit`. */
+export interface KeyPage {
+  after?: string;
+  limit: number;
+}
 
 /**
  * How to rebuild one kind of aggregate from its events, and how to read the live rows in the same
@@ -11,10 +24,37 @@ export interface StreamProjection<Row extends { key: string }> {
   handles: readonly string[];
   /** The state after one more event; undefined before the first event and after a deletion. */
   apply(state: Row | undefined, event: StoredEvent): Row | undefined;
-  /** The live rows, keyed like the streams (`key` = stream id). */
-  load(manager: EntityManager): Promise<Row[]>;
+  /**
+   * One page of the live rows, keyed like the streams (`key` = stream id), in ascending key order
+   * as byte strings (PostgreSQL's `COLLATE "C"`; a uuid column sorts so by itself, see
+   * loadEntityPage). The check reads the table page by page, so its memory does not grow with it.
+   */
+  load(manager: EntityManager, page: KeyPage): Promise<Row[]>;
   /** A rebuilt row that the live table may have dropped since (e.g. a swept, expired session). */
   mayBeAbsent?(row: Row): boolean;
+}
+
+/** A page of an entity's rows for StreamProjection.load, keyed by a uuid (or other byte-ordered) primary column. */
+export function loadEntityPage<E extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<E>,
+  key: keyof E & string,
+  page: KeyPage,
+): Promise<E[]> {
+  return manager.find(entity, {
+    where: (page.after === undefined ? {} : { [key]: MoreThan(page.after) }) as FindOptionsWhere<E>,
+    order: { [key]: 'ASC' } as FindOptionsOrder<E>,
+    take: page.limit,
+  });
+}
+
+/** The log as the replay check reads it besides its pages in read order. */
+export interface ReplayLog {
+  /**
+   * Every event of one stream type, stream after stream in order of their ids (as byte strings,
+   * like StreamProjection.load), each stream's events in the log's read order, in pages.
+   */
+  streams(streamType: string): AsyncIterable<readonly StoredEvent[]>;
 }
 
 /**
@@ -24,12 +64,13 @@ export interface StreamProjection<Row extends { key: string }> {
  *
  * The log is read in pages (its size is unbounded), so a check keeps only what it folds: `begin`
  * starts one pass in the verifying snapshot transaction, the pass sees every page in read order,
- * then `finish` compares and returns the differences.
+ * then `finish` compares and returns the differences (it may read the log again, stream by stream,
+ * through `log`).
  */
 export interface ReplayCheck {
   name: string;
   handles: readonly string[];
-  begin(manager: EntityManager): ReplayPass | Promise<ReplayPass>;
+  begin(manager: EntityManager, log: ReplayLog): ReplayPass | Promise<ReplayPass>;
 }
 
 /** One pass of a ReplayCheck over the log: its state lives here, not in the (shared) check. */
@@ -39,12 +80,20 @@ export interface ReplayPass {
   finish(): Promise<string[]>;
 }
 
-/** A replay check that folds one kind of aggregate from its stream and compares it with the live rows. */
-export function streamReplay<Row extends { key: string }>(projection: StreamProjection<Row>): ReplayCheck {
+/**
+ * A replay check that folds one kind of aggregate from its streams and compares it with the live
+ * rows. Memory stays bounded whatever the log's and the table's sizes: the streams are read in key
+ * order, one aggregate at a time, and merged with the live table read in the same order, page by
+ * page (a merge join). The pages in read order are not needed.
+ */
+export function streamReplay<Row extends { key: string }>(projection: StreamProjection<Row>, pageSize = 1_000): ReplayCheck {
   return {
     name: projection.streamType,
     handles: projection.handles,
-    begin: (manager) => new StreamFold(manager, projection as unknown as StreamProjection<{ key: string }>),
+    begin: (manager, log) => ({
+      apply: () => undefined,
+      finish: () => foldStreams(manager, log, projection as unknown as StreamProjection<{ key: string }>, pageSize),
+    }),
   };
 }
 
@@ -56,11 +105,12 @@ export async function runReplayChecks(
   manager: EntityManager,
   pages: AsyncIterable<readonly StoredEvent[]>,
   checks: readonly ReplayCheck[],
+  log: ReplayLog,
 ): Promise<string[]> {
   const handled = new Set(checks.flatMap((check) => check.handles));
   const unhandled = new Map<string, StoredEvent>();
   const passes: ReplayPass[] = [];
-  for (const check of checks) passes.push(await check.begin(manager));
+  for (const check of checks) passes.push(await check.begin(manager, log));
   for await (const page of pages) {
     for (const event of page) if (!handled.has(event.type) && !unhandled.has(event.type)) unhandled.set(event.type, event);
     for (const pass of passes) await pass.apply(page);
@@ -73,53 +123,87 @@ export async function runReplayChecks(
   return differences;
 }
 
-/** Folds every stream of one projection's type, keeping only the latest state per aggregate. */
-class StreamFold implements ReplayPass {
-  private readonly rebuilt = new Map<string, { key: string } | undefined>();
-  private readonly versions = new Map<string, number>();
-  private readonly differences: string[] = [];
+/** Byte order of UTF-8 strings: PostgreSQL's `COLLATE "C"`, and a uuid's order as its text. */
+function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
 
-  constructor(
-    private readonly manager: EntityManager,
-    private readonly projection: StreamProjection<{ key: string }>,
-  ) {}
+/** The live rows of a projection, page after page, checked to come in ascending key order. */
+async function* liveRows(
+  manager: EntityManager,
+  projection: StreamProjection<{ key: string }>,
+  pageSize: number,
+): AsyncGenerator<{ key: string }> {
+  let after: string | undefined;
+  for (;;) {
+    const rows = await projection.load(manager, { after, limit: pageSize });
+    for (const row of rows) {
+      if (after !== undefined && compareKeys(row.key, after) <= 0) {
+        throw new Error(`${projection.streamType}: load() returned key ${row.key} after ${after}, out of key order`);
+      }
+      after = row.key;
+      yield row;
+    }
+    if (rows.length < pageSize) return;
+  }
+}
 
-  apply(events: readonly StoredEvent[]): void {
-    const { projection, rebuilt, versions } = this;
+/**
+ * Folds each stream of the projection's type in turn (in key order; its events in read order, in
+ * which their versions must follow one another) and compares its final state
+ * with the live row of the same key, both sides read in key order: only one aggregate and one page
+ * of each side are in memory at a time.
+ */
+async function foldStreams(
+  manager: EntityManager,
+  log: ReplayLog,
+  projection: StreamProjection<{ key: string }>,
+  pageSize: number,
+): Promise<string[]> {
+  const type = projection.streamType;
+  const differences: string[] = [];
+  const live = liveRows(manager, projection, pageSize);
+  let next = await live.next();
+  /** Live rows before `key` have no events; the one at `key` is compared with what its events built. */
+  const settle = async (key: string | undefined, replayed: { key: string } | undefined) => {
+    while (!next.done && (key === undefined || compareKeys(next.value.key, key) < 0)) {
+      differences.push(`${type}/${next.value.key}: live row has no events that build it`);
+      next = await live.next();
+    }
+    if (key === undefined) return;
+    const row = !next.done && next.value.key === key ? next.value : undefined;
+    if (row) next = await live.next();
+    if (row && !replayed) differences.push(`${type}/${key}: live row has no events that build it`);
+    else if (row && replayed && canonical(replayed) !== canonical(row)) {
+      differences.push(`${type}/${key}: live ${canonical(row)} != replayed ${canonical(replayed)}`);
+    } else if (!row && replayed && !projection.mayBeAbsent?.(replayed)) {
+      differences.push(`${type}/${key}: replayed ${canonical(replayed)} is missing from the live table`);
+    }
+  };
+  let stream: string | undefined;
+  let state: { key: string } | undefined;
+  let version = 0;
+  for await (const events of log.streams(type)) {
     for (const event of events) {
-      if (event.streamType !== projection.streamType) continue;
-      const expected = (versions.get(event.streamId) ?? 0) + 1;
-      if (event.version !== expected) {
-        this.differences.push(
-          `${projection.streamType}/${event.streamId}: version ${event.version} read where ${expected} was due`,
-        );
+      if (event.streamId !== stream) {
+        if (stream !== undefined && compareKeys(event.streamId, stream) < 0) {
+          throw new Error(`${type}: stream ${event.streamId} read after ${stream}, out of key order`);
+        }
+        if (stream !== undefined) await settle(stream, state);
+        stream = event.streamId;
+        state = undefined;
+        version = 0;
       }
-      versions.set(event.streamId, event.version);
-      rebuilt.set(event.streamId, projection.apply(rebuilt.get(event.streamId), event));
+      if (event.version !== version + 1) {
+        differences.push(`${type}/${event.streamId}: version ${event.version} read where ${version + 1} was due`);
+      }
+      version = event.version;
+      state = projection.apply(state, event);
     }
   }
-
-  /** Compares with the live rows, letting go of each rebuilt row once compared. */
-  async finish(): Promise<string[]> {
-    const { projection, rebuilt, differences } = this;
-    this.versions.clear();
-    const live = await projection.load(this.manager);
-    for (const row of live) {
-      const replayed = rebuilt.get(row.key);
-      if (!replayed) differences.push(`${projection.streamType}/${row.key}: live row has no events that build it`);
-      else if (canonical(replayed) !== canonical(row)) {
-        differences.push(`${projection.streamType}/${row.key}: live ${canonical(row)} != replayed ${canonical(replayed)}`);
-      }
-      rebuilt.delete(row.key);
-    }
-    for (const [key, row] of rebuilt) {
-      if (row && !projection.mayBeAbsent?.(row)) {
-        differences.push(`${projection.streamType}/${key}: replayed ${canonical(row)} is missing from the live table`);
-      }
-    }
-    rebuilt.clear();
-    return differences;
-  }
+  if (stream !== undefined) await settle(stream, state);
+  await settle(undefined, undefined);
+  return differences;
 }
 
 function canonical(value: object): string {

@@ -1,17 +1,15 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { EventBus } from '@nestjs/cqrs';
-import { Subscription } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DomainEvent, EventMetadata, LogCursor, StoredEvent } from './domain-event';
 import { EVENT_CONSUMER, EventConsumer } from './event-consumer';
 import { EventStore } from './event-store';
+import { heldBackDelay, LogWakeUps, SAFETY_POLL_MS } from './log-wake-ups';
 import { Transaction } from './unit-of-work';
 
 /** Events handled in one transaction; after a failure, one at a time until the failing event passes. */
 const BATCH = 200;
-/** How often a consumer looks for events committed by other server processes. */
-const POLL_MS = 200;
 const MAX_BACKOFF_MS = 30_000;
 /** First key of the consumers' advisory locks (the second is the hash of the consumer's name). */
 const CONSUMER_LOCK_SPACE = 0x63686d63; // "chmc"
@@ -37,6 +35,12 @@ class ConsumerLoop {
   private interrupt: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private failures = 0;
+  /** Whether the last failure was the database's (an outage), not a handler's. */
+  private databaseFailed = false;
+  /** A wake-up came while a batch ran: look again at once. */
+  private woken = false;
+  /** Batches in a row that found committed events held back by an older running transaction. */
+  private held = 0;
 
   constructor(
     readonly name: string,
@@ -58,6 +62,7 @@ class ConsumerLoop {
   }
 
   notify(): void {
+    this.woken = true;
     this.wake?.();
   }
 
@@ -67,30 +72,36 @@ class ConsumerLoop {
     await this.running;
   }
 
+  /** Batches until caught up, then waits to be woken (see SubscriptionRunner for who wakes it). */
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      let delay = POLL_MS;
+      let delay: number | undefined; // until woken
+      this.woken = false;
       try {
-        const handled = await this.tick(this.failures > 0 ? 1 : BATCH);
+        const { handled, held } = await this.tick(this.failures > 0 ? 1 : BATCH);
         this.failures = 0;
-        if (handled === BATCH) delay = 0;
+        this.held = held ? this.held + 1 : 0;
+        if (handled === BATCH || this.woken) delay = 0;
+        else if (held) delay = heldBackDelay(this.held - 1);
       } catch {
         this.failures++;
         delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 12));
       }
-      if (delay > 0 && !this.stopped) await this.sleep(delay);
+      if (delay !== 0 && !this.stopped) await this.sleep(delay);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Until `ms` have passed (never, when undefined) or a wake-up. */
+  private sleep(ms: number | undefined): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = ms === undefined ? undefined : setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         resolve();
       }
-      // Fresh events wake a polling consumer at once; a backing-off one keeps its pause (but not at shutdown).
-      this.wake = this.failures === 0 ? done : undefined;
+      // Fresh events wake a waiting consumer at once. One backing off after a handler's failure keeps
+      // its pause (but not at shutdown); after the database's, a wake-up says it works again.
+      this.wake = this.failures === 0 || this.databaseFailed ? done : undefined;
       this.interrupt = done;
     });
   }
@@ -102,8 +113,9 @@ class ConsumerLoop {
    * row lock would take one): the transaction's own id would count as running in its snapshot and
    * hold the read horizon back to itself, so it must only write after it has read.
    */
-  private async tick(limit: number): Promise<number> {
+  private async tick(limit: number): Promise<{ handled: number; held: boolean }> {
     let failing: number | undefined;
+    let held = false;
     const appended: DomainEvent[] = [];
     try {
       const handled = await this.dataSource.transaction(async (manager) => {
@@ -119,6 +131,13 @@ class ConsumerLoop {
         if (rows.length === 0) return 0;
         const after: LogCursor = { transactionId: rows[0].last_transaction_id, position: Number(rows[0].last_position) };
         const events = await this.store.read({ after, limit }, manager);
+        if (events.length < limit) {
+          const last = events[events.length - 1];
+          held = await this.store.heldBack(
+            last ? { transactionId: last.transactionId, position: last.position } : after,
+            manager,
+          );
+        }
         if (this.consumer.handleBatch && events.length > 1) {
           failing = events[0].position; // somewhere in the batch: the retry goes one event at a time
           await this.consumer.handleBatch(events, manager);
@@ -142,8 +161,9 @@ class ConsumerLoop {
         return events.length;
       });
       if (appended.length > 0) this.eventBus.publishAll(appended);
-      return handled;
+      return { handled, held };
     } catch (error) {
+      this.databaseFailed = failing === undefined;
       await this.recordFailure(error, failing);
       throw error;
     }
@@ -176,19 +196,24 @@ class ConsumerLoop {
 
 /**
  * Finds every @DurableConsumer provider at start and runs each in its own loop, so that a failing
- * consumer never holds up another. Events committed by this process wake the consumers at once;
- * events from other processes are found by polling.
+ * consumer never holds up another. Every commit that appends events, in this process or another
+ * one, wakes the consumers (LogWakeUps); a consumer looks again sooner while committed events wait
+ * behind a running transaction (see EventStore.heldBack). As a safety net (a lost notification, a
+ * process that died holding a consumer's lock), every SAFETY_POLL_MS one query finds the consumers
+ * whose checkpoint stands behind the log, and wakes those: an idle server costs one query there.
  */
 @Injectable()
 export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loops: ConsumerLoop[] = [];
-  private wakeUps: Subscription | undefined;
+  private unwatch: (() => void) | undefined;
+  private safetyNet: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly eventBus: EventBus,
+    private readonly wakeUps: LogWakeUps,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -199,13 +224,33 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       await this.dataSource.query('INSERT INTO event_subscriptions (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [name]);
       this.loops.push(new ConsumerLoop(name, wrapper.instance as EventConsumer, this.dataSource, this.store, this.eventBus));
     }
-    this.wakeUps = this.eventBus.subscribe(() => this.loops.forEach((loop) => loop.notify()));
+    this.unwatch = this.wakeUps.watch(() => this.loops.forEach((loop) => loop.notify()));
     this.loops.forEach((loop) => loop.start());
+    if (this.loops.length > 0) this.safetyNet = setInterval(() => void this.wakeThoseBehind(), SAFETY_POLL_MS);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.wakeUps?.unsubscribe();
+    clearInterval(this.safetyNet);
+    this.unwatch?.();
     await Promise.all(this.loops.map((loop) => loop.stop()));
+  }
+
+  /** Wakes the consumers whose checkpoint stands before the last event the log holds now. */
+  private async wakeThoseBehind(): Promise<void> {
+    let behind: { name: string }[];
+    try {
+      behind = await this.dataSource.query(
+        `SELECT s.name FROM event_subscriptions s
+           CROSS JOIN LATERAL (SELECT 1 FROM event_log e
+                                WHERE (e.transaction_id, e.position) > (s.last_transaction_id, s.last_position)
+                                ORDER BY e.transaction_id, e.position LIMIT 1) AS next
+          WHERE s.name = ANY($1)`,
+        [this.loops.map((loop) => loop.name)],
+      );
+    } catch {
+      return; // the database is unavailable: the consumers find out themselves and back off
+    }
+    for (const { name } of behind) this.loops.find((loop) => loop.name === name)?.notify();
   }
 
   /** Every consumer's checkpoint and health, also for consumers running in other processes. */

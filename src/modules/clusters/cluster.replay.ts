@@ -1,4 +1,4 @@
-import type { StreamProjection } from '@chime/event-log';
+import { loadEntityPage, type StreamProjection } from '@chime/event-log';
 import type { EntityManager } from 'typeorm';
 import { CLUSTER_STREAM, ClusterEntity } from './cluster.entity';
 import {
@@ -34,7 +34,11 @@ export const CLUSTER_REPLAY: StreamProjection<ClusterRow> = {
         throw new Error(`unknown event ${event.type} on stream ${CLUSTER_STREAM}`);
     }
   },
-  async load(manager: EntityManager) {
-    return (await manager.find(ClusterEntity)).map((c) => ({ ...toClusterState(c), key: c.uuid, version: c.version }));
+  async load(manager: EntityManager, page) {
+    return (await loadEntityPage(manager, ClusterEntity, 'uuid', page)).map((c) => ({
+      ...toClusterState(c),
+      key: c.uuid,
+      version: c.version,
+    }));
   },
 };

@@ -1,15 +1,14 @@
 import { Injectable, Logger, MessageEvent } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
 import type { EventPage } from '@chime/contracts';
-import { EventStore, LogCursor } from '@chime/event-log';
+import { EventStore, heldBackDelay, LogCursor, LogWakeUps, SAFETY_POLL_MS } from '@chime/event-log';
 import { DataSource } from 'typeorm';
 import { Observable } from 'rxjs';
 import { InvalidArgumentError } from '../../platform/errors/domain-error';
 import { toEventView } from './event.view';
 
 const PAGE = 500;
-/** How often a live stream looks for events committed by other server processes. */
-const POLL_MS = 500;
+/** How soon a live stream tries again when the log could not be read. */
+const RETRY_MS = 1_000;
 
 /** Where a live stream starts. */
 export interface StreamStart {
@@ -32,7 +31,7 @@ export class EventFeed {
 
   constructor(
     private readonly store: EventStore,
-    private readonly eventBus: EventBus,
+    private readonly wakeUps: LogWakeUps,
     private readonly dataSource: DataSource,
   ) {}
 
@@ -70,7 +69,11 @@ export class EventFeed {
     return { cursor: { transactionId: row.xmin, position: 0 }, committedBefore: new Set(row.committed ?? []), lastEventId: '' };
   }
 
-  /** Every event after the start, then every new one as it commits, until unsubscribed. */
+  /**
+   * Every event after the start, then every new one as it commits, until unsubscribed. It reads when
+   * woken (a commit that appended events, in any server process), soon again while committed events
+   * wait behind a running transaction, and otherwise every SAFETY_POLL_MS.
+   */
   live(start: StreamStart): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
       let cursor = start.cursor;
@@ -79,6 +82,7 @@ export class EventFeed {
       let failing = false;
       let again = false;
       let closed = false;
+      let held = 0;
       const poll = async () => {
         if (closed) return;
         if (reading) {
@@ -87,7 +91,7 @@ export class EventFeed {
         }
         reading = true;
         clearTimeout(timer);
-        let full = false;
+        let delay = SAFETY_POLL_MS;
         try {
           const events = await this.store.read({ after: cursor, limit: PAGE });
           for (const event of events) {
@@ -97,25 +101,28 @@ export class EventFeed {
             }
             cursor = { transactionId: event.transactionId, position: event.position };
           }
-          full = events.length === PAGE;
+          held = events.length < PAGE && (await this.store.heldBack(cursor)) ? held + 1 : 0;
+          if (events.length === PAGE) delay = 0;
+          else if (held > 0) delay = heldBackDelay(held - 1);
           if (failing) this.logger.log('event stream reads the log again');
           failing = false;
         } catch (error) {
           // The database is unavailable for now: keep the stream open and try again; say so once.
           if (!failing) this.logger.warn({ err: error }, 'event stream cannot read the log; retrying');
           failing = true;
+          delay = RETRY_MS;
         } finally {
           reading = false;
         }
-        if (!closed) timer = setTimeout(() => void poll(), full || again ? 0 : POLL_MS);
+        if (!closed) timer = setTimeout(() => void poll(), again ? 0 : delay);
         again = false;
       };
-      const wakeUps = this.eventBus.subscribe(() => void poll());
+      const unwatch = this.wakeUps.watch(() => void poll());
       void poll();
       return () => {
         closed = true;
         clearTimeout(timer);
-        wakeUps.unsubscribe();
+        unwatch();
       };
     });
   }

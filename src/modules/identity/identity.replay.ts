@@ -1,4 +1,4 @@
-import type { StreamProjection } from '@chime/event-log';
+import { loadEntityPage, type StreamProjection } from '@chime/event-log';
 import type { EntityManager } from 'typeorm';
 import {
   type UserState,
@@ -60,8 +60,8 @@ export const USER_REPLAY: StreamProjection<UserRow> = {
         throw new Error(`unknown event ${event.type} on stream ${USER_STREAM}`);
     }
   },
-  async load(manager: EntityManager) {
-    return (await manager.find(UserEntity)).map((u) => ({
+  async load(manager: EntityManager, page) {
+    return (await loadEntityPage(manager, UserEntity, 'uuid', page)).map((u) => ({
       ...toUserState(u),
       key: u.uuid,
       version: u.version,
@@ -102,8 +102,8 @@ export const TOKEN_REPLAY: StreamProjection<TokenRow> = {
         throw new Error(`unknown event ${event.type} on stream ${TOKEN_STREAM}`);
     }
   },
-  async load(manager: EntityManager) {
-    return (await manager.find(TokenEntity)).map((t) => ({
+  async load(manager: EntityManager, page) {
+    return (await loadEntityPage(manager, TokenEntity, 'id', page)).map((t) => ({
       key: t.id,
       user_uuid: t.userUuid,
       created_at: t.createdAt.toISOString(),

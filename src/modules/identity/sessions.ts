@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventStore } from '@chime/event-log';
-import { AppConfig } from '../../platform/config/app-config';
+import { DatabaseNotifications } from '../../platform/database/notifications';
 import type { Actor } from '../../platform/http/request-context';
 import { TokenRevoked } from './identity.events';
 import { TOKEN_STREAM } from './token.entity';
@@ -61,33 +60,34 @@ interface CachedSession {
  * Revocation (logout, password change, user deleted or changed) takes effect at once: the command
  * calls forget() after its commit, which drops the entries on this process, and within its
  * transaction it sends `NOTIFY chime_session_revoked` (delivered only if it commits); every other
- * process LISTENs and drops the same entries. Should a process lose its listening connection, it
- * empties its cache and reconnects; the 30 s bound limits what a missed notification could cost.
- * The embedded database is single-process (its data directory is locked), so it needs no listener.
+ * process LISTENs (through the server's one listening connection, DatabaseNotifications) and drops
+ * the same entries. Should a process lose its listening connection, it empties its cache (and again
+ * once it listens again); the 30 s bound limits what a missed notification could cost. The embedded
+ * database is single-process (its data directory is locked), so it needs no listener.
  *
  * Long-lived requests (event streams) watch() for these changes and check() their session again.
  */
 @Injectable()
-export class Sessions implements OnModuleInit, OnApplicationShutdown {
+export class Sessions {
   private readonly logger = new Logger(Sessions.name);
   private readonly cache = new Map<string, CachedSession>();
   private readonly watchers = new Set<(change: SessionChange) => void>();
-  private listener: Client | undefined;
-  private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventStore,
-    @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    if (this.config.DATABASE_URL) await this.listen();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.listener?.end().catch(() => undefined);
+    notifications: DatabaseNotifications,
+  ) {
+    notifications.listen(REVOCATION_CHANNEL, {
+      message: (payload) => {
+        try {
+          this.forget(JSON.parse(payload || '{}'));
+        } catch {
+          this.gap();
+        }
+      },
+      gap: () => this.gap(),
+    });
   }
 
   /** The session of a token, or undefined when the token is malformed, unknown, expired or revoked. */
@@ -197,43 +197,9 @@ export class Sessions implements OnModuleInit, OnApplicationShutdown {
     if (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
   }
 
-  private async listen(attempt = 0): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({
-      connectionString: this.config.DATABASE_URL,
-      application_name: 'chime-server-listener',
-      keepAlive: true,
-    });
-    const retry = () => {
-      if (this.listener !== client) return;
-      this.listener = undefined;
-      this.cache.clear(); // notifications may have been missed while disconnected
-      if (!this.stopped) this.tell({ all: true });
-      client.end().catch(() => undefined);
-      const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
-      setTimeout(() => void this.listen(attempt + 1), delay).unref();
-    };
-    this.listener = client;
-    client.on('error', retry);
-    client.on('end', retry);
-    client.on('notification', (message) => {
-      try {
-        this.forget(JSON.parse(message.payload ?? '{}'));
-      } catch {
-        this.cache.clear();
-        this.tell({ all: true });
-      }
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
-      this.cache.clear();
-      // Revocations made while this process was not listening reached no one here.
-      if (attempt > 0) this.tell({ all: true });
-      attempt = 0;
-    } catch (error) {
-      this.logger.warn(`cannot listen for revocations yet: ${(error as Error).message}`);
-      retry();
-    }
+  /** Revocations may have been missed: nothing cached is trusted, every watcher checks again. */
+  private gap(): void {
+    this.cache.clear();
+    this.tell({ all: true });
   }
 }

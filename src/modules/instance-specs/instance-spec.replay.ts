@@ -1,5 +1,5 @@
-import type { StreamProjection } from '@chime/event-log';
-import type { EntityManager } from 'typeorm';
+import { loadEntityPage, type StreamProjection } from '@chime/event-log';
+import { In, type EntityManager } from 'typeorm';
 import { ClusterInstanceSpecEntity, INSTANCE_SPEC_STREAM, InstanceSpecEntity } from './instance-spec.entity';
 import {
   type InstanceSpecState,
@@ -66,14 +66,19 @@ export const INSTANCE_SPEC_REPLAY: StreamProjection<InstanceSpecRow> = {
         throw new Error(`unknown event ${event.type} on stream ${INSTANCE_SPEC_STREAM}`);
     }
   },
-  async load(manager: EntityManager) {
+  async load(manager: EntityManager, page) {
+    const specs = await loadEntityPage(manager, InstanceSpecEntity, 'uuid', page);
+    if (specs.length === 0) return [];
     const clustersOf = new Map<string, Record<string, string>>();
-    for (const relation of await manager.find(ClusterInstanceSpecEntity)) {
+    const relations = await manager.find(ClusterInstanceSpecEntity, {
+      where: { instanceSpecUuid: In(specs.map((s) => s.uuid)) },
+    });
+    for (const relation of relations) {
       const clusters = clustersOf.get(relation.instanceSpecUuid) ?? {};
       clusters[relation.clusterUuid] = relation.createdAt.toISOString();
       clustersOf.set(relation.instanceSpecUuid, clusters);
     }
-    return (await manager.find(InstanceSpecEntity)).map((spec) => ({
+    return specs.map((spec) => ({
       ...toInstanceSpecState(spec),
       key: spec.uuid,
       version: spec.version,

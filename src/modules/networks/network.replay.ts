@@ -1,4 +1,4 @@
-import type { StreamProjection } from '@chime/event-log';
+import { loadEntityPage, type StreamProjection } from '@chime/event-log';
 import type { EntityManager } from 'typeorm';
 import { NETWORK_STREAM, NetworkEntity } from './network.entity';
 import {
@@ -35,8 +35,12 @@ export const NETWORK_REPLAY: StreamProjection<NetworkRow> = {
         throw new Error(`unknown event ${event.type} on stream ${NETWORK_STREAM}`);
     }
   },
-  async load(manager: EntityManager) {
-    return (await manager.find(NetworkEntity)).map((n) => ({ ...toNetworkState(n), key: n.uuid, version: n.version }));
+  async load(manager: EntityManager, page) {
+    return (await loadEntityPage(manager, NetworkEntity, 'uuid', page)).map((n) => ({
+      ...toNetworkState(n),
+      key: n.uuid,
+      version: n.version,
+    }));
   },
 };
 
@@ -57,7 +61,11 @@ export const SUBNET_REPLAY: StreamProjection<SubnetRow> = {
         throw new Error(`unknown event ${event.type} on stream ${SUBNET_STREAM}`);
     }
   },
-  async load(manager: EntityManager) {
-    return (await manager.find(SubnetEntity)).map((s) => ({ ...toSubnetState(s), key: s.uuid, version: s.version }));
+  async load(manager: EntityManager, page) {
+    return (await loadEntityPage(manager, SubnetEntity, 'uuid', page)).map((s) => ({
+      ...toSubnetState(s),
+      key: s.uuid,
+      version: s.version,
+    }));
   },
 };

@@ -1,4 +1,4 @@
-import type { StreamProjection } from '@chime/event-log';
+import { loadEntityPage, type StreamProjection } from '@chime/event-log';
 import type { EntityManager } from 'typeorm';
 import { AZ_STREAM, AzEntity } from './az.entity';
 import { type AzState, AzCreated, AzDeleted, AzDisabled, AzEnabled, AzUpdated } from './az.events';
@@ -27,7 +27,11 @@ export const AZ_REPLAY: StreamProjection<AzRow> = {
         throw new Error(`unknown event ${event.type} on stream ${AZ_STREAM}`);
     }
   },
-  async load(manager: EntityManager) {
-    return (await manager.find(AzEntity)).map((az) => ({ ...toAzView(az), key: az.uuid, version: az.version }));
+  async load(manager: EntityManager, page) {
+    return (await loadEntityPage(manager, AzEntity, 'uuid', page)).map((az) => ({
+      ...toAzView(az),
+      key: az.uuid,
+      version: az.version,
+    }));
   },
 };

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Database, Schema } from './database';
+import { DatabaseNotifications } from './notifications';
 
 /** Opens the database (migrating it first) and closes it last, after the HTTP server stopped. */
 @Global()
@@ -28,8 +29,9 @@ export class DatabaseModule implements OnApplicationShutdown {
           },
         },
         { provide: DataSource, inject: [Database], useFactory: (database: Database) => database.dataSource },
+        DatabaseNotifications,
       ],
-      exports: [Database, DataSource],
+      exports: [Database, DataSource, DatabaseNotifications],
     };
   }
 

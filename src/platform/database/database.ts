@@ -88,7 +88,10 @@ export class Database {
     }
     const embedded = await EmbeddedPostgres.start(config.CHIME_DATA_DIR);
     try {
-      const options: DataSourceOptions = { ...common, poolSize: 1, extra: { ...embedded.pgConfig(), max: 1 } };
+      // One connection, kept open while idle (pg-pool closes idle ones after 10 s by default, and each
+      // new one costs the embedded database a session start: tens of milliseconds of CPU).
+      const extra = { ...embedded.pgConfig(), max: 1, idleTimeoutMillis: 0 };
+      const options: DataSourceOptions = { ...common, poolSize: 1, extra };
       return new Database(await new DataSource(options).initialize(), embedded);
     } catch (error) {
       await embedded.close();

@@ -23,7 +23,9 @@ export class Metrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry });
+    // The event-loop delay is sampled by a timer of this period (ms), which runs even when the
+    // server is idle: prom-client's default of 10 ms alone costs about 0.3 % of a core.
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
   }
 
   /** The two series of each (method, route, status), kept: prom-client would hash the labels on every call. */

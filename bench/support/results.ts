@@ -1,0 +1,16 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const RESULTS_FILE = join(__dirname, '..', 'results.json');
+
+/**
+ * Writes a benchmark's results into bench/results.json under `key`, keeping the other keys. With
+ * `merge`, the entry's fields are merged into what the key holds (e.g. one database's run beside
+ * the other's); otherwise the entry replaces it.
+ */
+export function writeResults(key: string, entry: Record<string, unknown>, { merge = false } = {}): void {
+  const results: Record<string, unknown> = existsSync(RESULTS_FILE) ? JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) : {};
+  results[key] = merge ? { ...((results[key] as object | undefined) ?? {}), ...entry } : entry;
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`written to ${RESULTS_FILE} (key "${key}")`);
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import type { Subscription } from 'rxjs';
+
+/**
+ * Port to the other server processes sharing the database (PostgreSQL LISTEN/NOTIFY on a server;
+ * nothing on the embedded database, which has one process).
+ */
+export interface CrossProcessSignal {
+  /** After a commit that appended events: tell the other processes to look at the log. */
+  send(): void;
+  /** Calls `wake` when another process says so, or when such news may have been missed; returns the unsubscribe. */
+  subscribe(wake: () => void): () => void;
+}
+
+export const CROSS_PROCESS_SIGNAL = Symbol('CROSS_PROCESS_SIGNAL');
+
+/**
+ * How long a reader of the log (a consumer, a live event stream) waits without any wake-up before
+ * it looks anyway. Only a safety net: a wake-up comes with every commit that appends events, from
+ * this process (the EventBus) or another one (the cross-process signal).
+ */
+export const SAFETY_POLL_MS = 10_000;
+
+/**
+ * How soon a reader looks again while committed events wait behind an older transaction that is
+ * still running (EventStore.heldBack): `n` is how many times in a row it found them held. That
+ * transaction's commit may bring no wake-up (it may have appended nothing), so the reader must look.
+ */
+export const heldBackDelay = (n: number) => Math.min(1_000, 25 * 2 ** Math.min(n, 6));
+
+/**
+ * Tells the log's readers in this process that there may be new events: after every commit that
+ * appended events here (they reach the EventBus after their commit), and whenever another process
+ * says so. Commits here are passed on to the other processes. A burst of events is one wake-up.
+ * A wake-up only says "look now": readers read from their own cursor, in the log's read order.
+ */
+@Injectable()
+export class LogWakeUps implements OnModuleDestroy {
+  private readonly watchers = new Set<() => void>();
+  private readonly subscriptions: (() => void)[] = [];
+  private scheduled = false;
+
+  constructor(
+    eventBus: EventBus,
+    @Optional() @Inject(CROSS_PROCESS_SIGNAL) private readonly signal?: CrossProcessSignal,
+  ) {
+    const bus: Subscription = eventBus.subscribe(() => this.schedule(true));
+    this.subscriptions.push(() => bus.unsubscribe());
+    if (signal) this.subscriptions.push(signal.subscribe(() => this.schedule(false)));
+  }
+
+  /** Calls `watcher` on every wake-up; returns the function that stops it. */
+  watch(watcher: () => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  onModuleDestroy(): void {
+    this.subscriptions.splice(0).forEach((unsubscribe) => unsubscribe());
+  }
+
+  private schedule(local: boolean): void {
+    if (local) this.signal?.send();
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      for (const watcher of this.watchers) watcher();
+    });
+  }
+}
