@@ -38,7 +38,6 @@ import {
   login,
   machineLine,
   median,
-  mergeResults,
   onCleanup,
   parseOptions,
   percentile,
@@ -51,6 +50,7 @@ import {
   closeHttpAgent,
 } from './support/bench-kit';
 import { LoadResult, runLoad } from './support/load';
+import { stampedByDatabase, writeResults } from './support/results';
 
 const USAGE = `usage: npm run bench:http -- [--db=postgres|embedded|both] [--rounds=3] [--duration=5] [--connections=32] [--dist=dist] [--label=after] [--profile=<dir>] [--only=getAz,listAz,…]`;
 const { databases: parsedDatabases, values } = parseOptions(USAGE, [
@@ -351,6 +351,8 @@ runBenchmark('bench:http', 40 * 60_000, async () => {
   for (const kind of databases) byDatabase[kind] = await runOn(kind);
   closeHttpAgent();
   if (ONLY) console.log('--only: not written to bench/results.json');
-  else mergeResults('http', LABEL, byDatabase);
+  else {
+    writeResults('http', { [LABEL]: stampedByDatabase(byDatabase) }, { merge: true });
+  }
   if (PROFILE_DIR) console.log(`CPU profile of the server written to ${PROFILE_DIR}`);
 });

@@ -10,9 +10,8 @@
  * Prints the medians and their ratio large/small per request, and writes them to bench/results.json
  * under "operation_log" (other keys of the file are kept).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DataSource, EntityManager } from 'typeorm';
+import { stampedByDatabase, writeResults } from './support/results';
 import {
   DatabaseKind,
   fmt,
@@ -36,7 +35,6 @@ const REQUESTS = intOption(values, 'requests', 40);
 const largeFor = (kind: DatabaseKind) => intOption(values, 'large', kind === 'embedded' ? 100_000 : 1_000_000);
 const WARM_UP = 5;
 const USERS = 50;
-const RESULTS_FILE = join(__dirname, 'results.json');
 
 /** The user whose entries the `user_uuid` request asks for (seeded as user 7). */
 const userUuid = (i: number | string) => `('00000000-0000-4000-8000-' || lpad((${i})::text, 12, '0'))::uuid`;
@@ -144,25 +142,9 @@ async function runOn(kind: DatabaseKind): Promise<Record<string, unknown>> {
   };
 }
 
-/** Merges the run into bench/results.json: key "operation_log", one entry per database (others kept). */
-function writeResults(byDatabase: Record<string, unknown>): void {
-  const results = existsSync(RESULTS_FILE)
-    ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, Record<string, unknown> | undefined>)
-    : {};
-  const stamped = Object.fromEntries(
-    Object.entries(byDatabase).map(([kind, run]) => [
-      kind,
-      { measured_at: new Date().toISOString(), machine: machineLine(), ...(run as object) },
-    ]),
-  );
-  const operationLog = { ...(results.operation_log ?? {}), ...stamped };
-  writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...results, operation_log: operationLog }, null, 2)}\n`);
-  console.log(`written to ${RESULTS_FILE} (key "operation_log")`);
-}
-
 runBenchmark('bench:oplog', 30 * 60_000, async () => {
   console.log(machineLine());
   const byDatabase: Record<string, unknown> = {};
   for (const kind of databases) byDatabase[kind] = await runOn(kind);
-  writeResults(byDatabase);
+  writeResults('operation_log', stampedByDatabase(byDatabase), { merge: true });
 });

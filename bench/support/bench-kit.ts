@@ -7,7 +7,7 @@
  * Benchmarks only ever talk to 127.0.0.1: a PostgreSQL URL naming another host is refused.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -319,29 +319,4 @@ export function machineLine(): string {
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}, node ${process.version}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// bench/results.json
-
-const RESULTS_FILE = join(__dirname, '..', 'results.json');
-
-/**
- * Merges one run into bench/results.json: `results[key][label][database] = run`, stamped with the
- * time and the machine; every other entry is kept.
- */
-export function mergeResults(key: string, label: string, byDatabase: Record<string, unknown>): void {
-  const results = existsSync(RESULTS_FILE)
-    ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, Record<string, unknown> | undefined>)
-    : {};
-  const stamped = Object.fromEntries(
-    Object.entries(byDatabase).map(([kind, run]) => [
-      kind,
-      { measured_at: new Date().toISOString(), machine: machineLine(), ...(run as object) },
-    ]),
-  );
-  const entry = { ...(results[key] ?? {}) } as Record<string, unknown>;
-  entry[label] = { ...((entry[label] as object | undefined) ?? {}), ...stamped };
-  writeFileSync(RESULTS_FILE, `${JSON.stringify({ ...results, [key]: entry }, null, 2)}\n`);
-  console.log(`written to ${RESULTS_FILE} (key "${key}", "${label}")`);
 }

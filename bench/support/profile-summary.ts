@@ -57,7 +57,9 @@ profile.samples.forEach((id, i) => {
   for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
     const { callFrame } = byId.get(at)!;
     if (!callFrame.url) continue;
-    seen.add(`${callFrame.functionName || '(anonymous)'} ${packageOf(callFrame.url, callFrame.functionName)}:${callFrame.lineNumber + 1}`);
+    seen.add(
+      `${callFrame.functionName || '(anonymous)'} ${packageOf(callFrame.url, callFrame.functionName)}:${callFrame.lineNumber + 1}`,
+    );
   }
   for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
 });

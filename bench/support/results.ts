@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { machineLine } from './bench-kit';
 
 const RESULTS_FILE = join(__dirname, '..', 'results.json');
 
@@ -13,4 +14,14 @@ export function writeResults(key: string, entry: Record<string, unknown>, { merg
   results[key] = merge ? { ...((results[key] as object | undefined) ?? {}), ...entry } : entry;
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`written to ${RESULTS_FILE} (key "${key}")`);
+}
+
+/** One run per database, each stamped with the time and the machine it was measured on. */
+export function stampedByDatabase(byDatabase: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(byDatabase).map(([kind, run]) => [
+      kind,
+      { measured_at: new Date().toISOString(), machine: machineLine(), ...(run as object) },
+    ]),
+  );
 }
