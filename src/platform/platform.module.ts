@@ -40,7 +40,9 @@ export class PlatformModule {
           metadata: RequestContext.eventMetadata,
           crossProcess: {
             inject: [DatabaseNotifications],
-            useFactory: (notifications: DatabaseNotifications) => notifications.channel(EVENT_LOG_CHANNEL),
+            // None on the embedded database: one process, nobody to tell (and a slower safety net).
+            useFactory: (notifications: DatabaseNotifications) =>
+              notifications.shared ? notifications.channel(EVENT_LOG_CHANNEL) : undefined,
           },
         }),
         TerminusModule.forRoot({ logger: false }),

@@ -15,7 +15,7 @@ export class EventLogModule {
    */
   static forRoot(options: {
     metadata: EventMetadataSource;
-    crossProcess?: Omit<FactoryProvider<CrossProcessSignal>, 'provide'>;
+    crossProcess?: Omit<FactoryProvider<CrossProcessSignal | undefined>, 'provide'>;
   }): DynamicModule {
     const signal = options.crossProcess ? [{ ...options.crossProcess, provide: CROSS_PROCESS_SIGNAL }] : [];
     return {

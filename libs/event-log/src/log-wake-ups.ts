@@ -21,6 +21,11 @@ export const CROSS_PROCESS_SIGNAL = Symbol('CROSS_PROCESS_SIGNAL');
  * this process (the EventBus) or another one (the cross-process signal).
  */
 export const SAFETY_POLL_MS = 10_000;
+/**
+ * The same with no other process on the database (the embedded one): every commit is this
+ * process's own and wakes the readers through the EventBus, so the net is slower still.
+ */
+export const SINGLE_PROCESS_SAFETY_POLL_MS = 60_000;
 
 /**
  * How soon a reader looks again while committed events wait behind an older transaction that is
@@ -48,6 +53,11 @@ export class LogWakeUps implements OnModuleDestroy {
     const bus: Subscription = eventBus.subscribe(() => this.schedule(true));
     this.subscriptions.push(() => bus.unsubscribe());
     if (signal) this.subscriptions.push(signal.subscribe(() => this.schedule(false)));
+  }
+
+  /** How long a reader waits without a wake-up before it looks anyway (see SAFETY_POLL_MS). */
+  get safetyPollMs(): number {
+    return this.signal ? SAFETY_POLL_MS : SINGLE_PROCESS_SAFETY_POLL_MS;
   }
 
   /** Calls `watcher` on every wake-up; returns the function that stops it. */

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { DomainEvent, EventMetadata, LogCursor, StoredEvent } from './domain-event';
 import { EVENT_CONSUMER, EventConsumer } from './event-consumer';
 import { EventStore } from './event-store';
-import { heldBackDelay, LogWakeUps, SAFETY_POLL_MS } from './log-wake-ups';
+import { heldBackDelay, LogWakeUps } from './log-wake-ups';
 import { Transaction } from './unit-of-work';
 
 /** Events handled in one transaction; after a failure, one at a time until the failing event passes. */
@@ -224,8 +224,8 @@ class ConsumerLoop {
  * consumer never holds up another. Every commit that appends events, in this process or another
  * one, wakes the consumers (LogWakeUps); a consumer looks again sooner while committed events wait
  * behind a running transaction (see EventStore.heldBack). As a safety net (a lost notification, a
- * process that died holding a consumer's lock), every SAFETY_POLL_MS one query finds the consumers
- * whose checkpoint stands behind the log, and wakes those: an idle server costs one query there.
+ * process that died holding a consumer's lock), one query every LogWakeUps.safetyPollMs finds the
+ * consumers whose checkpoint stands behind the log, and wakes those: an idle server's only query.
  */
 @Injectable()
 export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -251,7 +251,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     }
     this.unwatch = this.wakeUps.watch(() => this.loops.forEach((loop) => loop.notify()));
     this.loops.forEach((loop) => loop.start());
-    if (this.loops.length > 0) this.safetyNet = setInterval(() => void this.wakeThoseBehind(), SAFETY_POLL_MS);
+    if (this.loops.length > 0) this.safetyNet = setInterval(() => void this.wakeThoseBehind(), this.wakeUps.safetyPollMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, MessageEvent } from '@nestjs/common';
 import type { EventPage } from '@chime/contracts';
-import { EventStore, heldBackDelay, LogCursor, LogWakeUps, SAFETY_POLL_MS } from '@chime/event-log';
+import { EventStore, heldBackDelay, LogCursor, LogWakeUps } from '@chime/event-log';
 import { DataSource } from 'typeorm';
 import { Observable } from 'rxjs';
 import { InvalidArgumentError } from '../../platform/errors/domain-error';
@@ -72,7 +72,7 @@ export class EventFeed {
   /**
    * Every event after the start, then every new one as it commits, until unsubscribed. It reads when
    * woken (a commit that appended events, in any server process), soon again while committed events
-   * wait behind a running transaction, and otherwise every SAFETY_POLL_MS.
+   * wait behind a running transaction, and otherwise every safety poll (LogWakeUps.safetyPollMs).
    */
   live(start: StreamStart): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
@@ -91,7 +91,7 @@ export class EventFeed {
         }
         reading = true;
         clearTimeout(timer);
-        let delay = SAFETY_POLL_MS;
+        let delay = this.wakeUps.safetyPollMs;
         try {
           const events = await this.store.read({ after: cursor, limit: PAGE });
           for (const event of events) {
