@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { LogWakeUps } from '@chime/event-log';
 import { createApp } from '../../src/app';
 import type { ModuleImport } from '../../src/app.module';
 import { AppConfig } from '../../src/platform/config/app-config';
@@ -42,7 +43,11 @@ export async function startTestServer(
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   const dataSource = app.get(DataSource);
-  const caughtUp = (timeoutMs = 10_000) => waitForConsumers(dataSource, timeoutMs);
+  const caughtUp = (timeoutMs = 10_000) => {
+    // Events written past the EventBus (the import, run in-process) wake no consumer by themselves.
+    app.get(LogWakeUps).wake();
+    return waitForConsumers(dataSource, timeoutMs);
+  };
   const contract = await loadContract(url);
   return {
     app,

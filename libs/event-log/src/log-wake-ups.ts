@@ -60,6 +60,14 @@ export class LogWakeUps implements OnModuleDestroy {
     return this.signal ? SAFETY_POLL_MS : SINGLE_PROCESS_SAFETY_POLL_MS;
   }
 
+  /**
+   * Wakes this process's readers now: for events written past the EventBus (an import run beside
+   * a live server in the same process, as the tests do).
+   */
+  wake(): void {
+    this.schedule(false);
+  }
+
   /** Calls `watcher` on every wake-up; returns the function that stops it. */
   watch(watcher: () => void): () => void {
     this.watchers.add(watcher);
