@@ -85,10 +85,12 @@ class ConsumerLoop {
       let delay: number | undefined; // until woken
       this.woken = false;
       try {
-        const { handled, held } = await this.tick(this.failures > 0 ? 1 : BATCH);
+        // After a failure, one event at a time until the failing one passes.
+        const limit = this.failures > 0 ? 1 : BATCH;
+        const { handled, held } = await this.tick(limit);
         this.failures = 0;
         this.held = held ? this.held + 1 : 0;
-        if (handled === BATCH) delay = 0;
+        if (handled === limit) delay = 0; // a full batch: there may be more right behind it
         else if (this.woken && handled > 0) {
           // Under a stream of commits: let a few more gather, so that one batch takes them together.
           await this.pause(COALESCE_MS);
