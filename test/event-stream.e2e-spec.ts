@@ -282,9 +282,15 @@ describe('an event stream, from the head of the log and with heartbeats', () => 
   it('resumes from Last-Event-ID, which wins over after=now (EventSource sends it on reconnect)', async () => {
     const first = await createAz('resume-1');
     const second = await createAz('resume-2');
-    const events = expectResult<{ elements: { position: number; metadata: { request_id: string } }[] }>(
-      await server.http.get('/v1/event?limit=1000').set(bearer(admin)),
-    ).elements;
+    // The log is read below the oldest transaction running anywhere on the server (another test
+    // file's import, say): the event may take a moment to show.
+    const events = await eventually(
+      async () =>
+        expectResult<{ elements: { position: number; metadata: { request_id: string } }[] }>(
+          await server.http.get('/v1/event?limit=1000').set(bearer(admin)),
+        ).elements,
+      (elements) => elements.some((e) => e.metadata.request_id === first),
+    );
     const firstAt = events.find((e) => e.metadata.request_id === first)?.position as number;
     const stream = new SseClient(server.url, admin, '?after=now', { 'Last-Event-ID': String(firstAt) });
     try {
