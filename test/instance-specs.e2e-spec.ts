@@ -57,8 +57,11 @@ describe('instance specifications and their registration in clusters', () => {
   const registrations = (clusterPath: string) => `${clusterPath}/instance_spec_relation`;
   const register = (clusterPath: string, spec: string) =>
     as(admin).post(registrations(clusterPath), { instance_spec_uuid: spec });
-  const events = async (qs: string): Promise<EventView[]> =>
-    expectResult<{ elements: EventView[] }>(await as(admin).get(`/v1/event?limit=1000&${qs}`)).elements;
+  // Once the consumers have caught up, every committed event is readable (see networks.e2e-spec.ts).
+  const events = async (qs: string): Promise<EventView[]> => {
+    await server.caughtUp();
+    return expectResult<{ elements: EventView[] }>(await as(admin).get(`/v1/event?limit=1000&${qs}`)).elements;
+  };
 
   beforeAll(async () => {
     server = await startTestServer();

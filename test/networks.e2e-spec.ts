@@ -69,10 +69,14 @@ describe('networks and subnets', () => {
     );
     return { ...subnet, path: `${network.path}/subnet/${subnet.uuid}` };
   };
-  const events = async (streamType: string, streamId: string) =>
-    expectResult<{ elements: { type: string; version: number; data: unknown; metadata: { path: string } }[] }>(
+  // Once the consumers have caught up, every committed event is readable: on a shared PostgreSQL
+  // server the log is read below the oldest transaction running anywhere (another test file's).
+  const events = async (streamType: string, streamId: string) => {
+    await server.caughtUp();
+    return expectResult<{ elements: { type: string; version: number; data: unknown; metadata: { path: string } }[] }>(
       await as(admin).get(`/v1/event?stream_type=${streamType}&stream_id=${streamId}&limit=1000`),
     ).elements;
+  };
 
   beforeAll(async () => {
     server = await startTestServer();
