@@ -132,6 +132,27 @@ export class AppConfig {
   @Validate(NotBelow, ['HTTP_HEADERS_TIMEOUT_MS'])
   HTTP_REQUEST_TIMEOUT_MS = 10_000;
 
+  /**
+   * The shared secret node agents enrol with (`POST /v1/agent/enrol`); unset, no agent can enrol.
+   * At least 16 characters: it is all that stands between a stranger and a place in the fleet.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'CHIME_AGENT_JOIN_TOKEN must be at least 16 characters' })
+  CHIME_AGENT_JOIN_TOKEN?: string;
+
+  /** Seconds between two heartbeats of a node agent. */
+  @IntSetting(1, 3600)
+  CHIME_HEARTBEAT_INTERVAL = 15;
+
+  /** Heartbeats a node may miss before it is unreachable (within interval × misses + 5 s). */
+  @IntSetting(1, 100)
+  CHIME_HEARTBEAT_MISSES = 3;
+
+  /** Seconds a task for a node agent may run before it fails as timed out. */
+  @IntSetting(1, 86_400)
+  CHIME_TASK_TIMEOUT = 300;
+
   /** Trust X-Forwarded-For from a reverse proxy when taking the client address. */
   @IsIn(['true', 'false'])
   TRUST_PROXY = 'false';
@@ -142,7 +163,7 @@ export class AppConfig {
   }
 
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env): AppConfig {
-    const known = Object.keys(new AppConfig()).concat('DATABASE_URL');
+    const known = Object.keys(new AppConfig()).concat('DATABASE_URL', 'CHIME_AGENT_JOIN_TOKEN');
     const given = Object.fromEntries(
       Object.entries(env).filter(([key, value]) => known.includes(key) && value !== undefined && value !== ''),
     );

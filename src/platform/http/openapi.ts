@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type { OperationObject, ResponseObject } from '@nestjs/swagger';
+import type { OperationObject, ResponseObject, SecuritySchemeObject } from '@nestjs/swagger';
 import type { ErrorStatus } from '@chime/contracts';
 import { EXTRA_ERRORS, failureEnvelope } from './api-docs';
-import { PUBLIC_EXTENSION } from './public.decorator';
+import { PUBLIC_EXTENSION, SECURED_BY_EXTENSION } from './public.decorator';
 
 /** Error responses by HTTP status: what each means, and the `error.status` values it carries (API.md §1.1). */
 const ERRORS: Record<number, { description: string; statuses: ErrorStatus[] }> = {
@@ -20,16 +20,23 @@ const ERRORS: Record<number, { description: string; statuses: ErrorStatus[] }> =
 };
 
 const tagDescriptions = new Map<string, string>();
+const securitySchemes = new Map<string, SecuritySchemeObject>();
 
 /** A module describes its tag (= its `chimecli` category) once, when it loads. */
 export function describeApiTag(name: string, description: string): void {
   tagDescriptions.set(name, description);
 }
 
+/** A module that authenticates some routes itself (see SecuredBy) describes their scheme once, when it loads. */
+export function describeSecurityScheme(name: string, scheme: SecuritySchemeObject): void {
+  securitySchemes.set(name, scheme);
+}
+
 /** The error codes an operation can answer, from what it is. */
 function errorCodes(path: string, operation: OperationObject & Record<string, unknown>): number[] {
   const codes = new Set([400, 413, 500, ...((operation[EXTRA_ERRORS] as number[] | undefined) ?? [])]);
-  if (!operation[PUBLIC_EXTENSION]) [401, 403].forEach((code) => codes.add(code));
+  if (operation[SECURED_BY_EXTENSION]) codes.add(401);
+  else if (!operation[PUBLIC_EXTENSION]) [401, 403].forEach((code) => codes.add(code));
   if (path.includes('{')) codes.add(404);
   return [...codes].sort();
 }
@@ -55,7 +62,13 @@ function completeOperations(document: OpenAPIObject): void {
         operation.responses[code] = { $ref: `#/components/responses/Error${code}` };
       }
       if (operation[PUBLIC_EXTENSION]) operation.security = [];
+      const securedBy = operation[SECURED_BY_EXTENSION] as string | undefined;
+      if (securedBy !== undefined) {
+        if (!securitySchemes.has(securedBy)) throw new Error(`${path}: security scheme ${securedBy} is not described`);
+        operation.security = [{ [securedBy]: [] }];
+      }
       delete operation[PUBLIC_EXTENSION];
+      delete operation[SECURED_BY_EXTENSION];
       delete operation[EXTRA_ERRORS];
     }
   }
@@ -63,6 +76,7 @@ function completeOperations(document: OpenAPIObject): void {
   for (const schema of Object.values(document.components.schemas ?? {})) {
     if ('properties' in schema && schema.additionalProperties === undefined) schema.additionalProperties = false;
   }
+  for (const [name, scheme] of securitySchemes) (document.components.securitySchemes ??= {})[name] = scheme;
   const used = new Set(
     Object.values(document.paths).flatMap((item) => Object.values(item).flatMap((op: OperationObject) => op.tags ?? [])),
   );
