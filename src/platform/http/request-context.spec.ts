@@ -7,6 +7,11 @@ describe('redactedInput', () => {
     expect(input).not.toMatch(/hunter2|"t"|"p"/);
   });
 
+  it('replaces the value of any key ending in _token or _password (a join token), and only those', () => {
+    const input = redactedInput({ join_token: 'secret-join', old_password: 'x', tokens: 3, token_count: 2, name: 'n' });
+    expect(JSON.parse(input)).toEqual({ join_token: '***', old_password: '***', tokens: 3, token_count: 2, name: 'n' });
+  });
+
   it('is empty without a body', () => {
     expect(redactedInput(undefined)).toBe('');
     expect(redactedInput({})).toBe('');

@@ -58,13 +58,14 @@ export function contextOf(req: ChimeRequest): RequestContext {
   return context;
 }
 
-const SECRET_KEYS = new Set(['password', 'token']);
+/** `password`, `token`, and any key ending in `_password` or `_token` (an agent's `join_token`). */
+const SECRET_KEY = /(^|_)(password|token)$/;
 
-/** The body as a JSON string with every `password` and `token` value, at any depth, replaced by "***". */
+/** The body as a JSON string with every secret's value (see SECRET_KEY), at any depth, replaced by "***". */
 export function redactedInput(body: unknown): string {
   if (body === undefined || body === null) return '';
   if (typeof body === 'object' && Object.keys(body).length === 0) return '';
-  return JSON.stringify(body, (key, value: unknown) => (SECRET_KEYS.has(key) ? '***' : value));
+  return JSON.stringify(body, (key, value: unknown) => (SECRET_KEY.test(key) ? '***' : value));
 }
 
 export const RequestContext = {
