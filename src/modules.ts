@@ -1,5 +1,6 @@
 import { ClustersModule } from './modules/clusters/clusters.module';
 import { EventsModule } from './modules/events/events.module';
+import { HostsModule } from './modules/hosts/hosts.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { InstanceSpecsModule } from './modules/instance-specs/instance-specs.module';
 import { NetworksModule } from './modules/networks/networks.module';
@@ -18,6 +19,7 @@ export const MODULES: readonly ModuleImport[] = [
   ClustersModule,
   NetworksModule,
   InstanceSpecsModule,
+  HostsModule,
   OperationLogModule,
   EventsModule,
 ];

@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from '@chime/event-log';
+import { AppConfig } from '../../platform/config/app-config';
+import { NotFoundError } from '../../platform/errors/domain-error';
+import { TaskState, type TaskView } from './host.contract';
+import { TASK_STREAM, TaskEntity } from './task.entity';
+import { TaskCreated } from './task.events';
+import { toTaskAggregate, toTaskView } from './host.view';
+
+/** What a module asks a node's agent to do. */
+export interface TaskRequest {
+  /** The node (client) whose agent does it. */
+  clientUuid: string;
+  resourceType: string;
+  resourceUuid: string;
+  operation: string;
+  /** What the agent needs to do it (its driver reads it by kind: `resource_type`/`operation`). */
+  payload: Record<string, unknown>;
+  description?: string;
+  /** Seconds before it fails as timed out; default CHIME_TASK_TIMEOUT. */
+  timeoutSeconds?: number;
+}
+
+/**
+ * How modules give work to nodes: the hosts module's export for that purpose. A task created in a
+ * command's transaction commits with the command's state change and events, or not at all; the
+ * node's agent sees it on its watch within milliseconds of the commit (task-watch.ts). Its outcome
+ * comes back as TaskSucceeded or TaskFailed (task.events.ts), which a module reacts to with a
+ * durable consumer, by `resource_type` and `operation`.
+ */
+@Injectable()
+export class TaskPort {
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+
+  async create(tx: Transaction, request: TaskRequest): Promise<TaskView> {
+    // Numbers the node's tasks under its row's lock, so a watcher's cursor never skips a task that
+    // commits late: the next task of the node cannot be numbered before this one commits.
+    const [[row]]: [{ task_head: string }[]] = await tx.manager.query(
+      'UPDATE clients SET task_head = task_head + 1 WHERE uuid = $1 RETURNING task_head',
+      [request.clientUuid],
+    );
+    if (!row) throw new NotFoundError(`node ${request.clientUuid} not found`);
+    const now = new Date();
+    const task: TaskEntity = {
+      uuid: randomUUID(),
+      clientUuid: request.clientUuid,
+      seq: Number(row.task_head),
+      requestId: tx.metadata.request_id,
+      description: request.description ?? `${request.operation}-${request.resourceType}-${request.resourceUuid}`,
+      state: TaskState.Running,
+      resourceType: request.resourceType,
+      resourceUuid: request.resourceUuid,
+      operation: request.operation,
+      payload: request.payload,
+      result: null,
+      message: '',
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      deadlineAt: new Date(now.getTime() + (request.timeoutSeconds ?? this.config.CHIME_TASK_TIMEOUT) * 1000),
+      finishedAt: null,
+    };
+    await tx.manager.insert(TaskEntity, task);
+    await tx.append({ type: TASK_STREAM, id: task.uuid }, 0, [new TaskCreated(toTaskAggregate(task))]);
+    return toTaskView(task);
+  }
+}
