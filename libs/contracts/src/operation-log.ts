@@ -18,8 +18,11 @@ export interface OperationLogView {
   outcome: OperationLogOutcome;
 }
 
-/** An entry's method: the request's HTTP method, or IMPORT for a run of `npm run import`. */
-export const OPERATION_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'IMPORT'] as const;
+/**
+ * An entry's method: the request's HTTP method; IMPORT for a run of `npm run import`; for what the
+ * server does by itself, MONITOR (a node found unreachable) and TIMEOUT (a node's task timed out).
+ */
+export const OPERATION_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'IMPORT', 'MONITOR', 'TIMEOUT'] as const;
 
 export interface ListOperationLogFilters {
   method?: (typeof OPERATION_METHODS)[number];

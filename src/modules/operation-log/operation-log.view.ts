@@ -29,7 +29,10 @@ export class OperationLogViewSchema implements OperationLogView {
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
 
-  @ApiProperty({ enum: [...OPERATION_METHODS], description: 'the HTTP method, or IMPORT for a run of `npm run import`' })
+  @ApiProperty({
+    enum: [...OPERATION_METHODS],
+    description: 'the HTTP method; IMPORT for a run of `npm run import`; MONITOR, TIMEOUT for what the server did by itself',
+  })
   method!: string;
 
   @ApiProperty({ example: '/v1/az' })

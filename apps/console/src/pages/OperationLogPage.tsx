@@ -8,7 +8,10 @@ import { EventRows } from './EventsPage';
 type Entry = Schema<'OperationLog'>;
 
 const ANY = { value: '', label: 'Any' };
-const METHODS = [ANY, ...['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'IMPORT'].map((value) => ({ value, label: value }))];
+const METHODS = [
+  ANY,
+  ...['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'IMPORT', 'MONITOR', 'TIMEOUT'].map((value) => ({ value, label: value })),
+];
 const OUTCOMES = [ANY, ...['success', 'denied', 'failed'].map((value) => ({ value, label: value }))];
 
 /**
