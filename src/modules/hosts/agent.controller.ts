@@ -67,7 +67,10 @@ export class AgentController {
       'monitor state 2. Answers whether the node is a host yet, and the number of its last task.',
     result: { heartbeat: AgentHeartbeatSchema },
   })
-  async agentHeartbeat(@CurrentAgent() caller: AgentCaller, @Body() body: AgentHeartbeatDto): Promise<{ heartbeat: AgentHeartbeat }> {
+  async agentHeartbeat(
+    @CurrentAgent() caller: AgentCaller,
+    @Body() body: AgentHeartbeatDto,
+  ): Promise<{ heartbeat: AgentHeartbeat }> {
     return { heartbeat: await this.commands.execute(new RecordHeartbeatCommand(caller, body)) };
   }
 
@@ -98,7 +101,7 @@ export class AgentController {
     summary: 'report how a task ended',
     description:
       '`state` 1 succeeded or 2 failed (with a `message`). The same report again is harmless and changes nothing; ' +
-      'another outcome, or a report after the task timed out, is 400 FAILED_PRECONDITION; another node\'s task is 404.',
+      "another outcome, or a report after the task timed out, is 400 FAILED_PRECONDITION; another node's task is 404.",
     result: { task: 'ok' },
   })
   async reportAgentTask(

@@ -104,7 +104,11 @@ export class AgentHeartbeatDto extends NodeFactsDto implements AgentHeartbeatReq
   @Count(MAX_NODE_MEMORY, 'memory of the running domains, in bytes')
   active_used_memory!: number;
 
-  @ApiPropertyOptional({ maxLength: 1024, default: '', description: 'a problem the node sees (monitor state 2, error); "" when healthy' })
+  @ApiPropertyOptional({
+    maxLength: 1024,
+    default: '',
+    description: 'a problem the node sees (monitor state 2, error); "" when healthy',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)
@@ -120,7 +124,10 @@ export class AgentTaskListParams {
   @Min(0)
   after: number = 0;
 
-  @ApiPropertyOptional({ enum: [TaskState.Running, TaskState.Succeeded, TaskState.Failed], description: 'only tasks in this state' })
+  @ApiPropertyOptional({
+    enum: [TaskState.Running, TaskState.Succeeded, TaskState.Failed],
+    description: 'only tasks in this state',
+  })
   @IsOptional()
   @QueryInt()
   @IsIn([TaskState.Running, TaskState.Succeeded, TaskState.Failed], { message: 'state must be 0, 1 or 2' })

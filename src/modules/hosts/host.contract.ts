@@ -189,7 +189,8 @@ export interface AgentHeartbeat {
   heartbeat_misses: number;
   /** The number of the node's last task: a watcher whose cursor is below it has tasks to read. */
   task_head: number;
-  host: AgentHostView | null;
+  /** The host the node was adopted as; left out while it is a client. */
+  host?: AgentHostView;
 }
 
 export interface AgentTaskView {

@@ -57,7 +57,12 @@ export class CreateHostDto implements CreateHostRequest {
   @Max(MAX_NODE_VCPUS)
   reserved_vcpus?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: 'bytes of memory kept for the node, never given to VMs' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    default: 0,
+    description: 'bytes of memory kept for the node, never given to VMs',
+  })
   @IsOptional()
   @IsInt({ message: 'reserved_memory must be an integer' })
   @Min(0)
@@ -97,7 +102,11 @@ function NodeListQuery<Sort extends string>(sortable: readonly Sort[]) {
 }
 
 export class HostListParams extends NodeListQuery(HOST_SORTABLE) {
-  @IntChoiceFilter([HostState.Disabled, HostState.Enabled, HostState.Suspended], 'state must be 0, 1 or 2', '0 disabled, 1 enabled, 2 suspended')
+  @IntChoiceFilter(
+    [HostState.Disabled, HostState.Enabled, HostState.Suspended],
+    'state must be 0, 1 or 2',
+    '0 disabled, 1 enabled, 2 suspended',
+  )
   state?: HostState;
 
   @ApiPropertyOptional({ format: 'uuid', description: "the host's uuid" })

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiSchema, type ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema, type ApiPropertyOptions } from '@nestjs/swagger';
 import {
   ClientState,
   HostState,
@@ -18,12 +18,18 @@ import {
 // The wire shapes of the module, for the OpenAPI document (and so the client, the CLI and the
 // e2e suite's response validation).
 
-const HOST_STATES = { enum: [HostState.Disabled, HostState.Enabled, HostState.Suspended], description: '0 disabled, 1 enabled, 2 suspended' };
+const HOST_STATES = {
+  enum: [HostState.Disabled, HostState.Enabled, HostState.Suspended],
+  description: '0 disabled, 1 enabled, 2 suspended',
+};
 const MONITOR_STATES = {
   enum: [MonitorState.Unreachable, MonitorState.Reachable, MonitorState.Error],
   description: '0 unreachable (heartbeats stopped), 1 reachable, 2 error (the agent reports a problem)',
 };
-const TASK_STATES = { enum: [TaskState.Running, TaskState.Succeeded, TaskState.Failed], description: '0 running, 1 succeeded, 2 failed' };
+const TASK_STATES = {
+  enum: [TaskState.Running, TaskState.Succeeded, TaskState.Failed],
+  description: '0 running, 1 succeeded, 2 failed',
+};
 const TIME_OR_NULL = { type: String, format: 'date-time', nullable: true } as const;
 const COUNT = { type: 'integer', minimum: 0 } as const;
 const IP = { description: 'an IPv4 or IPv6 address, "" when the node has none' } as const;
@@ -289,8 +295,8 @@ export class AgentHeartbeatSchema implements AgentHeartbeat {
   @ApiProperty({ ...COUNT, description: "the number of the node's last task" })
   task_head!: number;
 
-  @ApiProperty({ type: AgentHostSchema, nullable: true, description: 'the host the node was adopted as; null while it is a client' })
-  host!: AgentHostView | null;
+  @ApiPropertyOptional({ type: AgentHostSchema, description: 'the host the node was adopted as; left out while it is a client' })
+  host?: AgentHostView;
 }
 
 @ApiSchema({ name: 'AgentTask' })

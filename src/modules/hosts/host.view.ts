@@ -1,12 +1,5 @@
 import type { ClientEntity } from './client.entity';
-import {
-  TaskState,
-  type AgentTaskView,
-  type ClientView,
-  type HostView,
-  type NodeFacts,
-  type TaskView,
-} from './host.contract';
+import { TaskState, type AgentTaskView, type ClientView, type HostView, type NodeFacts, type TaskView } from './host.contract';
 import type { HostEntity, HostRowEntity } from './host.entity';
 import type { ClientAggregate, HostAggregate } from './host.events';
 import type { TaskAggregate } from './task.events';

@@ -161,7 +161,11 @@ export class HostsController {
 
   @Put(':HostUuid/enable')
   @MinRole(Role.Admin)
-  @ApiDoc({ summary: 'enable a host', description: 'New VMs may be placed on it. Repeating it is harmless.', result: { host: 'ok' } })
+  @ApiDoc({
+    summary: 'enable a host',
+    description: 'New VMs may be placed on it. Repeating it is harmless.',
+    result: { host: 'ok' },
+  })
   enableHost(
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
@@ -227,7 +231,7 @@ export class NodesController {
   @Get('host_statistic')
   @ApiDoc({
     summary: "get a host's usage statistical information",
-    description: 'Counts by state and monitor state, and summed capacity, of every host, of a cluster\'s, or of one host.',
+    description: "Counts by state and monitor state, and summed capacity, of every host, of a cluster's, or of one host.",
     result: { host_statistic: HostStatisticSchema },
   })
   async getHostStatistic(@Query() query: HostStatisticParams): Promise<{ host_statistic: HostStatisticView }> {

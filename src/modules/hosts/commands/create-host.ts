@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { EventStore, UnitOfWork } from '@chime/event-log';
 import {
   FailedPreconditionError,
   InvalidArgumentError,
@@ -48,6 +48,7 @@ export class CreateHostHandler implements ICommandHandler<CreateHostCommand> {
     private readonly uow: UnitOfWork,
     private readonly clusters: ClusterPort,
     private readonly tasks: TaskPort,
+    private readonly events: EventStore,
   ) {}
 
   execute({ azUuid, clusterUuid, request }: CreateHostCommand): Promise<HostView> {
@@ -71,6 +72,8 @@ export class CreateHostHandler implements ICommandHandler<CreateHostCommand> {
       const reservedVcpus = request.reserved_vcpus ?? 0;
       const reservedMemory = request.reserved_memory ?? 0;
       checkReservations(client.physicalVcpus, client.physicalMemory, reservedVcpus, reservedMemory);
+      // A node adopted before (its host deleted since) goes on with its host's stream: the uuid is the node's.
+      const previous = (await this.events.readStream(HOST_STREAM, client.uuid, tx.manager)).at(-1)?.version ?? 0;
       const host: HostEntity = {
         uuid: client.uuid,
         azUuid,
@@ -83,7 +86,7 @@ export class CreateHostHandler implements ICommandHandler<CreateHostCommand> {
         reservedMemory,
         usedVcpus: 0,
         usedMemory: 0,
-        version: 1,
+        version: previous + 1,
         createdAt: new Date(),
       };
       await tx.manager.insert(HostEntity, host);
@@ -91,7 +94,7 @@ export class CreateHostHandler implements ICommandHandler<CreateHostCommand> {
       await tx.append({ type: CLIENT_STREAM, id: client.uuid }, client.version, [
         new ClientAdopted({ uuid: client.uuid, cluster_uuid: clusterUuid }),
       ]);
-      await tx.append({ type: HOST_STREAM, id: host.uuid }, 0, [new HostCreated(toHostAggregate(host))]);
+      await tx.append({ type: HOST_STREAM, id: host.uuid }, previous, [new HostCreated(toHostAggregate(host))]);
       await this.tasks.create(tx, {
         clientUuid: client.uuid,
         resourceType: 'host',

@@ -94,7 +94,9 @@ export class EnrolAgentHandler implements ICommandHandler<EnrolAgentCommand> {
         const changes = changedFields(factsOf(known), facts);
         const events: DomainEvent[] = [new ClientReenrolled({ uuid: known.uuid, changes })];
         if (known.monitorState !== MonitorState.Reachable) {
-          events.push(new ClientMonitorStateChanged({ uuid: known.uuid, monitor_state: MonitorState.Reachable, monitor_message: '' }));
+          events.push(
+            new ClientMonitorStateChanged({ uuid: known.uuid, monitor_state: MonitorState.Reachable, monitor_message: '' }),
+          );
         }
         await tx.manager.update(
           ClientEntity,

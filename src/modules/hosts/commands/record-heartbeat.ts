@@ -85,7 +85,8 @@ export class RecordHeartbeatHandler implements ICommandHandler<RecordHeartbeatCo
 
     const beat = await this.uow.run(async (tx) => {
       const client = await lockClient(tx.manager, caller.clientUuid);
-      if (!client || client.credentialHash === null) throw new UnauthenticatedError('the agent credential was revoked; enrol again');
+      if (!client || client.credentialHash === null)
+        throw new UnauthenticatedError('the agent credential was revoked; enrol again');
       const changes = changedFields(factsOf(client), facts);
       const events: DomainEvent[] = [];
       if (Object.keys(changes).length > 0) events.push(new ClientUpdated({ uuid: client.uuid, changes }));
@@ -104,7 +105,10 @@ export class RecordHeartbeatHandler implements ICommandHandler<RecordHeartbeatCo
     return this.answer(caller, monitorState, beat);
   }
 
-  private async beat(manager: EntityManager, values: unknown[]): Promise<{ task_head: string; host: AgentHostView | null } | undefined> {
+  private async beat(
+    manager: EntityManager,
+    values: unknown[],
+  ): Promise<{ task_head: string; host: AgentHostView | null } | undefined> {
     const [rows] = (await manager.query({ name: 'chime_heartbeat', text: QUIET_HEARTBEAT, values } as unknown as string)) as [
       { task_head: string; host: AgentHostView | null }[],
       number,
@@ -112,14 +116,18 @@ export class RecordHeartbeatHandler implements ICommandHandler<RecordHeartbeatCo
     return rows[0];
   }
 
-  private answer(caller: AgentCaller, monitorState: MonitorState, beat: { task_head: string; host: AgentHostView | null }): AgentHeartbeat {
+  private answer(
+    caller: AgentCaller,
+    monitorState: MonitorState,
+    beat: { task_head: string; host: AgentHostView | null },
+  ): AgentHeartbeat {
     return {
       client_uuid: caller.clientUuid,
       monitor_state: monitorState,
       heartbeat_interval: this.config.CHIME_HEARTBEAT_INTERVAL,
       heartbeat_misses: this.config.CHIME_HEARTBEAT_MISSES,
       task_head: Number(beat.task_head),
-      host: beat.host,
+      ...(beat.host ? { host: beat.host } : {}),
     };
   }
 }

@@ -38,7 +38,8 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand> {
         await settleTask(tx, task, request);
         return;
       }
-      const sameOutcome = task.state === request.state && (task.state === TaskState.Succeeded || task.message === (request.message ?? ''));
+      const sameOutcome =
+        task.state === request.state && (task.state === TaskState.Succeeded || task.message === (request.message ?? ''));
       if (!sameOutcome) {
         throw new FailedPreconditionError(
           `task ${taskUuid} has ${ENDED[task.state]} already${task.message ? ` (${task.message})` : ''}; its outcome stays`,

@@ -35,7 +35,10 @@ export class GetHostStatisticHandler implements IQueryHandler<GetHostStatisticQu
   constructor(private readonly dataSource: DataSource) {}
 
   async execute({ params }: GetHostStatisticQuery): Promise<HostStatisticView> {
-    const [row]: HostStatisticView[] = await this.dataSource.query(STATISTIC, [params.cluster_uuid ?? null, params.host_uuid ?? null]);
+    const [row]: HostStatisticView[] = await this.dataSource.query(STATISTIC, [
+      params.cluster_uuid ?? null,
+      params.host_uuid ?? null,
+    ]);
     return row; // an aggregate without GROUP BY: always one row
   }
 }
