@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { verifyReplay } from '../src/replay/verify-replay';
+import { SCHEMA } from '../src/schema';
+import { eventually } from './support/eventually';
+import { callServer as call, startServerProcess, ServerProcess } from './support/server-process';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+
+const JOIN_TOKEN = 'join-token-for-the-tests-0123456789';
+const GIB = 1024 ** 3;
+
+/**
+ * Nodes and their agents seen by three server processes on one PostgreSQL database: every change of
+ * a node's monitor state recorded once, whichever process sees it; a credential revoked on one
+ * process refused on all; a task created on one process reaching a watch held by another. Only on a
+ * PostgreSQL server (the embedded database belongs to one process).
+ */
+const describeOnServer = process.env.DATABASE_URL ? describe : describe.skip;
+
+describeOnServer('hosts and agents with several server processes on one database', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  const servers: ServerProcess[] = [];
+  let admin = '';
+
+  const facts = (name: string) => ({ name, manage_ip: '10.2.0.1', physical_vcpus: 4, physical_memory: 8 * GIB });
+  const usage = { domains: 0, active_domains: 0, used_vcpus: 0, used_memory: 0, active_used_vcpus: 0, active_used_memory: 0 };
+  const enrol = async (server: ServerProcess, name: string) => {
+    const uuid = randomUUID();
+    const res = await call(server, 'POST', '/v1/agent/enrol', undefined, { join_token: JOIN_TOKEN, uuid, ...facts(name) });
+    expect(res.status).toBe(200);
+    return { uuid, name, credential: res.body.result.agent.credential as string };
+  };
+  const monitorEvents = async (uuid: string) =>
+    (
+      (await dataSource.query(
+        `SELECT data->>'monitor_state' AS state FROM event_log
+          WHERE stream_type = 'client' AND stream_id = $1 AND type = 'ClientMonitorStateChanged' ORDER BY version`,
+        [uuid],
+      )) as { state: string }[]
+    ).map((row) => Number(row.state));
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const env = {
+      ...database.env,
+      CHIME_AGENT_JOIN_TOKEN: JOIN_TOKEN,
+      CHIME_HEARTBEAT_INTERVAL: '1',
+      CHIME_HEARTBEAT_MISSES: '2',
+    };
+    servers.push(...(await Promise.all([startServerProcess(env), startServerProcess(env), startServerProcess(env)])));
+    dataSource = await new DataSource({ type: 'postgres', url: database.url, entities: SCHEMA.entities }).initialize();
+    admin = (await call(servers[0], 'POST', '/v1/login', undefined, { user_name: 'admin', password: 'admin' })).body.result.user
+      .uuid as string;
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const s of servers) s.child.kill('SIGKILL');
+    await Promise.all(servers.map((s) => s.exited));
+    if (dataSource?.isInitialized) expect(await verifyReplay(dataSource)).toEqual([]);
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('records each monitor-state change of a node exactly once, whichever process sees it', async () => {
+    const nodes = await Promise.all(Array.from({ length: 30 }, (_, i) => enrol(servers[i % 3], `mp-node-${i}`)));
+    // Silence: every process's monitor looks; each node goes unreachable once.
+    await eventually(
+      async () => (await dataSource.query('SELECT count(*)::int AS n FROM clients WHERE monitor_state = 0'))[0].n as number,
+      (n) => n === nodes.length,
+      15_000,
+    );
+    // Each beats again, on another process than it enrolled on: reachable once.
+    for (const [i, node] of nodes.entries()) {
+      const res = await call(servers[(i + 1) % 3], 'POST', '/v1/agent/heartbeat', node.credential, {
+        ...facts(node.name),
+        ...usage,
+      });
+      expect(res.body.result.heartbeat.monitor_state).toBe(1);
+    }
+    for (const node of nodes) expect(await monitorEvents(node.uuid)).toEqual([0, 1]);
+    // The operation log has one MONITOR entry per node.
+    const entries = await eventually(
+      async () =>
+        (await dataSource.query(`SELECT count(*)::int AS n FROM operation_log WHERE method = 'MONITOR'`))[0].n as number,
+      (n) => n >= nodes.length,
+      15_000,
+    );
+    expect(entries).toBe(nodes.length);
+  }, 60_000);
+
+  it('refuses a credential on every process as soon as deleteHost on one of them revoked it', async () => {
+    const [a, b, c] = servers;
+    const node = await enrol(a, 'mp-revoked');
+    const az = (await call(a, 'POST', '/v1/az', admin, { name: 'mp-az' })).body.result.az.uuid as string;
+    const cluster = (await call(a, 'POST', `/v1/az/${az}/cluster`, admin, { name: 'mp-c' })).body.result.cluster.uuid as string;
+    const hosts = `/v1/az/${az}/cluster/${cluster}/host`;
+
+    // A watch held on B hears of the task created on A (NOTIFY), long before its 20 s wait ends.
+    const watching = Date.now();
+    const watch = call(b, 'GET', '/v1/agent/task?after=0&wait=20', node.credential);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await call(a, 'POST', hosts, admin, { uuid: node.uuid })).status).toBe(200);
+    const seen = await watch;
+    expect(seen.body.result).toMatchObject({ size: 1, head: 1 });
+    expect(Date.now() - watching).toBeLessThan(5_000);
+
+    const beat = () => call(c, 'POST', '/v1/agent/heartbeat', node.credential, { ...facts(node.name), ...usage });
+    expect((await beat()).status).toBe(200);
+    expect((await call(a, 'DELETE', `${hosts}/${node.uuid}`, admin)).status).toBe(200);
+    const refused = await beat();
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.status).toBe('UNAUTHENTICATED');
+    expect((await call(b, 'GET', '/v1/agent/task', node.credential)).status).toBe(401);
+  }, 60_000);
+});
