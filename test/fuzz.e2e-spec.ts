@@ -15,6 +15,7 @@ import { startTestServer, TestServer } from './support/test-server';
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_501);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5000);
+const JOIN_TOKEN = 'fuzz-join-token-0123456789';
 const REPRODUCE = `FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} npx jest test/fuzz.e2e-spec.ts`;
 /** A request unanswered this long means a dead or stuck server; the run stops there. */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -37,9 +38,13 @@ describe(`fuzz: every operation of the OpenAPI document (seed ${SEED}, ${RUNS} r
   let sent = 0;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // Node agents may enrol; nothing the monitor does by itself (a node gone silent, a task timed out)
+    // happens within a run, so every change of state is a request's.
+    server = await startTestServer({
+      env: { CHIME_AGENT_JOIN_TOKEN: JOIN_TOKEN, CHIME_HEARTBEAT_MISSES: '100', CHIME_TASK_TIMEOUT: '86400' },
+    });
     operations = apiOperations((await server.http.get('/v1/openapi.json').expect(200)).body);
-    fixture = await createFixture(server);
+    fixture = await createFixture(server, JOIN_TOKEN);
     for (const operation of operations) sentPerOperation.set(operation.operationId, new Map());
   });
 
@@ -77,7 +82,7 @@ describe(`fuzz: every operation of the OpenAPI document (seed ${SEED}, ${RUNS} r
         for (let index = 0; index < plans.length; index++) {
           const plan = fixture.registry.resolve(plans[index]);
           if (fixture.registry.defuse(plan)) defused++;
-          const request = toHttpRequest(plan, fixture.tokens, fixture.revokedToken);
+          const request = toHttpRequest(plan, fixture.tokens, fixture.revokedToken, fixture.schemeTokens);
           if (stale) before = await watch.snapshot();
           const describeRequest = () =>
             `#${index} ${plan.operation.operationId} [${plan.mutations.map((m) => m.label).join('; ') || 'valid'}; auth ${JSON.stringify(plan.auth)}]\n    ${curlCommand(request, server.url, fixture.tokens)}`;

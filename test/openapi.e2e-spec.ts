@@ -82,16 +82,25 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('marks login, logout and auth as public, everything else as needing the bearer token', () => {
+  it('marks login, logout, auth and agent enrolment as public, the agent protocol as needing an agent credential, everything else the bearer token', () => {
     const open = operations()
       .filter(({ op }) => Array.isArray(op.security) && op.security.length === 0)
       .map(({ op }) => op.operationId);
-    expect(open.sort()).toEqual(['auth', 'login', 'logout']);
+    expect(open.sort()).toEqual(['auth', 'enrolAgent', 'login', 'logout']);
+    const forAgents = operations()
+      .filter(({ op }) => JSON.stringify(op.security) === JSON.stringify([{ agentCredential: [] }]))
+      .map(({ op }) => op.operationId);
+    expect(forAgents.sort()).toEqual(['agentHeartbeat', 'listAgentTask', 'reportAgentTask']);
     for (const { op } of operations()) {
-      if (!open.includes(op.operationId)) expect(op.responses['401']?.$ref).toBe('#/components/responses/Error401');
+      if (!open.includes(op.operationId) || op.operationId === 'enrolAgent') {
+        expect(op.responses['401']?.$ref).toBe('#/components/responses/Error401');
+      }
+      // Agents have no roles: nothing they may call answers 403.
+      expect(op.responses['403'] === undefined).toBe(forAgents.includes(op.operationId) || open.includes(op.operationId));
     }
     expect(document.components.securitySchemes.bearer.bearerFormat).toBe('UUID');
     expect(document.components.securitySchemes.bearer.description).toMatch(/opaque/);
+    expect(document.components.securitySchemes.agentCredential).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
   it('describes every tag (= chimecli category; extension modules add theirs), and has a license and a server', () => {

@@ -38,6 +38,8 @@ export interface ApiOperation {
   parameters: ApiParameter[];
   /** The `application/json` request body's schema, resolved; absent when the operation takes none. */
   body?: Schema;
+  /** The security scheme it needs when that is not the user's bearer token (e.g. `agentCredential`). */
+  securedBy?: string;
 }
 
 interface OpenApiDocument {
@@ -47,6 +49,7 @@ interface OpenApiDocument {
 
 interface RawOperation {
   operationId?: string;
+  security?: Record<string, string[]>[];
   parameters?: { name: string; in: string; required?: boolean; schema?: Schema }[];
   requestBody?: { content?: Record<string, { schema?: Schema }> };
 }
@@ -81,6 +84,7 @@ export function apiOperations(document: OpenApiDocument): ApiOperation[] {
         path,
         parameters,
         body: resolveDeep(jsonBody, resolve),
+        securedBy: Object.keys(operation.security?.[0] ?? {}).find((scheme) => scheme !== 'bearer'),
       });
     }
   }
@@ -114,7 +118,7 @@ function segmentBefore(path: string, parameter: string): string | undefined {
 export function resourceOfField(name: string, schema: Schema): string | undefined {
   const match = /^(.+?)s?_uuid$/.exec(name);
   if (match) return match[1];
-  if (name === 'token') return 'token';
+  if (name === 'token' || name === 'join_token') return name;
   if (schema.format === 'uuid') return 'any';
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TestServer } from '../test-server';
 import { ADMIN, bearer, createUser, login } from '../users';
 import type { RequestPlan } from './request-plan';
@@ -25,6 +26,11 @@ export class ResourceRegistry {
   add(kind: string, id: string, parents: Record<string, string> = {}, protect = false): void {
     this.live.set(kind, [...(this.live.get(kind) ?? []), { id, parents }]);
     if (protect) this.protectedIds.add(id);
+  }
+
+  /** The live resources of a kind, in the order they were added. */
+  entries(kind: string): readonly Entry[] {
+    return this.live.get(kind) ?? [];
   }
 
   remove(id: string): void {
@@ -91,7 +97,18 @@ export class ResourceRegistry {
       plan.pathParams[last] = NOBODY;
       return `deletes ${NOBODY} instead of a fixture resource`;
     }
+    const wait = plan.query.findIndex(([k, v]) => k === 'wait' && typeof v === 'number' && v > 1);
+    if (wait >= 0) {
+      // A watch that finds nothing holds its answer for `wait` seconds (up to 30): hold it 1 s, so
+      // that a run takes minutes, not hours (the watch itself is tested in hosts.e2e-spec.ts).
+      plan.query[wait] = ['wait', 1];
+      return 'holds a watch 1 s instead of longer';
+    }
     const members = plan.body !== undefined && isObject(plan.body) ? plan.body.object : [];
+    if (path.endsWith('/agent/enrol') && members.some(([k, v]) => k === 'uuid' && isProtected(v))) {
+      plan.body = { object: members.map(([k, v]) => [k, k === 'uuid' && isProtected(v) ? NOBODY : v]) };
+      return "enrols another node than a fixture node (enrolling again would revoke the fixture's credential)";
+    }
     const resource = plan.operation.parameters.find((p) => p.name === last)?.resource;
     if (method === 'PATCH' && resource === 'user' && isProtected(target)) {
       const kept = members.filter(([k]) => k !== 'password' && k !== 'role');
@@ -138,10 +155,16 @@ export interface FuzzFixture {
   tokens: string[];
   /** A token that was logged out. */
   revokedToken: string;
+  /** Valid credentials of the other security schemes: node agents' (`agentCredential`). */
+  schemeTokens: Record<string, string[]>;
 }
 
-/** A few AZs with clusters, and a user of each role with a token (the super administrator is `admin`). */
-export async function createFixture(server: TestServer): Promise<FuzzFixture> {
+/**
+ * A few AZs with clusters, a user of each role with a token (the super administrator is `admin`),
+ * and, when the server takes agents (`joinToken`), two enrolled nodes: one a host of the first
+ * cluster with a task, one a client.
+ */
+export async function createFixture(server: TestServer, joinToken?: string): Promise<FuzzFixture> {
   const registry = new ResourceRegistry();
   const adminToken = await login(server, ADMIN.name, ADMIN.password);
   const users = [];
@@ -172,5 +195,27 @@ export async function createFixture(server: TestServer): Promise<FuzzFixture> {
       registry.add('cluster', cluster.body.result.cluster.uuid as string, { az: azUuid }, true);
     }
   }
-  return { registry, tokens, revokedToken };
+  const schemeTokens: Record<string, string[]> = {};
+  if (joinToken !== undefined) {
+    registry.add('join_token', joinToken, {}, true);
+    const credentials: string[] = [];
+    for (const name of ['fuzz-node-0', 'fuzz-node-1']) {
+      const uuid = randomUUID();
+      const facts = { name, manage_ip: '10.9.0.1', physical_vcpus: 16, physical_memory: 2 ** 35 };
+      const enrolled = await server.http
+        .post('/v1/agent/enrol')
+        .send({ join_token: joinToken, uuid, ...facts })
+        .expect(200);
+      credentials.push(enrolled.body.result.agent.credential as string);
+      registry.add('client', uuid, {}, true);
+    }
+    const [host] = registry.entries('client');
+    const [cluster] = registry.entries('cluster');
+    const path = `/v1/az/${cluster.parents.az}/cluster/${cluster.id}/host`;
+    const created = await server.http.post(path).set(bearer(adminToken)).send({ uuid: host.id }).expect(200);
+    registry.add('host', host.id, { az: cluster.parents.az, cluster: cluster.id }, true);
+    registry.add('task', created.body.result.host.operation as string, {}, true);
+    schemeTokens.agentCredential = credentials;
+  }
+  return { registry, tokens, revokedToken, schemeTokens };
 }

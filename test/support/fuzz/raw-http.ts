@@ -15,14 +15,23 @@ export type HttpOutcome =
   /** The server closed the connection or did not answer in time: in production, a dead or stuck process. */
   | { kind: 'no-response'; reason: string };
 
-/** The bytes of a resolved plan; `tokens` are the fixture's, by role. */
-export function toHttpRequest(plan: RequestPlan, tokens: string[], revokedToken: string): HttpRequest {
+/**
+ * The bytes of a resolved plan; `tokens` are the fixture's, by role; `schemeTokens` the valid
+ * credentials of other security schemes (an agent's), used where a role's token would go.
+ */
+export function toHttpRequest(
+  plan: RequestPlan,
+  tokens: string[],
+  revokedToken: string,
+  schemeTokens: Record<string, string[]> = {},
+): HttpRequest {
   const target =
     plan.operation.path.replace(/\{(\w+)\}/g, (_, name: string) => urlText(plan.pathParams[name] ?? '')) +
     (plan.query.length ? `?${plan.query.map(([k, v]) => `${queryKey(k)}=${urlText(v)}`).join('&')}` : '');
   const headers: Record<string, string> = {};
   const auth = plan.auth;
-  if (auth.kind === 'role') headers.Authorization = `Bearer ${tokens[auth.role]}`;
+  const own = plan.operation.securedBy === undefined ? undefined : schemeTokens[plan.operation.securedBy];
+  if (auth.kind === 'role') headers.Authorization = `Bearer ${own?.length ? own[auth.role % own.length] : tokens[auth.role]}`;
   if (auth.kind === 'unknown') headers.Authorization = `Bearer ${auth.token}`;
   if (auth.kind === 'revoked') headers.Authorization = `Bearer ${revokedToken}`;
   if (auth.kind === 'header') headers.Authorization = auth.value.replaceAll('{token}', tokens[0]);

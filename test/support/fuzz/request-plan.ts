@@ -159,10 +159,15 @@ function valueOfType(schema: Schema): fc.Arbitrary<Value> {
   switch (schema.type) {
     case 'string':
       return stringOf(schema);
-    case 'number':
     case 'integer': {
       const min = schema.minimum ?? 0;
       return fc.integer({ min, max: Math.min(schema.maximum ?? min + 1000, min + 1000) });
+    }
+    case 'number': {
+      // Bounds may be fractional (a ratio of at least 0.01): whole numbers and fractions within them.
+      const min = schema.minimum ?? 0;
+      const max = Math.min(schema.maximum ?? min + 1000, min + 1000);
+      return fc.oneof(fc.integer({ min: Math.ceil(min), max: Math.floor(max) }), fc.double({ min, max, noNaN: true }));
     }
     case 'boolean':
       return fc.boolean();
