@@ -97,12 +97,12 @@ export class ResourceRegistry {
       plan.pathParams[last] = NOBODY;
       return `deletes ${NOBODY} instead of a fixture resource`;
     }
-    const wait = plan.query.findIndex(([k, v]) => k === 'wait' && typeof v === 'number' && v > 1);
+    const wait = plan.query.findIndex(([k, v]) => k === 'wait' && typeof v === 'number' && v > 0);
     if (wait >= 0) {
-      // A watch that finds nothing holds its answer for `wait` seconds (up to 30): hold it 1 s, so
-      // that a run takes minutes, not hours (the watch itself is tested in hosts.e2e-spec.ts).
-      plan.query[wait] = ['wait', 1];
-      return 'holds a watch 1 s instead of longer';
+      // A watch that finds nothing holds its answer for `wait` seconds (up to 30): answer at once, so
+      // that the run stays short (the watch itself is tested in hosts.e2e-spec.ts).
+      plan.query[wait] = ['wait', 0];
+      return 'asks for a watch answered at once';
     }
     const members = plan.body !== undefined && isObject(plan.body) ? plan.body.object : [];
     if (path.endsWith('/agent/enrol') && members.some(([k, v]) => k === 'uuid' && isProtected(v))) {
