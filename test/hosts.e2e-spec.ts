@@ -94,6 +94,16 @@ class TestAgent {
   }
 }
 
+/** The hosts path of a new cluster in a new AZ: `/v1/az/{az}/cluster/{cluster}/host`. */
+async function newHostsPath(server: TestServer, admin: string): Promise<string> {
+  const az = expectResult<{ az: { uuid: string } }>(await asCaller(server, admin).post('/v1/az', { name: uniqueName('az') })).az
+    .uuid;
+  const cluster = expectResult<{ cluster: { uuid: string } }>(
+    await asCaller(server, admin).post(`/v1/az/${az}/cluster`, { name: uniqueName('c') }),
+  ).cluster.uuid;
+  return `/v1/az/${az}/cluster/${cluster}/host`;
+}
+
 describe('hosts and agents', () => {
   let server: TestServer;
   let admin: string;
@@ -620,33 +630,21 @@ describe('hosts and agents with short heartbeats and task timeouts', () => {
 
   it('refuses to adopt an unreachable client', async () => {
     const agent = await new TestAgent(server).enrolled();
-    const az = expectResult<{ az: { uuid: string } }>(await asCaller(server, admin).post('/v1/az', { name: uniqueName('az') })).az
-      .uuid;
-    const cluster = expectResult<{ cluster: { uuid: string } }>(
-      await asCaller(server, admin).post(`/v1/az/${az}/cluster`, { name: uniqueName('c') }),
-    ).cluster.uuid;
+    const hosts = await newHostsPath(server, admin);
     await eventually(
       async () =>
         (await server.dataSource.query('SELECT monitor_state FROM clients WHERE uuid = $1', [agent.uuid]))[0].monitor_state,
       (state) => state === 0,
       10_000,
     );
-    const message = expectError(
-      await asCaller(server, admin).post(`/v1/az/${az}/cluster/${cluster}/host`, { uuid: agent.uuid }),
-      400,
-      'FAILED_PRECONDITION',
-    );
+    const message = expectError(await asCaller(server, admin).post(hosts, { uuid: agent.uuid }), 400, 'FAILED_PRECONDITION');
     expect(message).toContain('unreachable');
   });
 
   it('fails a task no agent reports within CHIME_TASK_TIMEOUT, and refuses a late report', async () => {
     const agent = await new TestAgent(server).enrolled();
-    const az = expectResult<{ az: { uuid: string } }>(await asCaller(server, admin).post('/v1/az', { name: uniqueName('az') })).az
-      .uuid;
-    const cluster = expectResult<{ cluster: { uuid: string } }>(
-      await asCaller(server, admin).post(`/v1/az/${az}/cluster`, { name: uniqueName('c') }),
-    ).cluster.uuid;
-    expectResult(await asCaller(server, admin).post(`/v1/az/${az}/cluster/${cluster}/host`, { uuid: agent.uuid }));
+    const hosts = await newHostsPath(server, admin);
+    expectResult(await asCaller(server, admin).post(hosts, { uuid: agent.uuid }));
     const [task] = expectResult<TaskPage>(await agent.tasks()).elements;
     const failed = await eventually(
       async () => expectResult<TaskPage>(await agent.tasks('?after=0&state=2')).elements,

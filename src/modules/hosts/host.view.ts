@@ -7,35 +7,35 @@ import type { TaskEntity } from './task.entity';
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
+/** Which client column keeps each fact an agent reports. */
+const FACT_COLUMNS = {
+  name: 'name',
+  rack_name: 'rackName',
+  manage_ip: 'manageIp',
+  node_ip: 'nodeIp',
+  storage_ip: 'storageIp',
+  reserved_ip1: 'reservedIp1',
+  reserved_ip2: 'reservedIp2',
+  physical_vcpus: 'physicalVcpus',
+  physical_memory: 'physicalMemory',
+} as const satisfies Record<keyof NodeFacts, keyof ClientEntity>;
+
+type FactColumn = (typeof FACT_COLUMNS)[keyof NodeFacts];
+
 /** The facts an agent reports, as the client keeps them. */
 export function factsOf(client: ClientEntity): Required<NodeFacts> {
-  return {
-    name: client.name,
-    rack_name: client.rackName,
-    manage_ip: client.manageIp,
-    node_ip: client.nodeIp,
-    storage_ip: client.storageIp,
-    reserved_ip1: client.reservedIp1,
-    reserved_ip2: client.reservedIp2,
-    physical_vcpus: client.physicalVcpus,
-    physical_memory: client.physicalMemory,
-  };
+  const entries = Object.entries(FACT_COLUMNS).map(([fact, column]) => [fact, client[column]]);
+  return Object.fromEntries(entries) as Required<NodeFacts>;
 }
 
-/** The same facts as entity properties, for an update. */
+/** Facts as client columns: all of them for a new client, the changed ones for an update. */
+export function factColumns(facts: Required<NodeFacts>): Pick<ClientEntity, FactColumn>;
+export function factColumns(facts: Partial<NodeFacts>): Partial<ClientEntity>;
 export function factColumns(facts: Partial<NodeFacts>): Partial<ClientEntity> {
-  const columns: Partial<ClientEntity> = {
-    name: facts.name,
-    rackName: facts.rack_name,
-    manageIp: facts.manage_ip,
-    nodeIp: facts.node_ip,
-    storageIp: facts.storage_ip,
-    reservedIp1: facts.reserved_ip1,
-    reservedIp2: facts.reserved_ip2,
-    physicalVcpus: facts.physical_vcpus,
-    physicalMemory: facts.physical_memory,
-  };
-  return Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined));
+  const entries = Object.entries(FACT_COLUMNS)
+    .filter(([fact]) => facts[fact as keyof NodeFacts] !== undefined)
+    .map(([fact, column]) => [column, facts[fact as keyof NodeFacts]]);
+  return Object.fromEntries(entries) as Partial<ClientEntity>;
 }
 
 export function toClientAggregate(client: ClientEntity): ClientAggregate {

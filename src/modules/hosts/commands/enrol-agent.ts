@@ -62,17 +62,9 @@ export class EnrolAgentHandler implements ICommandHandler<EnrolAgentCommand> {
         if (!known) {
           const client: ClientEntity = {
             uuid: request.uuid,
-            name: facts.name,
+            ...factColumns(facts),
             description: '',
             state: ClientState.Free,
-            rackName: facts.rack_name,
-            manageIp: facts.manage_ip,
-            nodeIp: facts.node_ip,
-            storageIp: facts.storage_ip,
-            reservedIp1: facts.reserved_ip1,
-            reservedIp2: facts.reserved_ip2,
-            physicalVcpus: facts.physical_vcpus,
-            physicalMemory: facts.physical_memory,
             monitorState: MonitorState.Reachable,
             monitorMessage: '',
             credentialHash: hash,
