@@ -25,16 +25,20 @@ export function memoryMb(pid: number): { rss: number; hwm: number } {
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
 }
 
-/** Starts `node <dist>/src/main.js` on a fresh database (`env` adds settings); resolves with its pid and URL once it listens. */
+/**
+ * Starts `node [nodeArgs] <dist>/src/main.js` on a fresh database (`env` adds settings, e.g. `--cpu-prof`
+ * in `nodeArgs`); resolves with its pid and URL once it listens.
+ */
 export async function startBuilt(
   dist: string,
   kind: DatabaseKind,
   env: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<{ pid: number; url: string; stop(): Promise<void> }> {
   const main = join(dist, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
   const database = await freshDatabaseEnv(kind);
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: join(dist, '..'),
     env: {
       PATH: process.env.PATH ?? '',

@@ -225,4 +225,4 @@ export interface ReportAgentTaskRequest {
 }
 
 /** The longest a watch (`wait`) may hold a request, in seconds. */
-export const MAX_TASK_WAIT = 30;
+export const MAX_TASK_WAIT = 300;
