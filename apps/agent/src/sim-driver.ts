@@ -1,0 +1,121 @@
+import { type AgentTask, type Driver, kindOf, type NodeReport, type TaskOutcome, unsupported } from './driver';
+
+export interface SimNodeOptions {
+  name: string;
+  vcpus: number;
+  /** Bytes. */
+  memory: number;
+  rack?: string;
+  manageIp?: string;
+  /** How long each task takes, in milliseconds. */
+  latencyMs?: number;
+  /** Kinds whose tasks fail (`host/create` …), for tests. */
+  fail?: Iterable<string>;
+  /** The share of all tasks that fail at random (0–1), drawn from `seed`. */
+  failureRate?: number;
+  seed?: number;
+}
+
+/** The work of one task kind on a simulated node: returns the task's result, or throws to fail it. */
+type Handler = (node: SimNode, task: AgentTask) => Record<string, unknown> | void;
+
+/**
+ * The task kinds the sim driver implements, by `resource_type/operation`. Storage and compute add
+ * theirs here (`volume/create`, `vm/start` …); the agent does not change.
+ */
+const HANDLERS: Record<string, Handler> = {
+  /** The node joins a cluster as a host. */
+  'host/create': (node, task) => {
+    const { az_uuid, cluster_uuid } = task.payload as { az_uuid?: unknown; cluster_uuid?: unknown };
+    if (typeof cluster_uuid !== 'string' || typeof az_uuid !== 'string')
+      throw new Error('payload without az_uuid and cluster_uuid');
+    node.membership = { az_uuid, cluster_uuid };
+    return { cluster_uuid };
+  },
+};
+
+/** What the simulated node holds. */
+export interface SimNode {
+  membership?: { az_uuid: string; cluster_uuid: string };
+}
+
+/**
+ * An in-memory hypervisor: a node with the capacity it is given, no domains of its own, and the
+ * task kinds of HANDLERS. Each task is applied once by its uuid (again: the same outcome); latency
+ * and failures can be injected for tests.
+ */
+export class SimDriver implements Driver {
+  readonly name = 'sim';
+  readonly node: SimNode = {};
+  private readonly applied = new Map<string, Promise<TaskOutcome>>();
+  private readonly failing: Set<string>;
+  private random: () => number;
+  private error = '';
+  /** How many times each task's work was done (tests: a task is applied once). */
+  readonly workDone = new Map<string, number>();
+
+  constructor(private readonly options: SimNodeOptions) {
+    this.failing = new Set(options.fail ?? []);
+    this.random = mulberry32(options.seed ?? 1);
+  }
+
+  report(): NodeReport {
+    return {
+      name: this.options.name,
+      rack_name: this.options.rack ?? '',
+      manage_ip: this.options.manageIp ?? '127.0.0.1',
+      physical_vcpus: this.options.vcpus,
+      physical_memory: this.options.memory,
+      domains: 0,
+      active_domains: 0,
+      used_vcpus: 0,
+      used_memory: 0,
+      active_used_vcpus: 0,
+      active_used_memory: 0,
+      error: this.error,
+    };
+  }
+
+  /** What the node reports wrong from now on ("" for nothing): its monitor state becomes error. */
+  setError(message: string): void {
+    this.error = message;
+  }
+
+  apply(task: AgentTask): Promise<TaskOutcome> {
+    let outcome = this.applied.get(task.uuid);
+    if (!outcome) {
+      outcome = this.work(task);
+      this.applied.set(task.uuid, outcome);
+    }
+    return outcome;
+  }
+
+  private async work(task: AgentTask): Promise<TaskOutcome> {
+    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+    const kind = kindOf(task);
+    const handler = HANDLERS[kind];
+    if (!handler) return unsupported(this.name, task);
+    if (this.failing.has(kind) || this.random() < (this.options.failureRate ?? 0)) {
+      return { state: 2, message: `${kind} failed on purpose (sim driver failure injection)` };
+    }
+    this.workDone.set(task.uuid, (this.workDone.get(task.uuid) ?? 0) + 1);
+    try {
+      const result = handler(this.node, task);
+      return result ? { state: 1, result } : { state: 1 };
+    } catch (error) {
+      return { state: 2, message: `${kind}: ${(error as Error).message}` };
+    }
+  }
+}
+
+/** A small seeded random number generator (mulberry32): failures drawn the same way on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
