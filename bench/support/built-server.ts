@@ -34,7 +34,7 @@ export async function startBuilt(
   kind: DatabaseKind,
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
-): Promise<{ pid: number; url: string; stop(): Promise<void> }> {
+): Promise<{ pid: number; url: string; env: Record<string, string>; stop(): Promise<void> }> {
   const main = join(dist, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
   const database = await freshDatabaseEnv(kind);
@@ -65,7 +65,7 @@ export async function startBuilt(
   const started = Date.now();
   for (;;) {
     const match = /listening on [\d.]+:(\d+)/.exec(output);
-    if (match) return { pid: child.pid!, url: `http://127.0.0.1:${match[1]}`, stop };
+    if (match) return { pid: child.pid!, url: `http://127.0.0.1:${match[1]}`, env: database, stop };
     if (child.exitCode !== null) throw new Error(`the server exited before listening:\n${output}`);
     if (Date.now() - started > 90_000) throw new Error(`the server did not listen within 90 s:\n${output}`);
     await sleep(100);

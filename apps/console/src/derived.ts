@@ -28,6 +28,8 @@ export interface JsonSchema {
 interface OpenApiOperation {
   operationId: string;
   tags?: string[];
+  /** Absent: the document's default, a user's bearer token. */
+  security?: Record<string, string[]>[];
   summary?: string;
   parameters?: { name: string; in: string; required?: boolean; schema?: JsonSchema }[];
   requestBody?: { content: { 'application/json'?: { schema: JsonSchema } } };
@@ -109,6 +111,8 @@ function deriveCollections(document: OpenApiDocument): Map<string, DerivedResour
   });
   for (const [path, item] of Object.entries(document.paths)) {
     const operation = item.get;
+    // Routes for node agents (their own credential, not a user's token) are nothing a person browses.
+    if (operation?.security?.length && !operation.security.some((scheme) => 'bearer' in scheme)) continue;
     const result = resolve(document, operation?.responses['200']?.content?.['application/json']?.schema)?.properties?.result;
     const elements = resolve(document, result)?.properties?.elements;
     if (!operation || !elements || /\}$/.test(path)) continue;
