@@ -1,8 +1,9 @@
 /**
  * Issue 14: how long `npm run import` takes on a ChimeStack installation at this server's limits —
  * 32 AZs of 32 clusters (half of them with a duplicated name, renamed), 501 users, 20 instance
- * specs registered 1,000 times, 200 networks with a subnet each: 2,977 rows and as many events —
- * and `npm run verify:replay` right after it. Both run as child processes of the build
+ * specs registered 1,000 times, 200 networks with a subnet each, 512 nodes (a cluster full with 256
+ * hosts and their inventories, 256 clients not adopted): 4,001 rows and as many events — and
+ * `npm run verify:replay` right after it. Both run as child processes of the build
  * (`dist/`, so run `npm run build` first), start-up and migrations included, on a fresh embedded
  * database and on a fresh database of the local PostgreSQL server. The source is a database of
  * its own on the local MariaDB server, dropped afterwards.
@@ -84,6 +85,40 @@ async function main(): Promise<void> {
         cidr: '10.0.0.0/24',
         state: 1,
         created_at: DAY(5),
+      })),
+    );
+    const nodes = Array.from({ length: 512 }, (_, i) => uuid(7, i));
+    await source.insert(
+      't_client',
+      nodes.map((node, i) => ({
+        uuid: node,
+        name: `node-${i}`,
+        manage_ip: `10.1.${i >> 8}.${i & 255}`,
+        vcpus: 32,
+        memory: 128 * 2 ** 30,
+        created_at: DAY(6),
+      })),
+    );
+    const hosts = nodes.slice(0, 256);
+    await source.insert(
+      't_host',
+      hosts.map((node, i) => ({
+        uuid: node,
+        az_uuid: clusters[0].az_uuid,
+        cluster_uuid: clusters[0].uuid,
+        name: `node-${i}`,
+        state: 1,
+        created_at: DAY(7),
+      })),
+    );
+    await source.insert(
+      't_host_inventory',
+      hosts.map((node) => ({
+        host_uuid: node,
+        total_vcpus: 64,
+        physical_vcpus: 32,
+        total_memory: 192 * 2 ** 30,
+        physical_memory: 128 * 2 ** 30,
       })),
     );
     for (const onPostgres of [false, true]) {

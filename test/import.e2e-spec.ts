@@ -2,18 +2,37 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { ImportRefused, runImport, type ImportOptions, type ImportOutcome } from '../src/import/run-import';
 import { UserEntity } from '../src/modules/identity/user.entity';
-import { AZ, CLUSTER, NETWORK, PASSWORDS, SPEC, SUBNET, USER, seedChimeStack } from './support/chimestack-fixture';
+import { verifyReplay } from '../src/replay/verify-replay';
+import { AZ, CLUSTER, GIB, NETWORK, NODE, PASSWORDS, SPEC, SUBNET, T, USER, seedChimeStack } from './support/chimestack-fixture';
 import { bcryptHash, createChimeStackSource, type ChimeStackSource } from './support/chimestack-source';
 import { expectError, expectResult } from './support/envelope';
 import { createTestDatabase } from './support/test-database';
 import { startTestServer, type TestServer } from './support/test-server';
-import { ADMIN, as, login } from './support/users';
+import { ADMIN, as, bearer, login } from './support/users';
 
 const ISO = (mysql: string) => `${mysql.replace(' ', 'T')}.000Z`;
+const JOIN_TOKEN = 'join-token-for-the-import-tests-0123';
+
+/** A node's agent enrolling (again) with the uuid it keeps, as POST /v1/agent/enrol takes it. */
+function enrol(server: TestServer, uuid: string, facts: { name: string; manage_ip: string } & Record<string, unknown>) {
+  return server.http
+    .post('/v1/agent/enrol')
+    .send({ join_token: JOIN_TOKEN, uuid, physical_vcpus: 4, physical_memory: 4 * GIB, ...facts });
+}
 
 /** Every table a module owns, as rows: "nothing changed" compares these before and after. */
 async function snapshot(server: TestServer): Promise<unknown> {
-  const tables = ['users', 'availability_zones', 'clusters', 'instance_specs', 'cluster_instance_specs', 'networks', 'subnets'];
+  const tables = [
+    'users',
+    'availability_zones',
+    'clusters',
+    'instance_specs',
+    'cluster_instance_specs',
+    'networks',
+    'subnets',
+    'clients',
+    'hosts',
+  ];
   const rows: Record<string, unknown> = {};
   for (const table of tables) rows[table] = await server.dataSource.query(`SELECT * FROM ${table} ORDER BY 1`);
   const [{ count }] = await server.dataSource.query('SELECT count(*)::int AS count FROM event_log');
@@ -26,7 +45,10 @@ describe('import from ChimeStack (npm run import)', () => {
   const importInto = (options: Partial<ImportOptions> = {}) => runImport(server.dataSource, { from: source.url, ...options });
 
   beforeEach(async () => {
-    [server, source] = await Promise.all([startTestServer(), createChimeStackSource()]);
+    [server, source] = await Promise.all([
+      startTestServer({ env: { CHIME_AGENT_JOIN_TOKEN: JOIN_TOKEN } }),
+      createChimeStackSource(),
+    ]);
   });
   afterEach(async () => {
     await Promise.all([server.close(), source.drop()]);
@@ -54,6 +76,9 @@ describe('import from ChimeStack (npm run import)', () => {
         r_cluster_instance_spec: 3,
         t_network: 2,
         t_subnet: 2,
+        t_client: 5,
+        t_host: 3,
+        t_host_inventory: 3,
       });
       expect(outcome.report.skipped).toEqual(
         expect.arrayContaining([
@@ -83,9 +108,16 @@ describe('import from ChimeStack (npm run import)', () => {
             uuid: NETWORK.azWide,
             reason: 'in no cluster (cluster_uuid NULL); networks here belong to a cluster',
           },
+          {
+            table: 't_host',
+            uuid: NODE.retired,
+            reason: 'deleted in ChimeStack (state 4); its node comes in as a client not adopted',
+          },
+          { table: 't_host_inventory', uuid: NODE.retired, reason: 'its host is skipped' },
+          { table: 't_host', uuid: NODE.ghost, reason: `its cluster ${CLUSTER.ghost} is skipped` },
         ]),
       );
-      expect(outcome.report.skipped).toHaveLength(10);
+      expect(outcome.report.skipped).toHaveLength(13);
       expect(outcome.report.renamed).toEqual([
         { table: 't_cluster', uuid: CLUSTER.web2, from: 'web', to: 'web-2', why: 'name already used in its scope' },
         { table: 't_cluster', uuid: CLUSTER.web3, from: 'WEB', to: 'WEB-3', why: 'name already used in its scope' },
@@ -93,6 +125,8 @@ describe('import from ChimeStack (npm run import)', () => {
       expect(outcome.report.problems).toEqual([]);
       expect(outcome.report.notes).toEqual([
         `t_user_default ${USER.dev}: default AZ ${AZ.old} is not imported, so no default is set`,
+        `t_host ${NODE.web}: named "web-old-name", its node "web-node": a host takes its node's name`,
+        `t_host ${NODE.lost} ("lost-node"): no t_client row; its node is made from the host (its name, no addresses, no size until its agent enrols)`,
       ]);
     });
 
@@ -292,8 +326,9 @@ describe('import from ChimeStack (npm run import)', () => {
       const events = expectResult<{ elements: { type: string; metadata: Record<string, unknown> }[] }>(
         await api.get(`/v1/event?request_id=${outcome.runId}&limit=1000`),
       ).elements;
-      // 2 AZs, 4 clusters, the old admin's deletion, 4 users and 2 defaults, 2 specs and 3 registrations, 2 networks, 2 subnets.
-      expect(events).toHaveLength(22);
+      // 2 AZs, 4 clusters, the old admin's deletion, 4 users and 2 defaults, 2 specs and 3 registrations, 2 networks,
+      // 2 subnets; 6 clients enrolled, 3 of them adopted; 3 hosts created, 2 of them disabled or suspended.
+      expect(events).toHaveLength(36);
       expect(new Set(events.map((event) => event.type))).toEqual(
         new Set([
           'AzCreated',
@@ -305,6 +340,10 @@ describe('import from ChimeStack (npm run import)', () => {
           'InstanceSpecRegistered',
           'NetworkCreated',
           'SubnetCreated',
+          'ClientEnrolled',
+          'ClientAdopted',
+          'HostCreated',
+          'HostStateChanged',
         ]),
       );
       for (const event of events) {
@@ -318,6 +357,263 @@ describe('import from ChimeStack (npm run import)', () => {
         total: 1,
         elements: [{ method: 'IMPORT', path: outcome.source, outcome: 'success', user_uuid: null }],
       });
+    });
+
+    it('brings every node in as a client without a credential, unreachable, and the hosts with their clusters, states and inventories', async () => {
+      const api = as(server, admin);
+      const node = (uuid: string, name: string, extra: object) => ({
+        uuid,
+        name,
+        description: '',
+        state: 0,
+        rack_name: 'rack1',
+        manage_ip: '10.0.0.1',
+        node_ip: '',
+        storage_ip: '',
+        reserved_ip1: '',
+        reserved_ip2: '',
+        physical_vcpus: 0,
+        physical_memory: 0,
+        monitor_state: 0,
+        heartbeat_at: ISO(T(8, '06:00:00')),
+        domains: 0,
+        active_domains: 0,
+        created_at: ISO(T(5)),
+        ...extra,
+      });
+      const usage = { monitor_message: '', used_vcpus: 0, used_memory: 0, active_used_vcpus: 0, active_used_memory: 0 };
+      const clients = expectResult<{ elements: object[]; total: number }>(await api.get('/v1/client?all=1&sort=name&order=asc'));
+      expect(clients.total).toBe(6);
+      expect(clients.elements).toEqual(
+        [
+          // t_host_inventory's physical size for a host; t_client.vcpus (0 here, as in chime.sql) is not it.
+          node(NODE.chime1, 'chime1', {
+            state: 1,
+            manage_ip: '127.0.0.1',
+            physical_vcpus: 4,
+            physical_memory: 3890036736,
+            heartbeat_at: ISO('2024-06-06 00:44:42'),
+            created_at: ISO('2024-06-05 09:21:28'),
+          }),
+          node(NODE.free, 'free-node', {
+            physical_vcpus: 16,
+            physical_memory: 32 * GIB,
+            heartbeat_at: null,
+            created_at: ISO(T(7)),
+          }),
+          // created_at NULL: the import's start.
+          node(NODE.ghost, 'ghost-node', { physical_vcpus: 4, physical_memory: 8 * GIB, created_at: expect.any(String) }),
+          // No t_client row: made from its t_host row.
+          node(NODE.lost, 'lost-node', {
+            state: 1,
+            rack_name: '',
+            manage_ip: '',
+            physical_vcpus: 11,
+            physical_memory: 16 * GIB,
+            heartbeat_at: ISO(T(8, '07:00:00')),
+            created_at: ISO(T(7, '13:00:00')),
+          }),
+          // Its host deleted: a client again, with t_client's size.
+          node(NODE.retired, 'retired-node', { physical_vcpus: 8, physical_memory: 16 * GIB, domains: 2, active_domains: 1 }),
+          node(NODE.web, 'web-node', {
+            state: 1,
+            description: 'the web node',
+            rack_name: 'rack2',
+            manage_ip: '10.0.0.2',
+            node_ip: '10.0.1.2',
+            storage_ip: '10.0.2.2',
+            reserved_ip1: 'fd00::2',
+            reserved_ip2: '192.168.0.2',
+            physical_vcpus: 12,
+            physical_memory: 64 * GIB,
+            domains: 3,
+            active_domains: 2,
+            created_at: ISO(T(6)),
+          }),
+        ].map((client) => ({ ...client, ...usage })),
+      );
+      const ghost = (clients.elements as { uuid: string; created_at: string }[]).find((client) => client.uuid === NODE.ghost)!;
+      expect(Date.parse(ghost.created_at)).toBeGreaterThan(Date.now() - 600_000);
+
+      // A host shows its node's facts as its client does.
+      const facts = ['uuid', 'name', 'rack_name', 'manage_ip', 'node_ip', 'storage_ip', 'reserved_ip1', 'reserved_ip2'] as const;
+      const more = ['physical_vcpus', 'physical_memory', 'monitor_state', 'heartbeat_at', 'domains', 'active_domains'] as const;
+      const host = (client: Record<string, unknown>, extra: object) => {
+        return {
+          ...Object.fromEntries([...facts, ...more].map((key) => [key, client[key]])),
+          description: '',
+          az_uuid: AZ.main,
+          cluster_uuid: CLUSTER.main,
+          cluster_name: 'Default',
+          used_vcpus: 0,
+          used_memory: 0,
+          reserved_vcpus: 0,
+          reserved_memory: 0,
+          vm_count: 0,
+          vm_running_count: 0,
+          operation: '',
+          last_operation_name: '',
+          last_operation_state: 0,
+          last_operation_created_at: null,
+          last_operation_finished_at: null,
+          tasks: [],
+          networks: [],
+          storage_pools: [],
+          vms: [],
+          ...extra,
+        };
+      };
+      const [chime1, , , lost, , web] = clients.elements as Record<string, unknown>[];
+      const mainHosts = expectResult<{ elements: object[]; total: number }>(
+        await api.get(`/v1/az/${AZ.main}/cluster/${CLUSTER.main}/host?sort=name&order=asc`),
+      );
+      expect(mainHosts.total).toBe(2);
+      expect(mainHosts.elements).toEqual([
+        // chime.sql's example: total = physical × 2 there, so ratio 2 and the same totals here.
+        host(chime1, {
+          state: 1,
+          cpu_ratio: 2,
+          memory_ratio: 2,
+          total_vcpus: 8,
+          total_memory: 7780073472,
+          created_at: ISO('2024-06-05 13:37:29'),
+        }),
+        // ChimeStack state 0 (unavailable): disabled; 15 / 11 vCPUs still gives 15 here.
+        host(lost, {
+          state: 0,
+          cpu_ratio: expect.closeTo(15 / 11, 12),
+          memory_ratio: 1.5,
+          total_vcpus: 15,
+          total_memory: 24 * GIB,
+          created_at: ISO(T(7, '13:00:00')),
+        }),
+      ]);
+      // Suspended (2); its reservations are subtracted here, not in ChimeStack's totals (30 vCPUs, 64 GiB).
+      const webPath = `/v1/az/${AZ.main}/cluster/${CLUSTER.web2}/host/${NODE.web}`;
+      expect(expectResult(await api.get(webPath))).toEqual({
+        host: host(web, {
+          description: 'suspended for maintenance',
+          cluster_uuid: CLUSTER.web2,
+          cluster_name: 'web-2',
+          state: 2,
+          cpu_ratio: 2.5,
+          memory_ratio: 1,
+          reserved_vcpus: 2,
+          total_vcpus: 28,
+          used_vcpus: 6,
+          reserved_memory: 4 * GIB,
+          total_memory: 60 * GIB,
+          used_memory: 8 * GIB,
+          created_at: ISO(T(6, '13:00:00')),
+        }),
+      });
+      expect(expectResult(await api.get(`/v1/host_statistic?cluster_uuid=${CLUSTER.main}`))).toEqual({
+        host_statistic: {
+          hosts: 2,
+          enabled: 1,
+          disabled: 1,
+          suspended: 0,
+          reachable: 0,
+          unreachable: 2,
+          error: 0,
+          physical_vcpus: 15,
+          total_vcpus: 23,
+          used_vcpus: 0,
+          physical_memory: 3890036736 + 16 * GIB,
+          total_memory: 7780073472 + 24 * GIB,
+          used_memory: 0,
+        },
+      });
+      const rows: { credential_hash: string | null }[] = await server.dataSource.query('SELECT credential_hash FROM clients');
+      expect(rows.map((row) => row.credential_hash)).toEqual(Array(6).fill(null));
+      const enrolled = expectResult<{ elements: { stream_id: string; data: { enrolled: boolean } }[] }>(
+        await api.get('/v1/event?type=ClientEnrolled&limit=100'),
+      ).elements;
+      expect(enrolled.map((event) => event.data.enrolled)).toEqual(Array(6).fill(false));
+      expect(await verifyReplay(server.dataSource)).toEqual([]);
+    });
+
+    it("lets each node's agent enrol again with its uuid and beat; a free client is adopted once enrolled", async () => {
+      const api = as(server, admin);
+      const mainHosts = `/v1/az/${AZ.main}/cluster/${CLUSTER.main}/host`;
+      expect(expectError(await api.post(mainHosts, { uuid: NODE.free }), 400, 'FAILED_PRECONDITION')).toBe(
+        `client ${NODE.free} has no valid credential: its agent must enrol again`,
+      );
+      const facts = {
+        name: 'chime1',
+        rack_name: 'rack1',
+        manage_ip: '127.0.0.1',
+        physical_vcpus: 4,
+        physical_memory: 3890036736,
+      };
+      const { credential } = expectResult<{ agent: { credential: string; client_uuid: string } }>(
+        await enrol(server, NODE.chime1, facts),
+      ).agent;
+      const usage = {
+        domains: 1,
+        active_domains: 1,
+        used_vcpus: 2,
+        used_memory: GIB,
+        active_used_vcpus: 2,
+        active_used_memory: GIB,
+      };
+      const beat = expectResult<{ heartbeat: object }>(
+        await server.http
+          .post('/v1/agent/heartbeat')
+          .set(bearer(credential))
+          .send({ ...facts, ...usage }),
+      ).heartbeat;
+      expect(beat).toMatchObject({
+        client_uuid: NODE.chime1,
+        monitor_state: 1,
+        host: { uuid: NODE.chime1, az_uuid: AZ.main, cluster_uuid: CLUSTER.main, state: 1 },
+      });
+      const stream = expectResult<{ elements: { type: string }[] }>(
+        await api.get(`/v1/event?stream_id=${NODE.chime1}&limit=100`),
+      ).elements;
+      expect(stream.map((event) => event.type)).toEqual(
+        expect.arrayContaining([
+          'ClientEnrolled',
+          'ClientAdopted',
+          'ClientReenrolled',
+          'ClientMonitorStateChanged',
+          'HostCreated',
+        ]),
+      );
+      expect(stream).toHaveLength(5);
+
+      // The node made from t_host alone gets its facts from its enrolment.
+      expectResult(
+        await enrol(server, NODE.lost, {
+          name: 'lost-node',
+          manage_ip: '10.0.0.5',
+          physical_vcpus: 11,
+          physical_memory: 16 * GIB,
+        }),
+      );
+      expect(expectResult<{ host: object }>(await api.get(`${mainHosts}/${NODE.lost}`)).host).toMatchObject({
+        manage_ip: '10.0.0.5',
+        monitor_state: 1,
+        state: 0,
+        total_vcpus: 15,
+      });
+
+      expectResult(
+        await enrol(server, NODE.free, {
+          name: 'free-node',
+          manage_ip: '10.0.0.1',
+          physical_vcpus: 16,
+          physical_memory: 32 * GIB,
+        }),
+      );
+      expect(expectResult<{ host: object }>(await api.post(mainHosts, { uuid: NODE.free, cpu_ratio: 2 })).host).toMatchObject({
+        uuid: NODE.free,
+        name: 'free-node',
+        state: 1,
+        total_vcpus: 32,
+      });
+      await server.caughtUp();
+      expect(await verifyReplay(server.dataSource)).toEqual([]);
     });
   });
 
@@ -333,12 +629,23 @@ describe('import from ChimeStack (npm run import)', () => {
     expect(await snapshot(server)).toEqual(before);
   });
 
+  it('refuses a database where an agent enrolled already', async () => {
+    await seedChimeStack(source);
+    expectResult(await enrol(server, NODE.free, { name: 'free-node', manage_ip: '10.0.0.1' }));
+    await server.caughtUp();
+    const before = await snapshot(server);
+    await expect(importInto()).rejects.toThrow(new ImportRefused({ occupied: ['1 clients'] } as ImportOutcome).message);
+    expect(await snapshot(server)).toEqual(before);
+  });
+
   it('with --dry-run, reports what it would import and changes nothing', async () => {
     await seedChimeStack(source);
     const before = await snapshot(server);
     const outcome = await importInto({ dryRun: true });
     expect(outcome).toMatchObject({ written: false, occupied: [] });
     expect(outcome.report.imported.get('t_cluster')).toBe(4);
+    expect(outcome.report.imported.get('t_client')).toBe(5);
+    expect(outcome.report.imported.get('t_host')).toBe(3);
     expect(outcome.report.renamed).toHaveLength(2);
     expect(await snapshot(server)).toEqual(before);
   });
@@ -447,6 +754,63 @@ describe('import from ChimeStack (npm run import)', () => {
       );
     });
 
+    it('names a node this server refuses (name, address, inventory) and takes it with --rename and --set', async () => {
+      const node = '66666666-0000-4000-8000-000000000003';
+      await source.insert('t_client', [
+        { uuid: node, name: 'bad node!', manage_ip: '10.0.0.300', vcpus: 4, memory: 4 * GIB, created_at: T(8) },
+      ]);
+      await source.insert('t_host', [
+        { uuid: node, az_uuid: AZ.main, cluster_uuid: CLUSTER.main, name: 'bad node!', state: 1, created_at: T(8) },
+      ]);
+      await source.insert('t_host_inventory', [
+        { host_uuid: node, total_vcpus: 0, physical_vcpus: 4, total_memory: 4 * GIB, physical_memory: 4 * GIB },
+      ]);
+      const renameAz = { table: 't_az', uuid: BAD, column: 'name', value: 'bad-name' };
+      const refused = await importInto({ dryRun: true, rules: [renameAz] });
+      expect(refused.report.problems).toEqual([
+        {
+          table: 't_client',
+          uuid: node,
+          message:
+            'manage_ip must be an IPv4 or IPv6 address, or ""; name must be a host name: 1 to 64 of A-Z a-z 0-9 . _ -, ' +
+            `starting with a letter or digit (name "bad node!"; fix with --rename t_client:${node}=<name> or --set t_client:${node}.<column>=<value>)`,
+        },
+        {
+          table: 't_host_inventory',
+          uuid: node,
+          message:
+            'cpu_ratio must be at least 0.01 (cpu_ratio = total_vcpus / physical_vcpus, memory_ratio likewise; ' +
+            `fix with --set t_host_inventory:${node}.<column>=<value>)`,
+        },
+      ]);
+      const outcome = await importInto({
+        rules: [
+          renameAz,
+          { table: 't_client', uuid: node, column: 'name', value: 'good-node' },
+          { table: 't_client', uuid: node, column: 'manage_ip', value: '10.0.0.30' },
+          { table: 't_host_inventory', uuid: node, column: 'total_vcpus', value: '8' },
+        ],
+      });
+      expect(outcome.report.renamed).toContainEqual({
+        table: 't_client',
+        uuid: node,
+        from: 'bad node!',
+        to: 'good-node',
+        why: '--rename rule',
+      });
+      expect(outcome.report.notes).toEqual(
+        expect.arrayContaining([
+          `t_client ${node}: manage_ip set by --set (was "10.0.0.300")`,
+          `t_host_inventory ${node}: total_vcpus set by --set (was 0)`,
+        ]),
+      );
+      const admin = await login(server, 'admin', PASSWORDS.admin.password);
+      const { host } = expectResult<{ host: object }>(
+        await as(server, admin).get(`/v1/az/${AZ.main}/cluster/${CLUSTER.main}/host/${node}`),
+      );
+      expect(host).toMatchObject({ name: 'good-node', manage_ip: '10.0.0.30', cpu_ratio: 2, total_vcpus: 8, memory_ratio: 1 });
+    });
+
     it('rolls everything back when a row fails as it is written, naming it', async () => {
       // Two VLAN networks on one interface with the same VLAN id pass every check of their own,
       // and fail on the database's unique index only after the AZs, clusters and users were written.
@@ -484,7 +848,8 @@ describe('import from ChimeStack (npm run import)', () => {
       expect(dryRun.stdout).toContain(`t_cluster ${CLUSTER.web2}: "web" -> "web-2" (name already used in its scope)`);
       const imported = await run('src/import/main.ts', '--from', source.url);
       expect(imported).toMatchObject({ code: 0, stdout: expect.stringContaining('imported:\n  t_az') });
-      expect(imported.stdout).toContain(`skipped (10):\n  t_az ${AZ.old}: deleted in ChimeStack (state 4)`);
+      expect(imported.stdout).toContain(`skipped (13):\n  t_az ${AZ.old}: deleted in ChimeStack (state 4)`);
+      expect(imported.stdout).toMatch(/^ {2}t_host +3$/m);
       const again = await run('src/import/main.ts', '--from', source.url);
       expect(again.code).toBe(1);
       expect(again.stderr).toContain(

@@ -5,7 +5,9 @@ import { bcryptHash, type ChimeStackSource } from './chimestack-source';
  * soft-deleted AZ with a cluster under it, a suspended AZ and cluster, duplicate cluster names in
  * one AZ, NULL descriptions and created_at, defaults (one pointing into the deleted AZ), users of
  * every role with bcrypt hashes ($2a$, $2b$, $2y$; costs 10 and 8), specs registered in clusters,
- * networks and subnets.
+ * networks and subnets, and nodes: ChimeStack's own example host (chime.sql), a suspended host with
+ * reservations and placed amounts, a free client, a client whose host is deleted (state 4), a host
+ * in a deleted AZ's cluster, and a host without a t_client row.
  */
 export const AZ = {
   main: '4a28bf21-1600-40e5-924f-5c03c7f76d4f',
@@ -42,6 +44,16 @@ export const SUBNET = {
   a: '55555555-0000-4000-8000-000000000001',
   b: '55555555-0000-4000-8000-000000000002',
 };
+
+export const NODE = {
+  chime1: 'b88c944f-9b88-4a3c-a004-4c3e29f1f8c1', // chime.sql's own rows
+  web: '77777777-0000-4000-8000-000000000001',
+  free: '77777777-0000-4000-8000-000000000002',
+  retired: '77777777-0000-4000-8000-000000000003',
+  ghost: '77777777-0000-4000-8000-000000000004',
+  lost: '77777777-0000-4000-8000-000000000005',
+};
+export const GIB = 1024 ** 3;
 
 /** The imported users' passwords and roles here. */
 export const PASSWORDS = {
@@ -187,5 +199,100 @@ export async function seedChimeStack(source: ChimeStackSource): Promise<void> {
       description: 'reserved range',
       created_at: T(6),
     },
+  ]);
+  await seedNodes(source);
+}
+
+async function seedNodes(source: ChimeStackSource): Promise<void> {
+  const client = (uuid: string, name: string, day: number, extra: object = {}) => ({
+    uuid,
+    name,
+    state: 0,
+    description: '',
+    rack_name: 'rack1',
+    manage_ip: '10.0.0.1',
+    created_at: T(day),
+    heartbeat_at: T(8, '06:00:00'),
+    monitor_state: 1,
+    ...extra,
+  });
+  await source.insert('t_client', [
+    // ChimeStack's example row, as its chime.sql has it.
+    {
+      ...client(NODE.chime1, 'chime1', 5, { state: 1, manage_ip: '127.0.0.1', monitor_state: 0 }),
+      created_at: '2024-06-05 09:21:28',
+      heartbeat_at: '2024-06-06 00:44:42',
+    },
+    client(NODE.web, 'web-node', 6, {
+      state: 1,
+      description: 'the web node',
+      rack_name: 'rack2',
+      manage_ip: '10.0.0.2',
+      node_ip: '10.0.1.2',
+      storage_ip: '10.0.2.2',
+      reserved_ip1: 'fd00::2',
+      reserved_ip2: '192.168.0.2',
+      domains: 3,
+      active_domains: 2,
+      vcpus: 12,
+      memory: 64 * GIB,
+    }),
+    client(NODE.free, 'free-node', 7, { description: null, vcpus: 16, memory: 32 * GIB, heartbeat_at: null }),
+    client(NODE.retired, 'retired-node', 5, { vcpus: 8, memory: 16 * GIB, domains: 2, active_domains: 1 }),
+    client(NODE.ghost, 'ghost-node', 5, { created_at: null, vcpus: 4, memory: 8 * GIB }),
+  ]);
+  const host = (uuid: string, cluster: string, name: string, state: number, day: number, extra: object = {}) => ({
+    uuid,
+    az_uuid: AZ.main,
+    cluster_uuid: cluster,
+    name,
+    state,
+    description: '',
+    created_at: T(day, '13:00:00'),
+    ...extra,
+  });
+  await source.insert('t_host', [
+    { ...host(NODE.chime1, CLUSTER.main, 'chime1', 1, 5), created_at: '2024-06-05 13:37:29' },
+    host(NODE.web, CLUSTER.web2, 'web-old-name', 2, 6, { description: 'suspended for maintenance', operation: 'op-1' }),
+    host(NODE.retired, CLUSTER.main, 'retired-node', 4, 5),
+    host(NODE.ghost, CLUSTER.ghost, 'ghost-node', 1, 5, { az_uuid: AZ.old }),
+    host(NODE.lost, CLUSTER.main, 'lost-node', 0, 7, { description: null, heartbeat_at: T(8, '07:00:00') }),
+  ]);
+  const inventory = (uuid: string, extra: object) => ({
+    host_uuid: uuid,
+    total_vcpus: 0,
+    used_vcpus: 0,
+    physical_vcpus: 0,
+    reserved_vcpus: 0,
+    total_memory: 0,
+    used_memory: 0,
+    physical_memory: 0,
+    reserved_memory: 0,
+    created_at: T(5),
+    ...extra,
+  });
+  await source.insert('t_host_inventory', [
+    // chime.sql's: total = physical × 2, nothing reserved.
+    inventory(NODE.chime1, {
+      total_vcpus: 8,
+      physical_vcpus: 4,
+      total_memory: 7780073472,
+      physical_memory: 3890036736,
+      created_at: '2024-06-05 13:37:29',
+    }),
+    // cpu ratio 2.5, memory 1; reservations not subtracted in ChimeStack's totals.
+    inventory(NODE.web, {
+      total_vcpus: 30,
+      used_vcpus: 6,
+      physical_vcpus: 12,
+      reserved_vcpus: 2,
+      total_memory: 64 * GIB,
+      used_memory: 8 * GIB,
+      physical_memory: 64 * GIB,
+      reserved_memory: 4 * GIB,
+    }),
+    inventory(NODE.retired, { total_vcpus: 8, physical_vcpus: 8, total_memory: 16 * GIB, physical_memory: 16 * GIB }),
+    // A ratio that floating point does not give back exactly (15 / 11 × 11 < 15).
+    inventory(NODE.lost, { total_vcpus: 15, physical_vcpus: 11, total_memory: 24 * GIB, physical_memory: 16 * GIB }),
   ]);
 }

@@ -48,6 +48,24 @@ const SCHEMA = [
      cidr varchar(64) NOT NULL DEFAULT '', gateway varchar(64) NOT NULL DEFAULT '', reserved_ips varchar(1024) NOT NULL DEFAULT '',
      state tinyint NOT NULL DEFAULT 0, description varchar(2048) NOT NULL DEFAULT '', created_at timestamp NULL DEFAULT NULL,
      updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
+  `CREATE TABLE t_client (
+     uuid varchar(64) NOT NULL, name varchar(255) NOT NULL DEFAULT '', state tinyint NOT NULL DEFAULT 0,
+     description varchar(2048) DEFAULT NULL, rack_name varchar(32) NOT NULL DEFAULT '', manage_ip varchar(32) NOT NULL DEFAULT '',
+     domains int NOT NULL DEFAULT 0, active_domains int NOT NULL DEFAULT 0, vcpus int NOT NULL DEFAULT 0,
+     active_vcpus int NOT NULL DEFAULT 0, memory bigint NOT NULL DEFAULT 0, active_memory bigint NOT NULL DEFAULT 0,
+     created_at timestamp NULL DEFAULT NULL, heartbeat_at timestamp NULL DEFAULT NULL, node_ip varchar(32) NOT NULL DEFAULT '',
+     storage_ip varchar(32) NOT NULL DEFAULT '', reserved_ip1 varchar(32) NOT NULL DEFAULT '',
+     reserved_ip2 varchar(32) NOT NULL DEFAULT '', monitor_state tinyint NOT NULL DEFAULT 0, PRIMARY KEY (uuid))`,
+  `CREATE TABLE t_host (
+     uuid varchar(64) NOT NULL, az_uuid varchar(64) NOT NULL, cluster_uuid varchar(64) NOT NULL, name varchar(255) NOT NULL,
+     state tinyint NOT NULL DEFAULT 0, operation varchar(64) NOT NULL DEFAULT '', description varchar(2048) DEFAULT NULL,
+     created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, heartbeat_at timestamp NULL DEFAULT NULL,
+     PRIMARY KEY (uuid))`,
+  `CREATE TABLE t_host_inventory (
+     host_uuid varchar(64) NOT NULL, total_vcpus int NOT NULL DEFAULT 0, used_vcpus int NOT NULL DEFAULT 0,
+     physical_vcpus int NOT NULL DEFAULT 0, reserved_vcpus int NOT NULL DEFAULT 0, total_memory bigint NOT NULL DEFAULT 0,
+     used_memory bigint NOT NULL DEFAULT 0, physical_memory bigint NOT NULL DEFAULT 0, reserved_memory bigint NOT NULL DEFAULT 0,
+     created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (host_uuid))`,
 ];
 
 /** A ChimeStack database of a test's own on the MariaDB server, dropped afterwards. */

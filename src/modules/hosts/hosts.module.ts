@@ -14,6 +14,7 @@ import { UpdateHostHandler } from './commands/update-host';
 import { HostEntity, HostRowEntity } from './host.entity';
 import { CLIENT_REPLAY, HOST_REPLAY, TASK_REPLAY } from './host.replay';
 import { HostsController, NodesController } from './hosts.controller';
+import { HOSTS_IMPORTER } from './hosts.importer';
 import { CreateHosts1764300007000 } from './hosts.migration';
 import { JoinTokenNotice } from './join-token-notice';
 import { NodeMonitor } from './node-monitor';
@@ -37,6 +38,7 @@ import { TaskWatch } from './task-watch';
   entities: [ClientEntity, HostEntity, HostRowEntity, TaskEntity],
   migrations: [CreateHosts1764300007000],
   replay: [streamReplay(CLIENT_REPLAY), streamReplay(HOST_REPLAY), streamReplay(TASK_REPLAY)],
+  importers: [HOSTS_IMPORTER],
   controllers: [HostsController, NodesController, AgentController],
   providers: [
     AgentGuard,
