@@ -92,8 +92,13 @@ export function toHostAggregate(host: HostEntity | HostRowEntity): HostAggregate
  * ratio, less what is reserved for the node itself (never below 0).
  */
 export function capacity(physical: number, ratio: number, reserved: number): number {
-  return Math.max(0, Math.floor(physical * ratio) - reserved);
+  // A relative nudge, so a product that binary floating point leaves a hair below a whole number
+  // (11 × (15/11) = 14.999999999999998) counts as that number.
+  return Math.max(0, Math.floor(physical * ratio * (1 + CAPACITY_NUDGE)) - reserved);
 }
+
+/** See capacity(); the statistic's SQL uses the same. */
+export const CAPACITY_NUDGE = 1e-12;
 
 /** `clusterName` is the cluster's current name; `tasks` the host's recent tasks (getHost) or none (lists). */
 export function toHostView(row: HostRowEntity, clusterName: string, tasks: TaskView[] = []): HostView {

@@ -2,6 +2,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { HostStatisticView } from '../host.contract';
 import type { HostStatisticParams } from '../host.dto';
+import { CAPACITY_NUDGE } from '../host.view';
 
 export class GetHostStatisticQuery extends Query<HostStatisticView> {
   constructor(readonly params: HostStatisticParams) {
@@ -10,7 +11,8 @@ export class GetHostStatisticQuery extends Query<HostStatisticView> {
 }
 
 /** The capacity a host offers (host.view.ts `capacity`), in SQL. */
-const total = (physical: string, ratio: string, reserved: string) => `greatest(0, floor(${physical} * ${ratio}) - ${reserved})`;
+const total = (physical: string, ratio: string, reserved: string) =>
+  `greatest(0, floor(${physical} * ${ratio} * (1 + ${CAPACITY_NUDGE})) - ${reserved})`;
 
 const STATISTIC = `
 SELECT count(*)::int AS hosts,

@@ -1,0 +1,16 @@
+import { capacity } from './host.view';
+
+describe('capacity', () => {
+  it('is physical × ratio − reserved, never below 0', () => {
+    expect(capacity(8, 2, 1)).toBe(15);
+    expect(capacity(4, 1.5, 0)).toBe(6);
+    expect(capacity(2, 1, 5)).toBe(0);
+  });
+
+  it('counts a product that floating point leaves a hair below a whole number as that number', () => {
+    for (let physical = 1; physical <= 256; physical++) {
+      for (let total = physical; total <= physical * 4; total++) expect(capacity(physical, total / physical, 0)).toBe(total);
+    }
+    expect(capacity(11, 15 / 11, 0)).toBe(15);
+  });
+});
