@@ -1,8 +1,11 @@
-import { Agent } from './agent';
+import { Agent, type AgentOptions } from './agent';
+import { type AgentApi, ChimeAgentApi } from './agent-api';
 import { SimDriver } from './sim-driver';
 
 export interface FleetOptions {
-  server: string;
+  /** The API endpoint; or `api`, the protocol itself (tests: a fake control plane). */
+  server?: string;
+  api?: AgentApi;
   joinToken: string;
   hosts: number;
   /** Each node's logical CPUs and memory in bytes. */
@@ -14,8 +17,9 @@ export interface FleetOptions {
   fail?: string[];
   /** How long each agent holds its watch, in seconds. */
   watchWait?: number;
-  /** Enrolments under way at once while the fleet starts. */
+  /** Enrolments under way at once while the fleet starts (default 16). */
   startConcurrency?: number;
+  backoff?: AgentOptions['backoff'];
   log?(line: string): void;
 }
 
@@ -30,20 +34,30 @@ export interface FleetStats {
   tasksSucceeded: number;
   tasksFailed: number;
   enrolments: number;
+  /** Requests of any kind that failed. */
+  errors: number;
 }
 
 /**
  * Many simulated nodes in one process, in the spirit of Kubernetes' KWOK: each one a real `Agent`
  * (its own node uuid, credential, heartbeats and task watch) over a `sim` driver, never a second,
  * test-only protocol. Agents start a few at a time and beat at random moments of the interval.
+ * What it costs is timers and sockets, no busy work: an idle agent has one heartbeat timer and one
+ * held watch, and all of them share one ChimeAgentApi, so one pool of keep-alive connections.
  */
 export class Fleet {
   readonly agents: Agent[] = [];
   readonly drivers: SimDriver[] = [];
+  private readonly api: AgentApi;
 
-  constructor(private readonly options: FleetOptions) {}
+  constructor(private readonly options: FleetOptions) {
+    if (options.api) this.api = options.api;
+    else if (options.server) this.api = new ChimeAgentApi(options.server);
+    else throw new TypeError('a fleet needs a server endpoint or an api');
+  }
 
   async start(): Promise<void> {
+    if (this.agents.length > 0) throw new Error('a fleet starts once');
     const { hosts, startConcurrency = 16 } = this.options;
     for (let i = 0; i < hosts; i++) {
       const driver = new SimDriver({
@@ -59,11 +73,12 @@ export class Fleet {
       this.drivers.push(driver);
       this.agents.push(
         new Agent({
-          server: this.options.server,
+          api: this.api,
           joinToken: this.options.joinToken,
           driver,
           watchWait: this.options.watchWait,
           spreadFirstBeat: true,
+          backoff: this.options.backoff,
           log: this.options.log,
         }),
       );
@@ -97,6 +112,7 @@ export class Fleet {
       tasksSucceeded: sum((a) => a.stats.tasksSucceeded),
       tasksFailed: sum((a) => a.stats.tasksFailed),
       enrolments: sum((a) => a.stats.enrolments),
+      errors: sum((a) => a.stats.errors),
     };
   }
 }

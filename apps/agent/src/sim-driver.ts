@@ -6,7 +6,12 @@ export interface SimNodeOptions {
   /** Bytes. */
   memory: number;
   rack?: string;
+  /** The management address (default 127.0.0.1); the others are left out unless given. */
   manageIp?: string;
+  nodeIp?: string;
+  storageIp?: string;
+  reservedIp1?: string;
+  reservedIp2?: string;
   /** How long each task takes, in milliseconds. */
   latencyMs?: number;
   /** Kinds whose tasks fail (`host/create` …), for tests. */
@@ -24,19 +29,33 @@ type Handler = (node: SimNode, task: AgentTask) => Record<string, unknown> | voi
  * theirs here (`volume/create`, `vm/start` …); the agent does not change.
  */
 const HANDLERS: Record<string, Handler> = {
-  /** The node joins a cluster as a host. */
+  /** The node joins a cluster as a host, on the terms of the adoption. */
   'host/create': (node, task) => {
-    const { az_uuid, cluster_uuid } = task.payload as { az_uuid?: unknown; cluster_uuid?: unknown };
-    if (typeof cluster_uuid !== 'string' || typeof az_uuid !== 'string')
+    const { az_uuid, cluster_uuid, cpu_ratio, memory_ratio, reserved_vcpus, reserved_memory } = task.payload;
+    if (typeof cluster_uuid !== 'string' || typeof az_uuid !== 'string') {
       throw new Error('payload without az_uuid and cluster_uuid');
-    node.membership = { az_uuid, cluster_uuid };
+    }
+    const numbers = { cpu_ratio, memory_ratio, reserved_vcpus, reserved_memory };
+    const wrong = Object.entries(numbers).find(([, value]) => typeof value !== 'number');
+    if (wrong) throw new Error(`payload without a number in ${wrong[0]}`);
+    node.membership = { az_uuid, cluster_uuid, ...(numbers as Omit<Membership, 'az_uuid' | 'cluster_uuid'>) };
     return { cluster_uuid };
   },
 };
 
+/** The cluster a node joined, and the terms it joined on (the `host/create` payload). */
+export interface Membership {
+  az_uuid: string;
+  cluster_uuid: string;
+  cpu_ratio: number;
+  memory_ratio: number;
+  reserved_vcpus: number;
+  reserved_memory: number;
+}
+
 /** What the simulated node holds. */
 export interface SimNode {
-  membership?: { az_uuid: string; cluster_uuid: string };
+  membership?: Membership;
 }
 
 /**
@@ -64,6 +83,10 @@ export class SimDriver implements Driver {
       name: this.options.name,
       rack_name: this.options.rack ?? '',
       manage_ip: this.options.manageIp ?? '127.0.0.1',
+      node_ip: this.options.nodeIp,
+      storage_ip: this.options.storageIp,
+      reserved_ip1: this.options.reservedIp1,
+      reserved_ip2: this.options.reservedIp2,
       physical_vcpus: this.options.vcpus,
       physical_memory: this.options.memory,
       domains: 0,
