@@ -184,6 +184,29 @@ describe('the agent', () => {
     expect(fake.callsOf('reportTask')).toHaveLength(2);
   });
 
+  it('watches from the head when the server has fewer tasks than its saved cursor (a database restored)', async () => {
+    const first = newAgent({ driver: sim() });
+    await first.start();
+    await first.stop();
+    const second = newAgent({ driver: sim(), state: { ...first.state, cursor: 5 } });
+    await second.start();
+    await eventually(() => second.state.cursor === 0, 'the cursor at the head');
+    expect(logs.some((line) => line.includes("the server's last task is 0, below the saved cursor 5"))).toBe(true);
+    const task = fake.adopt(first.state.uuid);
+    await eventually(() => fake.task(task.uuid)!.state === 1, 'task 1 is done, not skipped');
+  });
+
+  it('ends its held watch when a heartbeat cannot reach the server, and watches again', async () => {
+    const agent = newAgent({ driver: sim() });
+    await agent.start();
+    await eventually(() => fake.callsOf('listTasks').length === 2, 'the watch is held'); // held 10 s
+    fake.failNext('heartbeat', new ChimeConnectionError('fake', 'ECONNREFUSED'));
+    await eventually(() => fake.callsOf('listTasks').length === 3, 'a new watch');
+    expect(agent.stats).toMatchObject({ heartbeatFailures: 1, errors: 1 });
+    expect(logs.filter((line) => line.includes('heartbeat failed: ECONNREFUSED'))).toHaveLength(1);
+    await eventually(() => logs.some((line) => line.includes('heartbeats answered again')), 'the recovery is logged');
+  });
+
   it('hands a task delivered again while in hand to the driver once, and a task over to it once', async () => {
     const driver = new CountingDriver(sim(200));
     const agent = newAgent({ driver });
@@ -279,7 +302,7 @@ describe('the agent', () => {
   });
 
   it('stop() ends a held watch and a task in hand at once, and sends nothing more', async () => {
-    const driver = new CountingDriver(sim(300));
+    const driver = new CountingDriver(sim(200));
     const agent = newAgent({ driver });
     await agent.start();
     const task = fake.adopt(agent.state.uuid);
@@ -288,10 +311,10 @@ describe('the agent', () => {
 
     const started = performance.now();
     await agent.stop();
-    expect(performance.now() - started).toBeLessThan(100); // the watch is held 10 s, the task takes 300 ms
+    expect(performance.now() - started).toBeLessThan(100); // the watch is held 10 s, the task takes 200 ms
     expect(agent.running).toBe(false);
     const sent = fake.calls.length;
-    await pause(450); // heartbeats due, the task's outcome ready
+    await pause(300); // heartbeats due, the task's outcome ready
     expect(fake.calls.length).toBe(sent);
     expect(fake.task(task.uuid)!.state).toBe(0); // a dead node reports nothing
   });

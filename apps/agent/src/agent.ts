@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChimeApiError } from '@chime/client';
+import { ChimeApiError, ChimeConnectionError } from '@chime/client';
 import { type AgentApi, type AgentCall, type AgentHeartbeat, type AgentTaskPage, ChimeAgentApi } from './agent-api';
 import { type AgentTask, type Driver, kindOf, type NodeReport, type TaskOutcome } from './driver';
 
@@ -47,6 +47,7 @@ export interface AgentStats {
 }
 
 const DEFAULT_WATCH_WAIT = 120;
+const MAX_WATCH_WAIT = 300;
 const DEFAULT_BACKOFF = { firstMs: 1000, maxMs: 15_000 };
 const PAGE = 100;
 const MAX_SAMPLES = 1000;
@@ -96,6 +97,9 @@ export class Agent {
     if (options.api) this.api = options.api;
     else if (options.server) this.api = new ChimeAgentApi(options.server);
     else throw new TypeError('an agent needs a server endpoint or an api');
+    // A watch that is not held is answered at once: the loop would send request after request.
+    const wait = options.watchWait ?? DEFAULT_WATCH_WAIT;
+    if (!(wait >= 1 && wait <= MAX_WATCH_WAIT)) throw new RangeError(`watchWait must be 1 to ${MAX_WATCH_WAIT} seconds`);
   }
 
   get name(): string {
@@ -202,6 +206,9 @@ export class Agent {
       this.stats.heartbeatFailures++;
       this.stats.errors++;
       if (await this.recover(error, credential)) return;
+      // The held watch is likely on a dead connection, or on a server on its way down that no
+      // longer answers: end it; the watch loop resumes once the server answers again.
+      if (error instanceof ChimeConnectionError) this.heldWatch?.abort();
       // One line when the failure starts or changes, not one per beat while the server is away.
       const failure = messageOf(error);
       if (failure !== this.lastBeatFailure) this.log(`heartbeat failed: ${failure}`);
@@ -251,7 +258,7 @@ export class Agent {
     }
   }
 
-  /** Holds a watch from the cursor; undefined when ended early on purpose (read again at once). */
+  /** Holds a watch from the cursor; undefined when ended early on purpose (then resumed or read again at once). */
   private async watch(): Promise<AgentTaskPage | undefined> {
     const held = new AbortController();
     this.heldWatch = held;

@@ -21,12 +21,18 @@ export function parseFlags<Names extends string, Switches extends string = never
   }
 }
 
-/** A whole number flag of at least `min`, or its default. */
-export function intFlag(value: string | undefined, name: string, fallback: number, min = 0): number {
+/** A whole number flag from `min` to `max`, or its default. */
+export function intFlag(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) {
-    console.error(`--${name} must be a whole number ≥ ${min}`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+    console.error(`--${name} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}`);
     process.exit(2);
   }
   return n;

@@ -16,18 +16,24 @@ if (!flags['join-token']) {
   console.error(`--join-token is required\n${USAGE}`);
   process.exit(2);
 }
-const fleet = new Fleet({
-  server: flags.server!,
-  joinToken: flags['join-token'],
-  hosts: intFlag(flags.hosts, 'hosts', 1, 1),
-  vcpus: intFlag(flags.vcpus, 'vcpus', 32, 1),
-  memory: intFlag(flags.memory, 'memory', 128 * 1024 ** 3, 1),
-  namePrefix: flags['name-prefix'],
-  latencyMs: intFlag(flags['latency-ms'], 'latency-ms', 0),
-  fail: kindsFlag(flags.fail),
-  watchWait: intFlag(flags['watch-wait'], 'watch-wait', 120, 0),
-  log: flags.verbose ? logLine : undefined,
-});
+let fleet: Fleet;
+try {
+  fleet = new Fleet({
+    server: flags.server!,
+    joinToken: flags['join-token'],
+    hosts: intFlag(flags.hosts, 'hosts', 1, 1),
+    vcpus: intFlag(flags.vcpus, 'vcpus', 32, 1),
+    memory: intFlag(flags.memory, 'memory', 128 * 1024 ** 3, 1),
+    namePrefix: flags['name-prefix'],
+    latencyMs: intFlag(flags['latency-ms'], 'latency-ms', 0),
+    fail: kindsFlag(flags.fail),
+    watchWait: intFlag(flags['watch-wait'], 'watch-wait', 120, 1, 300),
+    log: flags.verbose ? logLine : undefined,
+  });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 
 const statsEvery = intFlag(flags['stats-every'], 'stats-every', 15, 1);
 const report = () => logLine(`fleet: ${JSON.stringify(fleet.stats())}`);

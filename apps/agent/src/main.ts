@@ -25,6 +25,7 @@ if ((flags.driver ?? 'sim') !== 'sim') {
   console.error(`--driver ${flags.driver}: only the sim driver ships with this agent\n${USAGE}`);
   process.exit(2);
 }
+// The node's identity lives in the state file: the same file, the same node after a restart.
 const statePath = flags['state-file'] ?? './agent-state.json';
 const driver = new SimDriver({
   name: flags.name ?? hostname(),
@@ -35,15 +36,22 @@ const driver = new SimDriver({
   latencyMs: intFlag(flags['latency-ms'], 'latency-ms', 0),
   fail: kindsFlag(flags.fail),
 });
-const agent = new Agent({
-  server: flags.server!,
-  joinToken: flags['join-token'],
-  driver,
-  state: loadState(statePath),
-  saveState: (state) => saveState(statePath, state),
-  log: logLine,
-  watchWait: intFlag(flags['watch-wait'], 'watch-wait', 120, 0),
-});
+const watchWait = intFlag(flags['watch-wait'], 'watch-wait', 120, 1, 300);
+let agent: Agent;
+try {
+  agent = new Agent({
+    server: flags.server!,
+    joinToken: flags['join-token'],
+    driver,
+    state: loadState(statePath),
+    saveState: (state) => saveState(statePath, state),
+    log: logLine,
+    watchWait,
+  });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
