@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Role } from '@chime/contracts';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import {
   browserTestsSkipReason,
   CHROMIUM,
@@ -23,6 +24,73 @@ const describeInBrowser = skipReason ? describe.skip : describe;
 
 /** Rows the sample extension module starts with: a list the console must page on the server. */
 const SEEDED_SPECS = 1000;
+
+const JOIN_TOKEN = 'console-join-token-0123456789';
+const GIB = 1024 ** 3;
+
+/**
+ * A compute node's agent as the tests drive it: the real agent protocol over HTTP (enrol, then a
+ * heartbeat every 300 ms while beating), so the monitor sees it as it would a real one.
+ */
+class TestNode {
+  readonly uuid = randomUUID();
+  private credential = '';
+  private beating?: { stop: boolean; done: Promise<void> };
+  /** A problem the agent reports in its heartbeats (monitor state error); '' when healthy. */
+  problem = '';
+
+  constructor(
+    private readonly server: TestServer,
+    readonly facts: { name: string; manage_ip: string; rack_name?: string; physical_vcpus: number; physical_memory: number },
+  ) {}
+
+  async enrol(): Promise<void> {
+    const res = await this.server.http.post('/v1/agent/enrol').send({ join_token: JOIN_TOKEN, uuid: this.uuid, ...this.facts });
+    expect(res.status).toBe(200);
+    this.credential = res.body.result.agent.credential as string;
+  }
+
+  beat() {
+    const usage = { domains: 0, active_domains: 0, used_vcpus: 0, used_memory: 0, active_used_vcpus: 0, active_used_memory: 0 };
+    return this.server.http
+      .post('/v1/agent/heartbeat')
+      .set(bearer(this.credential))
+      .send({ ...this.facts, ...usage, error: this.problem });
+  }
+
+  startBeating(): void {
+    const beating = { stop: false, done: Promise.resolve() };
+    beating.done = (async () => {
+      while (!beating.stop) {
+        const res = await this.beat();
+        if (res.status !== 200) throw new Error(`heartbeat answered ${res.status}: ${JSON.stringify(res.body)}`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    })();
+    beating.done.catch(() => undefined); // surfaced by stopBeating
+    this.beating = beating;
+  }
+
+  /** Stops beating; a heartbeat that failed meanwhile fails the test here. */
+  async stopBeating(): Promise<void> {
+    const beating = this.beating;
+    this.beating = undefined;
+    if (!beating) return;
+    beating.stop = true;
+    await beating.done;
+  }
+
+  /** Reports the node's running tasks of `operation` succeeded, as its agent would once applied. */
+  async reportTasks(operation: string): Promise<void> {
+    const res = await this.server.http.get('/v1/agent/task?state=0').set(bearer(this.credential));
+    const tasks = (res.body.result.elements as { uuid: string; operation: string }[]).filter((t) => t.operation === operation);
+    expect(tasks).toHaveLength(1);
+    for (const task of tasks) {
+      const report = await this.server.http.put(`/v1/agent/task/${task.uuid}`).set(bearer(this.credential)).send({ state: 1 });
+      expect(report.status).toBe(200);
+    }
+  }
+}
 
 describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   let server: TestServer;
@@ -52,12 +120,12 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
     await Promise.all(contexts.splice(0).map((context) => context.close()));
   });
 
-  async function newPage(): Promise<Page> {
+  async function newPage(url = server.url): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    await page.goto(`${server.url}/`);
+    await page.goto(`${url}/`);
     return page;
   }
 
@@ -178,6 +246,9 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
     await signIn(page, reader.name, reader.password);
     await shown(page.getByRole('status').filter({ hasText: 'Auto-refresh' }));
     expect(await page.getByRole('link', { name: 'Event feed' }).count()).toBe(0);
+    // Hosts are for administrators (the API answers 403): neither the screen nor a derived page is offered.
+    await shown(page.getByRole('link', { name: 'sample spec' })); // the derived pages' links are there
+    expect(await page.getByRole('link', { name: /^hosts?$/i }).count()).toBe(0);
     await open(page, 'Availability zones');
     await shown(page.getByRole('row').filter({ hasText: 'zone-a' }));
     expect(await page.getByRole('button', { name: 'New availability zone' }).count()).toBe(0);
@@ -555,5 +626,173 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
     await open(page, 'Settings');
     await shown(page.getByText('ends every session'));
     await page.screenshot({ path: screenshotPath('settings'), fullPage: true });
+  });
+
+  describe('hosts, on a server that takes agents (join token, 1 s heartbeats, unreachable after 2 missed)', () => {
+    let hostsServer: TestServer;
+    let hostsAdmin: string;
+    let hostsReader: TestUser;
+
+    beforeAll(async () => {
+      hostsServer = await startTestServer({
+        env: { CHIME_AGENT_JOIN_TOKEN: JOIN_TOKEN, CHIME_HEARTBEAT_INTERVAL: '1', CHIME_HEARTBEAT_MISSES: '2' },
+      });
+      hostsAdmin = await login(hostsServer, ADMIN.name, ADMIN.password);
+      hostsReader = await createUser(hostsServer, hostsAdmin, Role.ReadOnlyAdmin, 'hostreader');
+      const az = await hostsServer.http.post('/v1/az').set(bearer(hostsAdmin)).send({ name: 'zone-h' });
+      await hostsServer.http.post(`/v1/az/${az.body.result.az.uuid}/cluster`).set(bearer(hostsAdmin)).send({ name: 'cluster-h' });
+    }, 60_000);
+
+    afterAll(() => hostsServer?.close());
+
+    const cells = (row: Locator) => row.getByRole('cell').allTextContents();
+    /** Waits until the row's cells read `expected` from the first column on (undefined: any text). */
+    const rowReads = (row: Locator, expected: (string | RegExp | undefined)[], timeoutMs?: number) =>
+      until(
+        () => cells(row),
+        (texts) =>
+          expected.every(
+            (want, i) => want === undefined || (typeof want === 'string' ? texts[i]?.trim() === want : want.test(texts[i] ?? '')),
+          ),
+        timeoutMs,
+      );
+
+    test('a node enrols, is adopted with its inventory, goes unreachable and back live, is edited, disabled and deleted', async () => {
+      const node = new TestNode(hostsServer, {
+        name: 'node-e2e',
+        manage_ip: '10.20.0.7',
+        rack_name: 'rack-7',
+        physical_vcpus: 8,
+        physical_memory: 16 * GIB,
+      });
+      await node.enrol();
+      node.startBeating();
+      // A second node that nobody adopts: the read-only administrator must see it without an Adopt button.
+      const idle = new TestNode(hostsServer, {
+        name: 'node-idle',
+        manage_ip: '10.20.0.8',
+        physical_vcpus: 4,
+        physical_memory: 8 * GIB,
+      });
+      await idle.enrol();
+      try {
+        const page = await newPage(hostsServer.url);
+        await signIn(page, ADMIN.name, ADMIN.password);
+        await open(page, 'Hosts');
+        const waiting = page.getByRole('table', { name: 'Nodes waiting to be adopted', exact: true });
+        const waitingRow = waiting.getByRole('row').filter({ hasText: 'node-e2e' });
+        await rowReads(waitingRow, ['node-e2e', '10.20.0.7', 'rack-7', '8', '16 GiB', 'reachable', /UTC$/]);
+
+        // Adopt it: 8 CPUs × 2 − 2 reserved = 14 vCPUs; 16 GiB × 1 − 1 GiB = 15 GiB.
+        await waitingRow.getByRole('button', { name: 'Adopt node-e2e' }).click();
+        await dialog(page).getByLabel('Availability zone').selectOption({ label: 'zone-h' });
+        await dialog(page).getByLabel('Cluster', { exact: true }).selectOption({ label: 'cluster-h' });
+        await dialog(page).getByLabel('CPU ratio').fill('2');
+        await dialog(page).getByLabel('Reserved vCPUs').fill('2');
+        await dialog(page).getByLabel('Reserved memory (GiB)').fill('1');
+        await shownWithText(dialog(page), 'it will offer 14 vCPUs and 15 GiB to VMs');
+        await page.screenshot({ path: screenshotPath('hosts-adopt') });
+        await dialog(page).getByRole('button', { name: 'Adopt', exact: true }).click();
+        const hosts = page.getByRole('table', { name: 'Hosts', exact: true });
+        const hostRow = hosts.getByRole('row').filter({ hasText: 'node-e2e' });
+        await rowReads(hostRow, [
+          'node-e2e',
+          'enabled',
+          'reachable',
+          '10.20.0.7',
+          '0 / 14',
+          '0 B / 15 GiB',
+          'create running',
+          /UTC$/,
+        ]);
+        await shown(waiting.getByRole('row').filter({ hasText: 'node-idle' }));
+        await until(
+          () => waitingRow.count(),
+          (count) => count === 0,
+        );
+
+        // The agent applies the host/create task and reports it: the outcome arrives as an event.
+        await node.reportTasks('create');
+        await rowReads(hostRow, [undefined, undefined, undefined, undefined, undefined, undefined, 'create succeeded']);
+        const summary = page.getByRole('group', { name: 'Cluster summary' });
+        await shownWithText(summary, '1 enabled, 0 disabled, 0 suspended');
+        await shownWithText(summary, '1 reachable, 0 unreachable, 0 error');
+        await page.screenshot({ path: screenshotPath('hosts'), fullPage: true });
+
+        // A read-only administrator reads everything and is offered no change.
+        const reader = await newPage(hostsServer.url);
+        await signIn(reader, hostsReader.name, hostsReader.password);
+        await open(reader, 'Hosts');
+        const readerRow = reader
+          .getByRole('table', { name: 'Hosts', exact: true })
+          .getByRole('row')
+          .filter({ hasText: 'node-e2e' });
+        await rowReads(readerRow, [
+          'node-e2e',
+          'enabled',
+          'reachable',
+          '10.20.0.7',
+          '0 / 14',
+          '0 B / 15 GiB',
+          'create succeeded',
+        ]);
+        await shown(reader.getByRole('row').filter({ hasText: 'node-idle' }));
+        const writeButtons = /^(Adopt|Edit|Enable|Disable|Suspend|Delete) /;
+        expect(await reader.getByRole('button', { name: writeButtons }).count()).toBe(0);
+        expect(await reader.getByRole('columnheader', { name: 'Actions' }).count()).toBe(0);
+
+        // Heartbeats stop: the monitor marks the node unreachable, and both tabs show it without a reload.
+        await node.stopBeating();
+        const stoppedAt = Date.now();
+        await rowReads(hostRow, [undefined, undefined, 'unreachable'], 8_000);
+        const unreachableMs = Date.now() - stoppedAt;
+        await rowReads(readerRow, [undefined, undefined, 'unreachable'], 2_000);
+        await shownWithText(summary, '0 reachable, 1 unreachable, 0 error');
+        node.startBeating();
+        const beatAgainAt = Date.now();
+        await rowReads(hostRow, [undefined, undefined, 'reachable'], 5_000);
+        console.log(
+          `hosts: unreachable on screen ${unreachableMs} ms after the last heartbeat, reachable again after ${Date.now() - beatAgainAt} ms`,
+        );
+
+        // Its page: the inventory as computed, the task.
+        await hostRow.getByRole('link', { name: 'node-e2e' }).click();
+        await shown(page.getByRole('heading', { level: 1, name: 'Host node-e2e' }));
+        await shownWithText(page.locator('dl.details'), '0 used of 14 (8 physical × 2 − 2 reserved)');
+        await shownWithText(page.locator('dl.details'), '0 B used of 15 GiB (16 GiB physical × 1 − 1 GiB reserved)');
+        const task = page.getByRole('table', { name: 'Recent tasks' }).getByRole('row').filter({ hasText: 'create' });
+        await rowReads(task, ['create', 'succeeded', '']);
+        // The agent reports a problem: the node is in error, and the page says what the agent said.
+        const details = page.locator('dl.details');
+        node.problem = 'disk /var is full';
+        await shownWithText(details, 'Monitorerror', 5_000);
+        await shownWithText(details, 'Problem reporteddisk /var is full');
+        await page.screenshot({ path: screenshotPath('host-detail'), fullPage: true });
+        node.problem = '';
+        await shownWithText(details, 'Monitorreachable', 5_000);
+        await page.getByRole('link', { name: '← Hosts' }).click();
+
+        // Edit only the CPU side (the memory reservation stays as it is), then disable.
+        await hostRow.getByRole('button', { name: 'Edit node-e2e' }).click();
+        await dialog(page).getByLabel('CPU ratio').fill('1');
+        await dialog(page).getByLabel('Reserved vCPUs').fill('0');
+        await dialog(page).getByRole('button', { name: 'Save' }).click();
+        await rowReads(hostRow, ['node-e2e', 'enabled', 'reachable', '10.20.0.7', '0 / 8', '0 B / 15 GiB']);
+        await hostRow.getByRole('button', { name: 'Disable node-e2e' }).click();
+        await rowReads(hostRow, ['node-e2e', 'disabled']);
+        await shownWithText(summary, '0 enabled, 1 disabled, 0 suspended');
+        expect(await hostRow.getByRole('button', { name: 'Disable node-e2e' }).count()).toBe(0);
+
+        // Deleted: its agent's credential is revoked, the node waits to be adopted again.
+        await node.stopBeating();
+        await hostRow.getByRole('button', { name: 'Delete node-e2e' }).click();
+        await dialog(page).getByRole('button', { name: 'Delete' }).click();
+        await shown(hosts.getByRole('cell', { name: 'Nothing here.' }));
+        await shown(waitingRow);
+        expect((await node.beat()).status).toBe(401);
+      } finally {
+        await node.stopBeating();
+      }
+    });
   });
 });

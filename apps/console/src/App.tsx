@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect } from 'react';
-import { canManageInfrastructure, canReadEvents, type Owner, ROLE_NAMES } from './api';
+import { canManageInfrastructure, canReadEvents, canReadHosts, type Owner, ROLE_NAMES } from './api';
 import { setLiveStatus, startLiveStream, useLive } from './live';
 import { LoginPage } from './pages/LoginPage';
 import { Link, matchPath, navigate, usePath } from './router';
@@ -11,6 +11,8 @@ const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const ZonesPage = lazy(() => import('./pages/ZonesPage'));
 const ZonePage = lazy(() => import('./pages/ZonePage'));
 const ClustersPage = lazy(() => import('./pages/ClustersPage'));
+const HostsPage = lazy(() => import('./pages/HostsPage'));
+const HostPage = lazy(() => import('./pages/HostPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const OperationLogPage = lazy(() => import('./pages/OperationLogPage'));
 const EventsPage = lazy(() => import('./pages/EventsPage'));
@@ -61,6 +63,7 @@ const NAVIGATION: { to: string; label: string; visible?: (owner: Owner) => boole
   { to: '/', label: 'Dashboard' },
   { to: '/az', label: 'Availability zones' },
   { to: '/cluster', label: 'Clusters' },
+  { to: '/host', label: 'Hosts', visible: canReadHosts },
   { to: '/user', label: 'Users' },
   { to: '/operation-log', label: 'Operation log' },
   { to: '/event', label: 'Event feed', visible: canReadEvents },
@@ -116,6 +119,8 @@ function Screen({ path, owner }: { path: string; owner: Owner }) {
   if (path === '/az') return <ZonesPage manage={manage} />;
   if ((params = matchPath('/az/:uuid', path))) return <ZonePage uuid={params.uuid} owner={owner} />;
   if (path === '/cluster') return <ClustersPage owner={owner} />;
+  if (path === '/host' && canReadHosts(owner)) return <HostsPage owner={owner} />;
+  if ((params = matchPath('/host/:uuid', path)) && canReadHosts(owner)) return <HostPage uuid={params.uuid} owner={owner} />;
   if (path === '/user') return <UsersPage owner={owner} />;
   if (path === '/operation-log') return <OperationLogPage owner={owner} />;
   if (path === '/event' && canReadEvents(owner)) return <EventsPage />;

@@ -49,6 +49,8 @@ export function grantableRoles(role: number): number[] {
 /** Who may change AZs and clusters, read all users, read the event log. */
 export const canManageInfrastructure = (owner: Owner) => owner.role >= 2;
 export const canReadEvents = (owner: Owner) => owner.role >= 1;
+/** Hosts are infrastructure (addresses, capacity): read-only administrators and above read them. */
+export const canReadHosts = (owner: Owner) => owner.role >= 1;
 
 export const CLUSTER_TYPES = ['hyper-converged', 'compute only', 'storage only'] as const;
 export const STATES = ['disabled', 'enabled'] as const;

@@ -50,6 +50,13 @@ export function queriesInvalidatedBy(event: Pick<ChimeEvent, 'stream_type'>): Qu
       return [...keys, ['cluster'], ['az']];
     case 'user':
       return [...keys, ['user']];
+    case 'client':
+    case 'host':
+      // The Hosts screens: nodes, hosts and the cluster summary (heartbeats are no events: they also poll).
+      return [...keys, ['host']];
+    case 'task':
+      // A host's last operation and its tasks; tasks of other kinds belong to their modules' pages.
+      return [...keys, ['host'], ['resource']];
     case 'token':
     case 'security':
       return keys;

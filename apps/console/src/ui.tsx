@@ -196,6 +196,9 @@ export interface FieldSpec {
   options?: { value: string; label: string }[];
   required?: boolean;
   hint?: string;
+  /** Number inputs: the smallest value and the step (`'any'` for decimals; the browser's default allows integers only). */
+  min?: number;
+  step?: number | 'any';
 }
 
 export type FormValues = Record<string, string | boolean>;
@@ -305,6 +308,8 @@ export function Fields({
                 type={field.type ?? 'text'}
                 value={String(value ?? '')}
                 required={field.required}
+                min={field.min}
+                step={field.step}
                 autoComplete={field.type === 'password' ? 'new-password' : 'off'}
                 onChange={(event) => change(event.target.value)}
               />

@@ -18,6 +18,15 @@ export function useAllZones() {
   });
 }
 
+/** All clusters of an AZ (at most 32), for pickers. */
+export function useAllClusters(azUuid: string | undefined) {
+  return useQuery({
+    queryKey: ['cluster', 'all', azUuid],
+    queryFn: () => client.call('listCluster', { params: { path: { AzUuid: azUuid! }, query: { size: 100, sort: 'name', order: 'asc' } } }),
+    enabled: Boolean(azUuid),
+  });
+}
+
 /** The signed-in user's default AZ and cluster. */
 export function useOwnDefault(owner: Owner) {
   return useQuery({

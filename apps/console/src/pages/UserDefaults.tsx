@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { client } from '../api';
 import { Fields, type FormValues } from '../ui';
-import { useAllZones } from './ClustersPage';
+import { useAllClusters, useAllZones } from './ClustersPage';
 
 /** A user's default AZ and cluster (the signed-in user's own in Settings, anyone's for administrators). */
 export function useUserDefault(userUuid: string) {
@@ -26,11 +26,7 @@ export function useSaveUserDefault(userUuid: string) {
 /** The AZ picker and the cluster picker, whose clusters are the picked AZ's; a new AZ clears the cluster. */
 export function DefaultsFields({ values, onChange }: { values: FormValues; onChange: (values: FormValues) => void }) {
   const zones = useAllZones();
-  const clusters = useQuery({
-    queryKey: ['cluster', 'all', values.az_uuid],
-    queryFn: () => client.call('listCluster', { params: { path: { AzUuid: String(values.az_uuid) }, query: { size: 100, sort: 'name', order: 'asc' } } }),
-    enabled: values.az_uuid !== '',
-  });
+  const clusters = useAllClusters(String(values.az_uuid) || undefined);
   const none = { value: '', label: 'None' };
   const clusterOptions = values.az_uuid === '' ? [] : (clusters.data?.elements ?? []).map((c) => ({ value: c.uuid, label: c.name }));
   return (

@@ -1,0 +1,114 @@
+import { useQuery } from '@tanstack/react-query';
+import { type ReactNode } from 'react';
+import { canManageInfrastructure, client, formatTime, type Owner } from '../api';
+import { Link, navigate, useSearchParams } from '../router';
+import { type Column, DataTable, ErrorNote } from '../ui';
+import { HostActions } from './HostActions';
+import {
+  formatBytes,
+  HOST_REFETCH_MS,
+  HOST_STATES,
+  type Host,
+  hostsHref,
+  LastHeartbeat,
+  LastOperation,
+  MonitorBadge,
+  StateBadge,
+  type Task,
+  TASK_STATES,
+} from './host-view';
+
+/** One host (`/host/{uuid}?az=…&cluster=…`): its node, capacity and state, and its 20 latest tasks. */
+export default function HostPage({ uuid, owner }: { uuid: string; owner: Owner }) {
+  const search = useSearchParams();
+  const [azUuid, clusterUuid] = [search.get('az'), search.get('cluster')];
+  const { data, error } = useQuery({
+    queryKey: ['host', 'one', uuid],
+    queryFn: () => client.call('getHost', { params: { path: { AzUuid: azUuid!, ClusterUuid: clusterUuid!, HostUuid: uuid } } }),
+    enabled: Boolean(azUuid && clusterUuid),
+    refetchInterval: HOST_REFETCH_MS,
+  });
+  if (!azUuid || !clusterUuid) return <p>This address names no cluster: open the host from the Hosts screen.</p>;
+  const host = data?.host;
+  const back = hostsHref(azUuid, clusterUuid);
+  return (
+    <section>
+      <p>
+        <Link to={back}>← Hosts</Link>
+      </p>
+      <header className="page-header">
+        <h1>Host {host?.name ?? ''}</h1>
+        {host && canManageInfrastructure(owner) && (
+          <div className="actions">
+            <HostActions host={host} onDeleted={() => navigate(back)} />
+          </div>
+        )}
+      </header>
+      <ErrorNote error={error} />
+      {host && <HostDetails host={host} />}
+      <h2>Recent tasks</h2>
+      <DataTable caption="Recent tasks" columns={TASK_COLUMNS} rows={host?.tasks} rowKey={(task) => task.uuid} />
+    </section>
+  );
+}
+
+const TASK_COLUMNS: Column<Task>[] = [
+  { key: 'operation_name', label: 'Operation' },
+  { key: 'state', label: 'State', render: (t) => <StateBadge label={TASK_STATES[t.state]} /> },
+  { key: 'message', label: 'Message' },
+  { key: 'created_at', label: 'Created', render: (t) => formatTime(t.created_at) },
+  { key: 'finished_at', label: 'Finished', render: (t) => formatTime(t.finished_at) },
+  { key: 'request_id', label: 'Request id', render: (t) => <code>{t.request_id}</code> },
+];
+
+function HostDetails({ host }: { host: Host }) {
+  const monitorMessage = useMonitorMessage(host);
+  const rows: [string, ReactNode][] = [
+    ['UUID', <code key="uuid">{host.uuid}</code>],
+    ['Cluster', host.cluster_name],
+    ['Description', host.description],
+    ['State', <StateBadge key="state" label={HOST_STATES[host.state]} />],
+    ['Monitor', <MonitorBadge key="monitor" state={host.monitor_state} message={monitorMessage} />],
+    ...(monitorMessage ? ([['Problem reported', monitorMessage]] as [string, ReactNode][]) : []),
+    ['Last heartbeat', <LastHeartbeat key="heartbeat" at={host.heartbeat_at} />],
+    ['Rack', host.rack_name],
+    ['Manage IP', host.manage_ip],
+    ['Node IP', host.node_ip],
+    ['Storage IP', host.storage_ip],
+    [
+      'vCPUs',
+      `${host.used_vcpus} used of ${host.total_vcpus} (${host.physical_vcpus} physical × ${host.cpu_ratio} − ${host.reserved_vcpus} reserved)`,
+    ],
+    [
+      'Memory',
+      `${formatBytes(host.used_memory)} used of ${formatBytes(host.total_memory)} (${formatBytes(host.physical_memory)} physical × ` +
+        `${host.memory_ratio} − ${formatBytes(host.reserved_memory)} reserved)`,
+    ],
+    ['Domains', `${host.active_domains} running of ${host.domains}`],
+    ['Last operation', <LastOperation key="operation" host={host} />],
+    ['Adopted', formatTime(host.created_at)],
+  ];
+  return (
+    <dl className="details">
+      {rows.map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/**
+ * What the agent reports wrong with a node in error: the host view does not carry it, only its
+ * client does, and listClient filters by name, not uuid: the node is found among its namesakes.
+ */
+function useMonitorMessage(host: Host): string | undefined {
+  const { data } = useQuery({
+    queryKey: ['host', 'client-of', host.uuid, host.name],
+    queryFn: () => client.call('listClient', { params: { query: { all: 1, name: host.name, size: 100 } } }),
+    enabled: host.monitor_state === 2,
+  });
+  return host.monitor_state === 2 ? data?.elements.find((node) => node.uuid === host.uuid)?.monitor_message : undefined;
+}
