@@ -207,6 +207,16 @@ describe('the agent', () => {
     await eventually(() => logs.some((line) => line.includes('heartbeats answered again')), 'the recovery is logged');
   });
 
+  it('does not spin when its watches are answered at once with nothing', async () => {
+    fake.maxHoldMs = 0;
+    const agent = newAgent({ driver: sim() });
+    await agent.start();
+    await pause(300);
+    expect(fake.callsOf('listTasks').length).toBeLessThan(60); // back-off 10 ms here, 1 s by default
+    const task = fake.adopt(agent.state.uuid);
+    await eventually(() => fake.task(task.uuid)!.state === 1, 'a task still comes through');
+  });
+
   it('hands a task delivered again while in hand to the driver once, and a task over to it once', async () => {
     const driver = new CountingDriver(sim(200));
     const agent = newAgent({ driver });

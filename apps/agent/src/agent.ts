@@ -239,10 +239,13 @@ export class Agent {
       const credential = this.state.credential;
       try {
         if (this.resumed < this.resumeAsked) await this.resume();
+        const asked = performance.now();
         const page = await this.watch();
         if (page) {
           this.take(page.elements);
           this.advance(page.next);
+          // Nothing, at once: something between does not hold watches; do not ask again and again.
+          if (page.size === 0 && performance.now() - asked < 1000) await this.sleep(this.backoff(0));
         }
         failures = 0;
       } catch (error) {
