@@ -237,6 +237,8 @@ describe('hosts and agents', () => {
         monitor_state: 2,
         monitor_message: 'disk /dev/sdb: I/O errors',
       });
+      const byUuid = expectResult<Page<{ uuid: string }>>(await as(admin).get(`/v1/client?uuid=${agent.uuid}`));
+      expect(byUuid.elements.map((c) => c.uuid)).toEqual([agent.uuid]);
       expectResult(await agent.beat());
       expect(await client()).toMatchObject({ monitor_state: 1, monitor_message: '' });
       expect((await events(`stream_id=${agent.uuid}`)).map((e) => [e.type, e.data.monitor_state ?? e.data.changes])).toEqual([
@@ -276,6 +278,7 @@ describe('hosts and agents', () => {
         description: 'a host example',
         state: 1,
         monitor_state: 1,
+        monitor_message: '',
         az_uuid: az,
         cluster_uuid: cluster.uuid,
         physical_vcpus: 8,
@@ -450,6 +453,7 @@ describe('hosts and agents', () => {
       expect((await list(`uuid=${agents[0].uuid}`)).elements.map((h) => h.uuid)).toEqual([agents[0].uuid]);
       expect((await list(`name=${agents[1].facts.name.toUpperCase()}`)).total).toBe(1);
       expect((await list('monitor_state=0')).total).toBe(0);
+      expect((await list('sort=heartbeat_at')).total).toBe(3);
       const names = (await list('sort=name&order=asc')).elements.map((h) => h.name);
       expect(names).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
       expectError(await as(admin).get(`${cluster.hosts}?sort=total_vcpus`), 400, 'INVALID_ARGUMENT');

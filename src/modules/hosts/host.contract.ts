@@ -96,6 +96,8 @@ export interface HostView {
   reserved_ip1: string;
   reserved_ip2: string;
   monitor_state: MonitorState;
+  /** What the agent last reported wrong with its node; "" when nothing. */
+  monitor_message: string;
   heartbeat_at: string | null;
   cpu_ratio: number;
   memory_ratio: number;
@@ -152,7 +154,7 @@ export interface HostStatisticView {
   used_memory: number;
 }
 
-export const HOST_SORTABLE = ['name', 'state', 'monitor_state', 'created_at'] as const;
+export const HOST_SORTABLE = ['name', 'state', 'monitor_state', 'created_at', 'heartbeat_at'] as const;
 export const CLIENT_SORTABLE = ['name', 'state', 'monitor_state', 'created_at', 'heartbeat_at'] as const;
 
 // The agent protocol (README, "The agent protocol").

@@ -97,6 +97,12 @@ function NodeListQuery<Sort extends string>(sortable: readonly Sort[]) {
     @IsString()
     @MaxLength(64)
     manage_ip?: string;
+
+    @ApiPropertyOptional({ format: 'uuid', description: "the node's uuid (a host has its node's)" })
+    @IsOptional()
+    @IsString()
+    @IsAnyUuid('uuid must be a UUID')
+    uuid?: string;
   }
   return Query;
 }
@@ -108,12 +114,6 @@ export class HostListParams extends NodeListQuery(HOST_SORTABLE) {
     '0 disabled, 1 enabled, 2 suspended',
   )
   state?: HostState;
-
-  @ApiPropertyOptional({ format: 'uuid', description: "the host's uuid" })
-  @IsOptional()
-  @IsString()
-  @IsAnyUuid('uuid must be a UUID')
-  uuid?: string;
 }
 
 export class ClientListParams extends NodeListQuery(CLIENT_SORTABLE) {

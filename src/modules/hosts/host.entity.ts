@@ -102,6 +102,8 @@ export class HostRowEntity {
   activeDomains!: number;
   @ViewColumn({ name: 'monitor_state' })
   monitorState!: MonitorState;
+  @ViewColumn({ name: 'monitor_message' })
+  monitorMessage!: string;
   @ViewColumn({ name: 'heartbeat_at' })
   heartbeatAt!: Date | null;
   @ViewColumn({ name: 'last_task_uuid' })

@@ -72,6 +72,9 @@ abstract class NodeFactsSchema {
   @ApiProperty(MONITOR_STATES)
   monitor_state!: MonitorState;
 
+  @ApiProperty({ maxLength: 1024, description: 'what the agent last reported wrong with its node; "" when nothing' })
+  monitor_message!: string;
+
   @ApiProperty({ ...TIME_OR_NULL, description: 'the last heartbeat' })
   heartbeat_at!: string | null;
 
@@ -89,9 +92,6 @@ abstract class NodeFactsSchema {
 export class ClientViewSchema extends NodeFactsSchema implements ClientView {
   @ApiProperty({ enum: [ClientState.Free, ClientState.Adopted], description: '0 not adopted yet, 1 adopted as a host' })
   state!: ClientState;
-
-  @ApiProperty({ maxLength: 1024, description: 'what the agent last reported wrong with its node; "" when nothing' })
-  monitor_message!: string;
 
   @ApiProperty({ ...COUNT, description: 'vCPUs of the domains on the node, as its agent sees them' })
   used_vcpus!: number;

@@ -114,6 +114,7 @@ export function toHostView(row: HostRowEntity, clusterName: string, tasks: TaskV
     reserved_ip1: row.reservedIp1,
     reserved_ip2: row.reservedIp2,
     monitor_state: row.monitorState,
+    monitor_message: row.monitorMessage,
     heartbeat_at: iso(row.heartbeatAt),
     physical_vcpus: row.physicalVcpus,
     total_vcpus: capacity(row.physicalVcpus, row.cpuRatio, row.reservedVcpus),

@@ -85,7 +85,7 @@ export class CreateHosts1764300007000 implements MigrationInterface {
       SELECT h.uuid, h.az_uuid, h.cluster_uuid, c.name, h.description, h.state, h.cpu_ratio, h.memory_ratio,
              h.reserved_vcpus, h.reserved_memory, h.used_vcpus, h.used_memory, h.created_at,
              c.rack_name, c.manage_ip, c.node_ip, c.storage_ip, c.reserved_ip1, c.reserved_ip2,
-             c.physical_vcpus, c.physical_memory, c.domains, c.active_domains, c.monitor_state, c.heartbeat_at,
+             c.physical_vcpus, c.physical_memory, c.domains, c.active_domains, c.monitor_state, c.monitor_message, c.heartbeat_at,
              t.uuid AS last_task_uuid, t.operation AS last_operation_name, t.state AS last_operation_state,
              t.created_at AS last_operation_created_at, t.finished_at AS last_operation_finished_at
         FROM hosts h

@@ -11,7 +11,7 @@ const CLIENT_LIST: ListSpec = {
   sort: { name: 'name', state: 'state', monitor_state: 'monitorState', created_at: 'createdAt', heartbeat_at: 'heartbeatAt' },
   text: ['name'],
   substring: { name: 'name' },
-  exact: { state: 'state', monitor_state: 'monitorState', rack_name: 'rackName', manage_ip: 'manageIp' },
+  exact: { state: 'state', monitor_state: 'monitorState', rack_name: 'rackName', manage_ip: 'manageIp', uuid: 'uuid' },
   tiebreak: 'uuid',
 };
 

@@ -9,7 +9,7 @@ import { HOST_VIEW_ROWS } from '../host.store';
 import { toHostView } from '../host.view';
 
 const HOST_LIST: ListSpec = {
-  sort: { name: 'name', state: 'state', monitor_state: 'monitorState', created_at: 'createdAt' },
+  sort: { name: 'name', state: 'state', monitor_state: 'monitorState', created_at: 'createdAt', heartbeat_at: 'heartbeatAt' },
   text: ['name'],
   substring: { name: 'name' },
   exact: { state: 'state', monitor_state: 'monitorState', rack_name: 'rackName', manage_ip: 'manageIp', uuid: 'uuid' },
