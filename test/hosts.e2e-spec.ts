@@ -667,6 +667,20 @@ describe('hosts and agents with short heartbeats and task timeouts', () => {
   });
 });
 
+describe('hosts and agents on a server that stops', () => {
+  it('answers a held watch at once, before its database closes', async () => {
+    const server = await startTestServer({ env: { CHIME_AGENT_JOIN_TOKEN: JOIN_TOKEN } });
+    const agent = await new TestAgent(server).enrolled();
+    const held = agent.tasks('?after=0&wait=60').then((res) => ({ res, at: Date.now() }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const closing = Date.now();
+    await server.close();
+    const { res, at } = await held;
+    expect(expectResult<TaskPage>(res)).toEqual({ elements: [], size: 0, next: 0, head: 0 });
+    expect(at - closing).toBeLessThan(5_000);
+  });
+});
+
 describe('hosts and agents on a server without a join token', () => {
   let server: TestServer;
 

@@ -437,7 +437,7 @@ describe('import from ChimeStack (npm run import)', () => {
 
       // A host shows its node's facts as its client does.
       const facts = ['uuid', 'name', 'rack_name', 'manage_ip', 'node_ip', 'storage_ip', 'reserved_ip1', 'reserved_ip2'] as const;
-      const more = ['physical_vcpus', 'physical_memory', 'monitor_state', 'heartbeat_at', 'domains', 'active_domains'] as const;
+      const more = ['physical_vcpus', 'physical_memory', 'monitor_state', 'monitor_message', 'heartbeat_at', 'domains', 'active_domains'] as const;
       const host = (client: Record<string, unknown>, extra: object) => {
         return {
           ...Object.fromEntries([...facts, ...more].map((key) => [key, client[key]])),

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnModuleInit } from '@nestjs/common';
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { DatabaseNotifications } from '../../platform/database/notifications';
@@ -22,11 +22,13 @@ interface Waiter {
  */
 @Injectable()
 @EventsHandler(TaskCreated)
-export class TaskWatch implements IEventHandler<TaskCreated>, OnModuleInit, OnApplicationShutdown {
+export class TaskWatch implements IEventHandler<TaskCreated>, OnModuleInit, BeforeApplicationShutdown {
   private readonly waiters = new Map<string, Set<Waiter>>();
   private stopListening: (() => void) | undefined;
   private probing: Promise<void> | undefined;
   private probeAgain = false;
+  /** The server is stopping: watches answer at once, before the database closes. */
+  closing = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -40,7 +42,9 @@ export class TaskWatch implements IEventHandler<TaskCreated>, OnModuleInit, OnAp
     });
   }
 
-  onApplicationShutdown(): void {
+  /** Before anything closes: every held watch answers now (with what it had), and new ones do not wait. */
+  beforeApplicationShutdown(): void {
+    this.closing = true;
     this.stopListening?.();
     this.wakeAll();
   }
@@ -56,6 +60,7 @@ export class TaskWatch implements IEventHandler<TaskCreated>, OnModuleInit, OnAp
    * read and the wait is not missed: `const waiting = watch.wait(…); read; …; await waiting`.
    */
   wait(clientUuid: string, after: number, ms: number, signal?: AbortSignal): Promise<void> {
+    if (this.closing) return Promise.resolve();
     return new Promise((resolve) => {
       let set = this.waiters.get(clientUuid);
       if (!set) this.waiters.set(clientUuid, (set = new Set()));

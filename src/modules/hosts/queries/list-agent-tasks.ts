@@ -30,11 +30,13 @@ export class ListAgentTasksHandler implements IQueryHandler<ListAgentTasksQuery>
   ) {}
 
   async execute({ caller, params, signal }: ListAgentTasksQuery): Promise<AgentTaskPage> {
-    if (params.wait === 0) return this.read(caller, params);
+    if (params.wait === 0 || this.watch.closing) return this.read(caller, params);
     const woken = this.watch.wait(caller.clientUuid, params.after, params.wait * 1000, signal);
     const first = await this.read(caller, params);
     if (first.size > 0 || signal?.aborted) return first;
     await woken;
+    // Stopping: answer with what was read (nothing), not from a database about to close.
+    if (this.watch.closing) return first;
     return this.read(caller, params);
   }
 
