@@ -41,6 +41,7 @@ const EXAMPLE_HOST = {
   reserved_ip1: '',
   reserved_ip2: '',
   monitor_state: 1,
+  monitor_message: '',
   heartbeat_at: '2024-06-23T09:09:44.000Z',
   cpu_ratio: 2,
   memory_ratio: 2,
