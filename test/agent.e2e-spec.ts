@@ -102,7 +102,10 @@ describe('the reference agent and the fleet simulator', () => {
     const hosts = await newCluster();
     const adopted = expectResult<{ host: { operation: string } }>(await as(admin).post(hosts, { uuid: first.state.uuid })).host;
     // The agent process dies while its driver works (the task takes 1.5 s; the node, the driver, lives on).
-    await eventually(async () => first.state.cursor, (cursor) => cursor === 1);
+    await eventually(
+      async () => first.state.cursor,
+      (cursor) => cursor === 1,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     await first.stop();
     expect(first.stats.tasksSucceeded).toBe(0);
@@ -117,6 +120,7 @@ describe('the reference agent and the fleet simulator', () => {
     );
     expect(second.stats).toMatchObject({ tasksSucceeded: 1, enrolments: 0 });
     expect(driver.workDone.get(adopted.operation)).toBe(1);
+    await server.caughtUp();
     const events = expectResult<{ elements: { type: string }[] }>(
       await server.http.get(`/v1/event?stream_id=${adopted.operation}`).set('Authorization', `Bearer ${admin}`),
     ).elements;

@@ -118,8 +118,13 @@ describe('hosts and agents', () => {
     ).cluster.uuid;
     return { uuid: cluster, hosts: `/v1/az/${az}/cluster/${cluster}/host` };
   };
-  const events = async (query: string) =>
-    expectResult<{ elements: StoredEvent[] }>(await server.http.get(`/v1/event?limit=1000&${query}`).set(bearer(admin))).elements;
+  // Once the consumers caught up every committed event is readable (the log is read below the
+  // oldest transaction running anywhere on a shared PostgreSQL server: another test file's).
+  const events = async (query: string) => {
+    await server.caughtUp();
+    const page = await server.http.get(`/v1/event?limit=1000&${query}`).set(bearer(admin));
+    return expectResult<{ elements: StoredEvent[] }>(page).elements;
+  };
 
   beforeAll(async () => {
     // Nodes stay reachable for 15 s × 20 without heartbeats: these tests beat only when they mean to.
@@ -615,6 +620,7 @@ describe('hosts and agents with short heartbeats and task timeouts', () => {
     const beat = expectResult<{ heartbeat: { monitor_state: number } }>(await agent.beat()).heartbeat;
     expect(beat.monitor_state).toBe(1);
     expect((await client()).monitor_state).toBe(1);
+    await server.caughtUp();
     const changes = expectResult<{ elements: StoredEvent[] }>(
       await server.http.get(`/v1/event?type=ClientMonitorStateChanged&stream_id=${agent.uuid}`).set(bearer(admin)),
     ).elements;
@@ -657,6 +663,7 @@ describe('hosts and agents with short heartbeats and task timeouts', () => {
     );
     expect(failed[0]).toMatchObject({ uuid: task.uuid, state: 2, message: 'timed out: no agent reported an outcome within 2 s' });
     expect(expectError(await agent.report(task.uuid, { state: 1 }), 400, 'FAILED_PRECONDITION')).toContain('timed out');
+    await server.caughtUp();
     const timeouts = expectResult<{ elements: StoredEvent[] }>(
       await server.http.get(`/v1/event?stream_id=${task.uuid}`).set(bearer(admin)),
     ).elements;

@@ -437,7 +437,15 @@ describe('import from ChimeStack (npm run import)', () => {
 
       // A host shows its node's facts as its client does.
       const facts = ['uuid', 'name', 'rack_name', 'manage_ip', 'node_ip', 'storage_ip', 'reserved_ip1', 'reserved_ip2'] as const;
-      const more = ['physical_vcpus', 'physical_memory', 'monitor_state', 'monitor_message', 'heartbeat_at', 'domains', 'active_domains'] as const;
+      const more = [
+        'physical_vcpus',
+        'physical_memory',
+        'monitor_state',
+        'monitor_message',
+        'heartbeat_at',
+        'domains',
+        'active_domains',
+      ] as const;
       const host = (client: Record<string, unknown>, extra: object) => {
         return {
           ...Object.fromEntries([...facts, ...more].map((key) => [key, client[key]])),
@@ -568,6 +576,9 @@ describe('import from ChimeStack (npm run import)', () => {
         monitor_state: 1,
         host: { uuid: NODE.chime1, az_uuid: AZ.main, cluster_uuid: CLUSTER.main, state: 1 },
       });
+      // The log is read below the oldest transaction running anywhere on a shared PostgreSQL server
+      // (another test file's): once the consumers caught up, every committed event is readable.
+      await server.caughtUp();
       const stream = expectResult<{ elements: { type: string }[] }>(
         await api.get(`/v1/event?stream_id=${NODE.chime1}&limit=100`),
       ).elements;
