@@ -12,6 +12,7 @@ import { ReportTaskHandler } from './commands/report-task';
 import { SetHostStateHandler } from './commands/set-host-state';
 import { UpdateHostHandler } from './commands/update-host';
 import { HostEntity, HostRowEntity } from './host.entity';
+import { HostPort } from './host.port';
 import { CLIENT_REPLAY, HOST_REPLAY, TASK_REPLAY } from './host.replay';
 import { HostsController, NodesController } from './hosts.controller';
 import { HOSTS_IMPORTER } from './hosts.importer';
@@ -30,8 +31,8 @@ import { TaskWatch } from './task-watch';
 /**
  * Compute nodes and their agents (ChimeStack's Host family, and the agent protocol): clients,
  * hosts, and the tasks their agents carry out. Depends on the clusters module through ClusterPort
- * and one foreign key. Global: other modules give nodes work through TaskPort, and react to
- * task.events.ts.
+ * and one foreign key. Global: other modules give nodes work through TaskPort (on hosts HostPort
+ * finds), and react to task.events.ts.
  */
 @Global()
 @FeatureModule({
@@ -43,6 +44,7 @@ import { TaskWatch } from './task-watch';
   providers: [
     AgentGuard,
     TaskPort,
+    HostPort,
     TaskWatch,
     NodeMonitor,
     JoinTokenNotice,
@@ -59,6 +61,6 @@ import { TaskWatch } from './task-watch';
     GetHostStatisticHandler,
     ListAgentTasksHandler,
   ],
-  exports: [TaskPort],
+  exports: [TaskPort, HostPort],
 })
 export class HostsModule {}

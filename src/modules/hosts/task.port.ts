@@ -7,6 +7,7 @@ import { TaskState, type TaskView } from './host.contract';
 import { TASK_STREAM, TaskEntity } from './task.entity';
 import { TaskCreated } from './task.events';
 import { toTaskAggregate, toTaskView } from './host.view';
+import type { EntityManager } from 'typeorm';
 
 /** What a module asks a node's agent to do. */
 export interface TaskRequest {
@@ -64,5 +65,15 @@ export class TaskPort {
     await tx.manager.insert(TaskEntity, task);
     await tx.append({ type: TASK_STREAM, id: task.uuid }, 0, [new TaskCreated(toTaskAggregate(task))]);
     return toTaskView(task);
+  }
+
+  /** The latest tasks about one resource, newest first (for views that show a resource's progress). */
+  async recent(manager: EntityManager, resourceType: string, resourceUuid: string, limit = 20): Promise<TaskView[]> {
+    const tasks = await manager.find(TaskEntity, {
+      where: { resourceType, resourceUuid },
+      order: { createdAt: 'DESC', seq: 'DESC' },
+      take: limit,
+    });
+    return tasks.map(toTaskView);
   }
 }
