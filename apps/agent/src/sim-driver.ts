@@ -1,4 +1,9 @@
 import { type AgentTask, type Driver, kindOf, type NodeReport, type TaskOutcome, unsupported } from './driver';
+import { IMAGE_HANDLERS } from './sim-images';
+import type { Handler, Membership, SimNode } from './sim-node';
+import { STORAGE_HANDLERS } from './sim-storage';
+
+export type { Membership, SimNode } from './sim-node';
 
 export interface SimNodeOptions {
   name: string;
@@ -21,14 +26,8 @@ export interface SimNodeOptions {
   seed?: number;
 }
 
-/** The work of one task kind on a simulated node: returns the task's result, or throws to fail it. */
-type Handler = (node: SimNode, task: AgentTask) => Record<string, unknown> | void;
-
-/**
- * The task kinds the sim driver implements, by `resource_type/operation`. Storage and compute add
- * theirs here (`volume/create`, `vm/start` …); the agent does not change.
- */
-const HANDLERS: Record<string, Handler> = {
+/** Host kinds of the sim driver. */
+const HOST_HANDLERS: Record<string, Handler> = {
   /** The node joins a cluster as a host, on the terms of the adoption. */
   'host/create': (node, task) => {
     const { az_uuid, cluster_uuid, cpu_ratio, memory_ratio, reserved_vcpus, reserved_memory } = task.payload;
@@ -43,20 +42,11 @@ const HANDLERS: Record<string, Handler> = {
   },
 };
 
-/** The cluster a node joined, and the terms it joined on (the `host/create` payload). */
-export interface Membership {
-  az_uuid: string;
-  cluster_uuid: string;
-  cpu_ratio: number;
-  memory_ratio: number;
-  reserved_vcpus: number;
-  reserved_memory: number;
-}
-
-/** What the simulated node holds. */
-export interface SimNode {
-  membership?: Membership;
-}
+/**
+ * The task kinds the sim driver implements, by `resource_type/operation`: each family keeps its
+ * kinds in its own file (sim-storage.ts, sim-images.ts …); the agent does not change.
+ */
+const HANDLERS: Record<string, Handler> = { ...HOST_HANDLERS, ...STORAGE_HANDLERS, ...IMAGE_HANDLERS };
 
 /**
  * An in-memory hypervisor: a node with the capacity it is given, no domains of its own, and the
@@ -65,7 +55,7 @@ export interface SimNode {
  */
 export class SimDriver implements Driver {
   readonly name = 'sim';
-  readonly node: SimNode = {};
+  readonly node: SimNode = { volumes: new Map(), images: new Map() };
   private readonly applied = new Map<string, Promise<TaskOutcome>>();
   private readonly failing: Set<string>;
   private random: () => number;
