@@ -1,3 +1,4 @@
+import { capacity } from '../../platform/domain/capacity';
 import type { ClientEntity } from './client.entity';
 import { TaskState, type AgentTaskView, type ClientView, type HostView, type NodeFacts, type TaskView } from './host.contract';
 import type { HostEntity, HostRowEntity } from './host.entity';
@@ -87,18 +88,6 @@ export function toHostAggregate(host: HostEntity | HostRowEntity): HostAggregate
   };
 }
 
-/**
- * What a host offers to what is placed on it: its node's physical amount times the over-commit
- * ratio, less what is reserved for the node itself (never below 0).
- */
-export function capacity(physical: number, ratio: number, reserved: number): number {
-  // A relative nudge, so a product that binary floating point leaves a hair below a whole number
-  // (11 × (15/11) = 14.999999999999998) counts as that number.
-  return Math.max(0, Math.floor(physical * ratio * (1 + CAPACITY_NUDGE)) - reserved);
-}
-
-/** See capacity(); the statistic's SQL uses the same. */
-export const CAPACITY_NUDGE = 1e-12;
 
 /** `clusterName` is the cluster's current name; `tasks` the host's recent tasks (getHost) or none (lists). */
 export function toHostView(row: HostRowEntity, clusterName: string, tasks: TaskView[] = []): HostView {

@@ -6,7 +6,7 @@ import type { UpdateHostRequest } from '../host.contract';
 import { HOST_STREAM, HostEntity } from '../host.entity';
 import { HostUpdated } from '../host.events';
 import { CLIENT_ROWS, lockHost, type HostPath } from '../host.store';
-import { capacity } from '../host.view';
+import { capacity } from '../../../platform/domain/capacity';
 import { checkReservations } from './create-host';
 
 export class UpdateHostCommand extends Command<'ok'> {

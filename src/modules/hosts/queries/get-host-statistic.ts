@@ -2,7 +2,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { HostStatisticView } from '../host.contract';
 import type { HostStatisticParams } from '../host.dto';
-import { CAPACITY_NUDGE } from '../host.view';
+import { CAPACITY_NUDGE } from '../../../platform/domain/capacity';
 
 export class GetHostStatisticQuery extends Query<HostStatisticView> {
   constructor(readonly params: HostStatisticParams) {

@@ -1,4 +1,4 @@
-import { capacity } from './host.view';
+import { capacity } from './capacity';
 
 describe('capacity', () => {
   it('is physical × ratio − reserved, never below 0', () => {
