@@ -5,9 +5,10 @@ import type { ErrorStatus } from '@chime/contracts';
 
 /**
  * What an operation's `result` is, written the way a controller reads: a view class (a schema of
- * its own), `{ az: AzViewSchema }`, `listOf(AzViewSchema)`, the literal `'ok'`, or `1` (deletes).
+ * its own), `{ az: AzViewSchema }`, `listOf(AzViewSchema)`, the literal `'ok'`, or `1` (deletes; `0` for the
+ * few ChimeStack publishes so, e.g. deleteImage).
  */
-export type ResultShape = Type<unknown> | 'ok' | 1 | ListShape | { [key: string]: ResultShape };
+export type ResultShape = Type<unknown> | 'ok' | 1 | 0 | ListShape | { [key: string]: ResultShape };
 
 class ListShape {
   constructor(readonly element: Type<unknown>) {}
@@ -17,7 +18,7 @@ class ListShape {
 export const listOf = (element: Type<unknown>): ListShape => new ListShape(element);
 
 function modelsOf(shape: ResultShape): Type<unknown>[] {
-  if (shape === 'ok' || shape === 1) return [];
+  if (shape === 'ok' || shape === 1 || shape === 0) return [];
   if (shape instanceof ListShape) return [shape.element];
   if (typeof shape === 'function') return [shape];
   return Object.values(shape).flatMap(modelsOf);
@@ -25,7 +26,7 @@ function modelsOf(shape: ResultShape): Type<unknown>[] {
 
 export function schemaOf(shape: ResultShape): SchemaObject | ReferenceObject {
   if (shape === 'ok') return { type: 'string', enum: ['ok'] };
-  if (shape === 1) return { type: 'integer', enum: [1] };
+  if (shape === 1 || shape === 0) return { type: 'integer', enum: [shape] };
   if (typeof shape === 'function') return { $ref: getSchemaPath(shape) };
   if (shape instanceof ListShape) {
     return {
