@@ -162,7 +162,7 @@ export interface FuzzFixture {
 /**
  * A few AZs with clusters, a user of each role with a token (the super administrator is `admin`),
  * and, when the server takes agents (`joinToken`), two enrolled nodes: one a host of the first
- * cluster with a task, one a client.
+ * cluster with a task, one a client, and images: a public one and one of the user (role 0), in its bucket.
  */
 export async function createFixture(server: TestServer, joinToken?: string): Promise<FuzzFixture> {
   const registry = new ResourceRegistry();
@@ -216,6 +216,15 @@ export async function createFixture(server: TestServer, joinToken?: string): Pro
     registry.add('host', host.id, { az: cluster.parents.az, cluster: cluster.id }, true);
     registry.add('task', created.body.result.host.operation as string, {}, true);
     schemeTokens.agentCredential = credentials;
+    // Images need a host to fetch them: a public image and a user's (with the user's bucket). No agent
+    // runs, so they stay being fetched (state 0).
+    registry.add('imagebucket', 'public', {}, true);
+    const image = (name: string) => ({ name, install_url: `https://mirror.example/${name}.qcow2` });
+    const publicImage = await server.http.post('/v1/image/public').set(bearer(adminToken)).send(image('fuzz-public')).expect(200);
+    registry.add('image', publicImage.body.result.image.uuid as string, {}, true);
+    const userImage = await server.http.post('/v1/image/user').set(bearer(tokens[0])).send(image('fuzz-user')).expect(200);
+    registry.add('image', userImage.body.result.image.uuid as string, {}, true);
+    registry.add('imagebucket', users[0].uuid, {}, true);
   }
   return { registry, tokens, revokedToken, schemeTokens };
 }
