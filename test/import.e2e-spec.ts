@@ -3,7 +3,20 @@ import { join } from 'node:path';
 import { ImportRefused, runImport, type ImportOptions, type ImportOutcome } from '../src/import/run-import';
 import { UserEntity } from '../src/modules/identity/user.entity';
 import { verifyReplay } from '../src/replay/verify-replay';
-import { AZ, CLUSTER, GIB, NETWORK, NODE, PASSWORDS, SPEC, SUBNET, T, USER, seedChimeStack } from './support/chimestack-fixture';
+import {
+  AZ,
+  CLUSTER,
+  GIB,
+  IMAGE,
+  NETWORK,
+  NODE,
+  PASSWORDS,
+  SPEC,
+  SUBNET,
+  T,
+  USER,
+  seedChimeStack,
+} from './support/chimestack-fixture';
 import { bcryptHash, createChimeStackSource, type ChimeStackSource } from './support/chimestack-source';
 import { expectError, expectResult } from './support/envelope';
 import { createTestDatabase } from './support/test-database';
@@ -79,6 +92,8 @@ describe('import from ChimeStack (npm run import)', () => {
         t_client: 5,
         t_host: 3,
         t_host_inventory: 3,
+        t_image_bucket: 2,
+        t_image: 3,
       });
       expect(outcome.report.skipped).toEqual(
         expect.arrayContaining([
@@ -115,9 +130,13 @@ describe('import from ChimeStack (npm run import)', () => {
           },
           { table: 't_host_inventory', uuid: NODE.retired, reason: 'its host is skipped' },
           { table: 't_host', uuid: NODE.ghost, reason: `its cluster ${CLUSTER.ghost} is skipped` },
+          { table: 't_image_bucket', uuid: USER.gone, reason: `its user ${USER.gone} is not imported` },
+          { table: 't_image', uuid: IMAGE.deleted1, reason: 'deleted in ChimeStack (state 5)' },
+          { table: 't_image', uuid: IMAGE.deleted2, reason: 'deleted in ChimeStack (state 5)' },
+          { table: 't_image', uuid: IMAGE.orphan, reason: `its image_bucket ${USER.gone} is skipped` },
         ]),
       );
-      expect(outcome.report.skipped).toHaveLength(13);
+      expect(outcome.report.skipped).toHaveLength(17);
       expect(outcome.report.renamed).toEqual([
         { table: 't_cluster', uuid: CLUSTER.web2, from: 'web', to: 'web-2', why: 'name already used in its scope' },
         { table: 't_cluster', uuid: CLUSTER.web3, from: 'WEB', to: 'WEB-3', why: 'name already used in its scope' },
@@ -127,6 +146,7 @@ describe('import from ChimeStack (npm run import)', () => {
         `t_user_default ${USER.dev}: default AZ ${AZ.old} is not imported, so no default is set`,
         `t_host ${NODE.web}: named "web-old-name", its node "web-node": a host takes its node's name`,
         `t_host ${NODE.lost} ("lost-node"): no t_client row; its node is made from the host (its name, no addresses, no size until its agent enrols)`,
+        `t_image ${IMAGE.devFetching}: being fetched in ChimeStack (state 0); no fetch runs here, so it comes in failed (10): delete it and register it again`,
       ]);
     });
 
@@ -327,8 +347,9 @@ describe('import from ChimeStack (npm run import)', () => {
         await api.get(`/v1/event?request_id=${outcome.runId}&limit=1000`),
       ).elements;
       // 2 AZs, 4 clusters, the old admin's deletion, 4 users and 2 defaults, 2 specs and 3 registrations, 2 networks,
-      // 2 subnets; 6 clients enrolled, 3 of them adopted; 3 hosts created, 2 of them disabled or suspended.
-      expect(events).toHaveLength(36);
+      // 2 subnets; 6 clients enrolled, 3 of them adopted; 3 hosts created, 2 of them disabled or suspended; a user's
+      // image bucket (the public one is there from the server's first start) and 3 images.
+      expect(events).toHaveLength(40);
       expect(new Set(events.map((event) => event.type))).toEqual(
         new Set([
           'AzCreated',
@@ -344,6 +365,8 @@ describe('import from ChimeStack (npm run import)', () => {
           'ClientAdopted',
           'HostCreated',
           'HostStateChanged',
+          'ImageBucketCreated',
+          'ImageCreated',
         ]),
       );
       for (const event of events) {
@@ -357,6 +380,67 @@ describe('import from ChimeStack (npm run import)', () => {
         total: 1,
         elements: [{ method: 'IMPORT', path: outcome.source, outcome: 'success', user_uuid: null }],
       });
+    });
+
+    it("brings the images in with their buckets and states; a user's bucket keeps its owner", async () => {
+      const api = as(server, admin);
+      const image = (uuid: string, name: string, state: number, bucket: string, created_at: string, extra: object = {}) => ({
+        uuid,
+        name,
+        description: '',
+        state,
+        operation: '',
+        bucket_uuid: bucket,
+        bucket_name: bucket,
+        format: 'iso',
+        os_type: 'CentOS',
+        os_detail: 'CentOS 8.x',
+        os_arch: 'x86_64',
+        boot_type: 'bios',
+        shared: 0,
+        install_url: 'file:///root/CentOS-8.5.2111-x86_64-boot.iso',
+        size: 0,
+        checksum: '',
+        created_at,
+        ...extra,
+      });
+      const centos = image(IMAGE.centos, 'CentOS 8.5.2111 ISO', 1, 'public', '2024-06-05T08:14:11.000Z');
+      const shared = image(IMAGE.devShared, 'dev-ubuntu', 1, USER.dev, '2024-06-07T12:00:00.000Z', {
+        format: 'qcow2',
+        os_type: 'Linux',
+        os_detail: 'Ubuntu 22.04',
+        boot_type: 'uefi',
+        shared: 1,
+        install_url: 'https://mirror.example/ubuntu-22.04.qcow2',
+      });
+      // Being fetched in ChimeStack: failed here (no fetch runs), so it can be deleted.
+      const fetching = image(IMAGE.devFetching, 'dev-fetching', 10, USER.dev, '2024-06-08T12:00:00.000Z', { format: 'raw' });
+      expect(expectResult(await api.get('/v1/image?sort=created_at&order=asc'))).toEqual({
+        elements: [centos, shared, fetching],
+        size: 3,
+        total: 3,
+      });
+      const buckets = expectResult<{ elements: { uuid: string; user_name: string; image_count: number; type: number }[] }>(
+        await api.get('/v1/imagebucket?sort=type&order=asc'),
+      ).elements;
+      expect(buckets.map((b) => [b.uuid, b.type, b.user_name, b.image_count])).toEqual([
+        ['public', 0, '', 1],
+        [USER.dev, 1, 'dev', 2],
+      ]);
+      // dev sees its own and the public image; ops (read-only) sees all, mgr changes dev's.
+      const dev = as(server, await login(server, 'dev', PASSWORDS.dev.password));
+      expect(expectResult<{ total: number }>(await dev.get('/v1/image')).total).toBe(3);
+      expect(expectResult(await dev.delete(`/v1/image/${IMAGE.devFetching}`))).toBe(0);
+      expectError(await dev.delete(`/v1/image/${IMAGE.centos}`), 403, 'PERMISSION_DENIED');
+      const mgr = as(server, await login(server, 'mgr', PASSWORDS.mgr.password));
+      expect(expectResult(await mgr.patch(`/v1/image/${IMAGE.devShared}`, { shared: 0 }))).toEqual({ image: 'ok' });
+      expectError(
+        await as(server, await login(server, 'ops', PASSWORDS.ops.password)).get(`/v1/image/${IMAGE.orphan}`),
+        404,
+        'NOT_FOUND',
+      );
+      await server.caughtUp();
+      expect(await verifyReplay(server.dataSource)).toEqual([]);
     });
 
     it('brings every node in as a client without a credential, unreachable, and the hosts with their clusters, states and inventories', async () => {
@@ -859,7 +943,7 @@ describe('import from ChimeStack (npm run import)', () => {
       expect(dryRun.stdout).toContain(`t_cluster ${CLUSTER.web2}: "web" -> "web-2" (name already used in its scope)`);
       const imported = await run('src/import/main.ts', '--from', source.url);
       expect(imported).toMatchObject({ code: 0, stdout: expect.stringContaining('imported:\n  t_az') });
-      expect(imported.stdout).toContain(`skipped (13):\n  t_az ${AZ.old}: deleted in ChimeStack (state 4)`);
+      expect(imported.stdout).toContain(`skipped (17):\n  t_az ${AZ.old}: deleted in ChimeStack (state 4)`);
       expect(imported.stdout).toMatch(/^ {2}t_host +3$/m);
       const again = await run('src/import/main.ts', '--from', source.url);
       expect(again.code).toBe(1);

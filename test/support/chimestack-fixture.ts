@@ -7,7 +7,9 @@ import { bcryptHash, type ChimeStackSource } from './chimestack-source';
  * every role with bcrypt hashes ($2a$, $2b$, $2y$; costs 10 and 8), specs registered in clusters,
  * networks and subnets, and nodes: ChimeStack's own example host (chime.sql), a suspended host with
  * reservations and placed amounts, a free client, a client whose host is deleted (state 4), a host
- * in a deleted AZ's cluster, and a host without a t_client row.
+ * in a deleted AZ's cluster, and a host without a t_client row; images: chime.sql's own rows (two
+ * deleted, state 5), a user's bucket with an available shared image and one being fetched, and the
+ * bucket of a deleted user with its image.
  */
 export const AZ = {
   main: '4a28bf21-1600-40e5-924f-5c03c7f76d4f',
@@ -52,6 +54,14 @@ export const NODE = {
   retired: '77777777-0000-4000-8000-000000000003',
   ghost: '77777777-0000-4000-8000-000000000004',
   lost: '77777777-0000-4000-8000-000000000005',
+};
+export const IMAGE = {
+  centos: 'c6688223-2460-4121-b81d-038fd5defe39', // chime.sql's own rows
+  deleted1: '9fc26afe-63cf-415f-9502-0e0c5b9a6d73',
+  deleted2: 'b128be43-4e2e-4615-b3c4-4ff9e1e8e2a7',
+  devShared: '88888888-0000-4000-8000-000000000001',
+  devFetching: '88888888-0000-4000-8000-000000000002',
+  orphan: '88888888-0000-4000-8000-000000000003',
 };
 export const GIB = 1024 ** 3;
 
@@ -201,6 +211,77 @@ export async function seedChimeStack(source: ChimeStackSource): Promise<void> {
     },
   ]);
   await seedNodes(source);
+  await seedImages(source);
+}
+
+async function seedImages(source: ChimeStackSource): Promise<void> {
+  await source.insert('t_image_bucket', [
+    // chime.sql's own row.
+    {
+      uuid: 'public',
+      name: 'public',
+      state: 1,
+      description: '',
+      type: 0,
+      owner: '',
+      bucket_name: 'public',
+      created_at: '2024-06-05 08:14:11',
+    },
+    {
+      uuid: USER.dev,
+      name: USER.dev,
+      state: 1,
+      description: null,
+      type: 1,
+      owner: USER.dev,
+      bucket_name: USER.dev,
+      created_at: T(6),
+    },
+    {
+      uuid: USER.gone,
+      name: USER.gone,
+      state: 1,
+      description: '',
+      type: 1,
+      owner: USER.gone,
+      bucket_name: USER.gone,
+      created_at: T(6),
+    },
+  ]);
+  const image = (uuid: string, name: string, state: number, bucket: string, extra: object = {}) => ({
+    uuid,
+    name,
+    state,
+    description: '',
+    operation: '',
+    bucket_uuid: bucket,
+    format: 'iso',
+    os_type: 'CentOS',
+    os_detail: 'CentOS 8.x',
+    os_arch: 'x86_64',
+    boot_type: 'bios',
+    shared: 0,
+    install_url: 'file:///root/CentOS-8.5.2111-x86_64-boot.iso',
+    ...extra,
+  });
+  await source.insert('t_image', [
+    // chime.sql's own rows: two deleted (5), one available.
+    { ...image(IMAGE.deleted1, 'CentOS 8.5.2111 ISO', 5, 'public'), created_at: '2024-06-05 00:50:08' },
+    { ...image(IMAGE.deleted2, 'CentOS 8.5.2111 ISO', 5, 'public'), created_at: '2024-06-05 00:53:09' },
+    { ...image(IMAGE.centos, 'CentOS 8.5.2111 ISO', 1, 'public'), created_at: '2024-06-05 08:14:11' },
+    image(IMAGE.devShared, 'dev-ubuntu', 1, USER.dev, {
+      description: null,
+      format: 'qcow2',
+      os_type: 'Linux',
+      os_detail: 'Ubuntu 22.04',
+      boot_type: 'uefi',
+      shared: 1,
+      install_url: 'https://mirror.example/ubuntu-22.04.qcow2',
+      created_at: T(7),
+    }),
+    image(IMAGE.devFetching, 'dev-fetching', 0, USER.dev, { format: 'raw', operation: 'op-2', created_at: T(8) }),
+    image(IMAGE.orphan, 'orphan', 1, USER.gone, { created_at: T(7) }),
+  ]);
 }
 
 async function seedNodes(source: ChimeStackSource): Promise<void> {

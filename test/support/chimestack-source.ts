@@ -66,6 +66,16 @@ const SCHEMA = [
      physical_vcpus int NOT NULL DEFAULT 0, reserved_vcpus int NOT NULL DEFAULT 0, total_memory bigint NOT NULL DEFAULT 0,
      used_memory bigint NOT NULL DEFAULT 0, physical_memory bigint NOT NULL DEFAULT 0, reserved_memory bigint NOT NULL DEFAULT 0,
      created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (host_uuid))`,
+  `CREATE TABLE t_image (
+     uuid varchar(64) NOT NULL, name varchar(255) NOT NULL, state tinyint NOT NULL DEFAULT 0, description varchar(2048) DEFAULT NULL,
+     operation varchar(64) NOT NULL DEFAULT '', bucket_uuid varchar(64) NOT NULL, format varchar(32) NOT NULL DEFAULT '',
+     os_type varchar(32) NOT NULL DEFAULT '', os_detail varchar(32) NOT NULL DEFAULT '', os_arch varchar(32) NOT NULL DEFAULT '',
+     boot_type varchar(32) NOT NULL DEFAULT '', shared tinyint NOT NULL DEFAULT 0, install_url varchar(1024) NOT NULL DEFAULT '',
+     created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
+  `CREATE TABLE t_image_bucket (
+     uuid varchar(64) NOT NULL, name varchar(255) NOT NULL, state tinyint NOT NULL DEFAULT 0, description varchar(2048) DEFAULT NULL,
+     type tinyint NOT NULL DEFAULT 0, owner varchar(64) NOT NULL DEFAULT '', bucket_name varchar(255) NOT NULL DEFAULT '',
+     created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
 ];
 
 /** A ChimeStack database of a test's own on the MariaDB server, dropped afterwards. */

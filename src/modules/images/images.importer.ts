@@ -105,7 +105,12 @@ async function planBuckets(context: ImportContext): Promise<{ publicAt: Date; bu
       context.report.problem(BUCKETS, uuid, `owner ${row.owner}: a user's bucket here has its owner's uuid`);
       continue;
     }
-    if (!context.ids.parent(context, { table: BUCKETS, uuid, kind: 'image_bucket' }, 'user', owner)) continue;
+    if (!context.ids.get('user', owner)) {
+      // Its owner was deleted in ChimeStack (or is not imported): the bucket and its images go with it.
+      context.report.skip(BUCKETS, uuid, `its user ${owner} is not imported`);
+      context.ids.skipped('image_bucket', uuid);
+      continue;
+    }
     const bucket = userBucket(uuid, { bucketName: row.bucket_name || uuid, description: row.description ?? '' });
     buckets.push({ ...bucket, createdAt: sourceTime(row.created_at, context) });
     context.ids.add('image_bucket', uuid);
