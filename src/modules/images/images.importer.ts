@@ -16,7 +16,6 @@ import { ImageBucketType, ImageState, PUBLIC_BUCKET, type ImageFormat } from './
 import { CreateImageDto } from './image.dto';
 import { IMAGE_STREAM, ImageBucketEntity, ImageEntity } from './image.entity';
 import { ImageCreated } from './image.events';
-import { IMAGE_ROWS } from './image.store';
 import { toImageAggregate } from './image.view';
 
 const BUCKETS = 't_image_bucket';
@@ -64,7 +63,7 @@ export const IMAGES_IMPORTER: Importer = {
     const images = await planImages(context);
     const bucketWork = writeEach(BUCKETS, [publicBucket(publicAt), ...buckets], (tx, bucket) => insertBucketIfAbsent(tx, bucket));
     const imageWork = writeEach(IMAGES, images, async (tx, image) => {
-      await IMAGE_ROWS.insert(tx.manager, image);
+      await tx.manager.insert(ImageEntity, image);
       await tx.append({ type: IMAGE_STREAM, id: image.uuid }, 0, [new ImageCreated(toImageAggregate(image))]);
     });
     return {
