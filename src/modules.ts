@@ -1,10 +1,12 @@
 import { ClustersModule } from './modules/clusters/clusters.module';
 import { EventsModule } from './modules/events/events.module';
 import { HostsModule } from './modules/hosts/hosts.module';
+import { ImagesModule } from './modules/images/images.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { InstanceSpecsModule } from './modules/instance-specs/instance-specs.module';
 import { NetworksModule } from './modules/networks/networks.module';
 import { OperationLogModule } from './modules/operation-log/operation-log.module';
+import { StorageModule } from './modules/storage/storage.module';
 import { ZonesModule } from './modules/zones/zones.module';
 import type { ModuleImport } from './platform/feature-module';
 
@@ -20,6 +22,8 @@ export const MODULES: readonly ModuleImport[] = [
   NetworksModule,
   InstanceSpecsModule,
   HostsModule,
+  ImagesModule,
+  StorageModule,
   OperationLogModule,
   EventsModule,
 ];

@@ -60,6 +60,18 @@ export class HostPort {
     return summary(row);
   }
 
+  /**
+   * For work on something a host already holds (deleting, snapshotting a volume): 400
+   * FAILED_PRECONDITION when its agent is unreachable; a disabled host still does such work.
+   */
+  async assertReachable(manager: EntityManager, hostUuid: string, what: string): Promise<void> {
+    const row = await HOST_VIEW_ROWS.findOne(manager, { uuid: hostUuid });
+    if (!row) throw new FailedPreconditionError(`${what} is on host ${hostUuid}, which is gone`);
+    if (row.monitorState === MonitorState.Unreachable) {
+      throw new FailedPreconditionError(`${what} is on host ${hostUuid}, which is unreachable: try again when its agent reports`);
+    }
+  }
+
   /** The hosts of a cluster (or of every cluster, without one) that take new work, by uuid. */
   async takingWork(manager: EntityManager, clusterUuid?: string): Promise<HostSummary[]> {
     const rows = await manager.find(HostRowEntity, {

@@ -9,6 +9,10 @@ import { TaskCreated } from './task.events';
 import { toTaskAggregate, toTaskView } from './host.view';
 import type { EntityManager } from 'typeorm';
 
+/** A task as views of other modules show it (their resources' progress), and its OpenAPI schema. */
+export type { TaskView } from './host.contract';
+export { TaskViewSchema } from './host.schemas';
+
 /** What a module asks a node's agent to do. */
 export interface TaskRequest {
   /** The node (client) whose agent does it. */
@@ -75,5 +79,11 @@ export class TaskPort {
       take: limit,
     });
     return tasks.map(toTaskView);
+  }
+
+  /** What a task was given to do (its payload), or undefined when there is no such task. */
+  async payload(manager: EntityManager, taskUuid: string): Promise<Record<string, unknown> | undefined> {
+    const task = await manager.findOne(TaskEntity, { where: { uuid: taskUuid }, select: { uuid: true, payload: true } });
+    return task?.payload;
   }
 }

@@ -1,0 +1,85 @@
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '@chime/event-log';
+import { FailedPreconditionError } from '../../../platform/errors/domain-error';
+import type { Actor } from '../../../platform/http/request-context';
+import { HostPort } from '../../hosts/host.port';
+import { TaskPort } from '../../hosts/task.port';
+import { assertIdle, operationFields, started } from '../operations';
+import { StorageAccess } from '../storage-access';
+import { VolumeState } from '../storage.contract';
+import { VOLUME_STREAM, VolumeEntity } from '../storage.entity';
+import { VolumeOperationStarted } from '../storage.events';
+import { lockVolume, volumeNotFound, type VolumePath } from '../storage.store';
+import { removeSnapshot, removeVolume, snapshotsOf } from '../volume-lifecycle';
+
+export class DeleteVolumeCommand extends Command<1> {
+  constructor(
+    readonly actor: Actor,
+    readonly path: VolumePath,
+    readonly force: boolean,
+  ) {
+    super();
+  }
+}
+
+/**
+ * deleteVolume. A volume attached to a VM is never deleted. Otherwise:
+ * - a failed volume (its creation failed; it claims nothing) goes at once;
+ * - by default the volume must be idle, without snapshots, on a reachable host: its agent deletes it
+ *   (`volume/delete` task, `Deleting#<request id>`), and when that succeeds the volume goes and its
+ *   claim returns to the pool; if it fails the volume stays as it was;
+ * - with `force_del=true` the volume and its snapshots go at once, whatever runs on them and even
+ *   when its host is unreachable, its claim returns to the pool, and its host's agent is still told
+ *   to delete it (the task waits for the agent; its outcome changes nothing here).
+ */
+@CommandHandler(DeleteVolumeCommand)
+export class DeleteVolumeHandler implements ICommandHandler<DeleteVolumeCommand> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly hosts: HostPort,
+    private readonly tasks: TaskPort,
+  ) {}
+
+  async execute({ actor, path, force }: DeleteVolumeCommand): Promise<1> {
+    await this.uow.run(async (tx) => {
+      const volume = await lockVolume(tx.manager, path.volumeUuid, path);
+      StorageAccess.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volume.uuid));
+      if (volume.state === VolumeState.InUse) {
+        throw new FailedPreconditionError(`volume ${volume.uuid} is attached to a VM; detach it first`);
+      }
+      const task = {
+        clientUuid: volume.hostUuid,
+        resourceType: 'volume',
+        resourceUuid: volume.uuid,
+        operation: 'delete',
+        description: `delete-volume-${volume.uuid}`,
+        payload: { storage_pool_uuid: volume.storagePoolUuid, install_path: volume.installPath },
+      };
+      if (volume.state === VolumeState.Failed && volume.operation === '') {
+        await removeVolume(tx, volume);
+        return;
+      }
+      if (force) {
+        for (const snapshot of await snapshotsOf(tx, volume.uuid)) await removeSnapshot(tx, snapshot);
+        await removeVolume(tx, volume);
+        await this.tasks.create(tx, task);
+        return;
+      }
+      assertIdle('volume', volume.uuid, volume.operation);
+      if (volume.snapshotCount > 0) {
+        throw new FailedPreconditionError(
+          `volume ${volume.uuid} has ${volume.snapshotCount} snapshot${volume.snapshotCount === 1 ? '' : 's'}; ` +
+            'delete them first, or delete with force_del=true to delete them with it',
+        );
+      }
+      await this.hosts.assertReachable(tx.manager, volume.hostUuid, `volume ${volume.uuid}`);
+      const created = await this.tasks.create(tx, task);
+      const next = started('delete', tx.metadata.request_id, new Date());
+      await tx.manager.update(VolumeEntity, { uuid: volume.uuid }, { ...next, version: volume.version + 1 });
+      await tx.append({ type: VOLUME_STREAM, id: volume.uuid }, volume.version, [
+        new VolumeOperationStarted({ uuid: volume.uuid, task_uuid: created.uuid, changes: operationFields(next) }),
+      ]);
+    });
+    return 1;
+  }
+}

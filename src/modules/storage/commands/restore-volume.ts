@@ -1,0 +1,73 @@
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { UnitOfWork } from '@chime/event-log';
+import { FailedPreconditionError } from '../../../platform/errors/domain-error';
+import type { Actor } from '../../../platform/http/request-context';
+import { HostPort } from '../../hosts/host.port';
+import { TaskPort } from '../../hosts/task.port';
+import { assertIdle, operationFields, started } from '../operations';
+import { StorageAccess } from '../storage-access';
+import { SnapshotState, VolumeState, type VolumeView } from '../storage.contract';
+import { VOLUME_STREAM, VolumeEntity } from '../storage.entity';
+import { VolumeOperationStarted } from '../storage.events';
+import { lockSnapshot, lockVolume, volumeNotFound, VOLUME_ROWS } from '../storage.store';
+import { VolumeViews } from '../volume-views';
+
+export class RestoreVolumeCommand extends Command<VolumeView> {
+  constructor(
+    readonly actor: Actor,
+    readonly volumeUuid: string,
+    readonly snapshotUuid: string,
+  ) {
+    super();
+  }
+}
+
+/**
+ * Puts an available, idle volume (not attached to a VM) back to what an available snapshot kept:
+ * a `volume/restore` task for its host (`Restoring#<request id>`). When it succeeds the volume's
+ * version moves on and its parent version is the snapshot's.
+ */
+@CommandHandler(RestoreVolumeCommand)
+export class RestoreVolumeHandler implements ICommandHandler<RestoreVolumeCommand> {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly hosts: HostPort,
+    private readonly tasks: TaskPort,
+    private readonly views: VolumeViews,
+  ) {}
+
+  execute({ actor, volumeUuid, snapshotUuid }: RestoreVolumeCommand): Promise<VolumeView> {
+    return this.uow.run(async (tx) => {
+      const volume = await lockVolume(tx.manager, volumeUuid);
+      StorageAccess.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
+      const snapshot = await lockSnapshot(tx.manager, volumeUuid, snapshotUuid);
+      if (volume.state === VolumeState.InUse) {
+        throw new FailedPreconditionError(`volume ${volumeUuid} is attached to a VM; detach it before restoring it`);
+      }
+      if (volume.state !== VolumeState.Available) {
+        throw new FailedPreconditionError(`volume ${volumeUuid} is not available (state ${volume.state})`);
+      }
+      assertIdle('volume', volumeUuid, volume.operation);
+      if (snapshot.state !== SnapshotState.Available) {
+        throw new FailedPreconditionError(`snapshot ${snapshotUuid} is not available (state ${snapshot.state})`);
+      }
+      await this.hosts.assertReachable(tx.manager, volume.hostUuid, `volume ${volumeUuid}`);
+      const task = await this.tasks.create(tx, {
+        clientUuid: volume.hostUuid,
+        resourceType: 'volume',
+        resourceUuid: volumeUuid,
+        operation: 'restore',
+        description: `restore-volume-${volumeUuid}`,
+        payload: { snapshot_uuid: snapshotUuid, volume_version: snapshot.volumeVersion, install_path: volume.installPath },
+      });
+      const restoring = started('restore', tx.metadata.request_id, new Date());
+      await tx.manager.update(VolumeEntity, { uuid: volumeUuid }, { ...restoring, version: volume.version + 1 });
+      await tx.append({ type: VOLUME_STREAM, id: volumeUuid }, volume.version, [
+        new VolumeOperationStarted({ uuid: volumeUuid, task_uuid: task.uuid, changes: operationFields(restoring) }),
+      ]);
+      const row = await VOLUME_ROWS.findOne(tx.manager, { uuid: volumeUuid });
+      if (!row) throw volumeNotFound(volumeUuid);
+      return this.views.detail(tx.manager, row);
+    });
+  }
+}

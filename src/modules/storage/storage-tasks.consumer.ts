@@ -1,0 +1,124 @@
+import { DurableConsumer, EventConsumer, StoredEvent, Transaction } from '@chime/event-log';
+import { TaskFailed, TaskSucceeded } from '../hosts/task.events';
+import { TaskPort } from '../hosts/task.port';
+import { ended, operationFields } from './operations';
+import { SnapshotState, VolumeState } from './storage.contract';
+import { SNAPSHOT_STREAM, SnapshotEntity, VOLUME_STREAM, VolumeEntity } from './storage.entity';
+import {
+  SnapshotOperationFailed,
+  SnapshotOperationSucceeded,
+  VolumeOperationFailed,
+  VolumeOperationSucceeded,
+} from './storage.events';
+import { SNAPSHOT_TABLE_ROWS, VOLUME_TABLE_ROWS } from './storage.store';
+import { removeSnapshot, removeVolume } from './volume-lifecycle';
+
+type Outcome = (TaskSucceeded['data'] | TaskFailed['data']) & { message?: string };
+
+/**
+ * Volumes and snapshots follow their tasks: when a host's agent reports (or a task times out, or its
+ * host is deleted), this consumer applies the outcome in one transaction with its events (causation:
+ * the task's event). A volume whose creation failed releases its claim. Outcomes for a volume or
+ * snapshot that is gone meanwhile (a forced delete) change nothing.
+ */
+@DurableConsumer('storage-tasks')
+export class StorageTasksConsumer implements EventConsumer {
+  constructor(private readonly tasks: TaskPort) {}
+
+  async handle(event: StoredEvent, tx: Transaction): Promise<void> {
+    if (event.type !== TaskSucceeded.type && event.type !== TaskFailed.type) return;
+    const outcome = event.data as Outcome;
+    const succeeded = event.type === TaskSucceeded.type;
+    if (outcome.resource_type === 'volume') await this.volume(tx, outcome, succeeded);
+    else if (outcome.resource_type === 'snapshot') await this.snapshot(tx, outcome, succeeded);
+  }
+
+  private async volume(tx: Transaction, outcome: Outcome, succeeded: boolean): Promise<void> {
+    const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid: outcome.resource_uuid }, { lock: true });
+    if (!volume) return;
+    const done = ended(succeeded, new Date(outcome.finished_at));
+    if (outcome.operation === 'delete' && succeeded) {
+      await removeVolume(tx, volume);
+      return;
+    }
+    const changes: Partial<VolumeEntity> = { ...done };
+    let released = 0;
+    if (outcome.operation === 'create') {
+      if (succeeded) {
+        changes.state = VolumeState.Available;
+        const path = outcome.result?.install_path;
+        if (typeof path === 'string') changes.installPath = path;
+      } else {
+        changes.state = VolumeState.Failed;
+        released = volume.size;
+        await tx.manager.query('UPDATE storage_pools SET used_size = used_size - $2 WHERE uuid = $1', [
+          volume.storagePoolUuid,
+          released,
+        ]);
+      }
+    } else if (outcome.operation === 'restore' && succeeded) {
+      const payload = await this.tasks.payload(tx.manager, outcome.uuid);
+      const kept = payload?.volume_version;
+      changes.parentVersion = typeof kept === 'number' ? kept : volume.parentVersion;
+      changes.dataVersion = volume.dataVersion + 1;
+    }
+    await tx.manager.update(VolumeEntity, { uuid: volume.uuid }, { ...changes, version: volume.version + 1 });
+    const next = { ...volume, ...changes };
+    const wire = {
+      ...operationFields(next),
+      ...(changes.state === undefined ? {} : { state: next.state }),
+      ...(changes.installPath === undefined ? {} : { install_path: next.installPath }),
+      ...(changes.dataVersion === undefined ? {} : { version: next.dataVersion, parent_version: next.parentVersion }),
+    };
+    await tx.append({ type: VOLUME_STREAM, id: volume.uuid }, volume.version, [
+      succeeded
+        ? new VolumeOperationSucceeded({ uuid: volume.uuid, task_uuid: outcome.uuid, changes: wire })
+        : new VolumeOperationFailed({ uuid: volume.uuid, task_uuid: outcome.uuid, message: outcome.message ?? '', released, changes: wire }),
+    ]);
+  }
+
+  private async snapshot(tx: Transaction, outcome: Outcome, succeeded: boolean): Promise<void> {
+    const found = await SNAPSHOT_TABLE_ROWS.findOne(tx.manager, { uuid: outcome.resource_uuid });
+    if (!found) return;
+    // Locks in the order requests take them: the volume, then the snapshot.
+    const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid: found.volumeUuid }, { lock: true });
+    const snapshot = await SNAPSHOT_TABLE_ROWS.findOne(tx.manager, { uuid: outcome.resource_uuid }, { lock: true });
+    if (!volume || !snapshot) return;
+    const done = ended(succeeded, new Date(outcome.finished_at));
+    const volumeChanges: Partial<VolumeEntity> = { ...done };
+    if (outcome.operation === 'delete' && succeeded) {
+      await removeSnapshot(tx, snapshot);
+      volumeChanges.snapshotCount = volume.snapshotCount - 1;
+    } else {
+      const changes: Partial<SnapshotEntity> = { ...done };
+      if (outcome.operation === 'create') {
+        changes.state = succeeded ? SnapshotState.Available : SnapshotState.Failed;
+        if (succeeded) {
+          // The snapshot keeps the version the volume had; the volume moves on from it.
+          volumeChanges.parentVersion = volume.dataVersion;
+          volumeChanges.dataVersion = volume.dataVersion + 1;
+        }
+      }
+      await tx.manager.update(SnapshotEntity, { uuid: snapshot.uuid }, { ...changes, version: snapshot.version + 1 });
+      const next = { ...snapshot, ...changes };
+      const wire = { ...operationFields(next), ...(changes.state === undefined ? {} : { state: next.state }) };
+      await tx.append({ type: SNAPSHOT_STREAM, id: snapshot.uuid }, snapshot.version, [
+        succeeded
+          ? new SnapshotOperationSucceeded({ uuid: snapshot.uuid, task_uuid: outcome.uuid, changes: wire })
+          : new SnapshotOperationFailed({ uuid: snapshot.uuid, task_uuid: outcome.uuid, message: outcome.message ?? '', changes: wire }),
+      ]);
+    }
+    await tx.manager.update(VolumeEntity, { uuid: volume.uuid }, { ...volumeChanges, version: volume.version + 1 });
+    const next = { ...volume, ...volumeChanges };
+    const wire = {
+      ...operationFields(next),
+      ...(volumeChanges.snapshotCount === undefined ? {} : { snapshot_count: next.snapshotCount }),
+      ...(volumeChanges.dataVersion === undefined ? {} : { version: next.dataVersion, parent_version: next.parentVersion }),
+    };
+    await tx.append({ type: VOLUME_STREAM, id: volume.uuid }, volume.version, [
+      succeeded
+        ? new VolumeOperationSucceeded({ uuid: volume.uuid, task_uuid: outcome.uuid, changes: wire })
+        : new VolumeOperationFailed({ uuid: volume.uuid, task_uuid: outcome.uuid, message: outcome.message ?? '', released: 0, changes: wire }),
+    ]);
+  }
+}
