@@ -69,6 +69,8 @@ describe('images and image buckets', () => {
   let carol: TestUser;
   const agents: Agent[] = [];
   let clusterPath: string;
+  /** An image whose fetch failed (shared by carol), set by the failing-fetch test. */
+  let failedImage: Image;
   const as = (token: string) => asCaller(server, token);
   const url = (name: string) => `https://mirror.example/images/${name}.qcow2`;
   const body = (extra: object = {}) => {
@@ -404,9 +406,13 @@ describe('images and image buckets', () => {
     // Only the failing node takes work: the first host is disabled meanwhile.
     const [first] = expectResult<Page<{ uuid: string }>>(await as(admin).get(`${clusterPath}/host`)).elements;
     expectResult(await as(admin).put(`${clusterPath}/host/${first.uuid}/disable`));
+    let failing: string | undefined;
     try {
-      await adoptHost({ fail: ['image/fetch'] });
+      failing = await adoptHost({ fail: ['image/fetch'] });
       const created = await createImage(carol.token, 'user');
+      // Another one, kept failed for the tests below.
+      failedImage = await createImage(carol.token, 'user', { shared: 1 });
+      expect(await settled(failedImage.uuid)).toMatchObject({ state: 10 });
       const image = await settled(created.uuid);
       expect(image).toEqual({ ...created, state: 10, operation: '' });
       const failed = await events(`stream_id=${created.uuid}&type=ImageFetchFailed`);
@@ -426,6 +432,8 @@ describe('images and image buckets', () => {
         'ImageDeleted',
       ]);
     } finally {
+      // From here on the first host fetches every image.
+      if (failing) expectResult(await as(admin).put(`${clusterPath}/host/${failing}/disable`));
       expectResult(await as(admin).put(`${clusterPath}/host/${first.uuid}/enable`));
     }
   });
@@ -522,12 +530,63 @@ describe('images and image buckets', () => {
     await expect(server.dataSource.transaction((m) => port.forVolume(m, MISSING, bobActor))).rejects.toMatchObject({
       status: 'NOT_FOUND',
     });
+    await expect(server.dataSource.transaction((m) => port.forVolume(m, failedImage.uuid, bobActor))).rejects.toMatchObject({
+      status: 'FAILED_PRECONDITION',
+      message: `image ${failedImage.uuid} is failed (its fetch failed), not available`,
+    });
     expect(await port.names([pub.uuid, hidden.uuid, MISSING])).toEqual(
       new Map([
         [pub.uuid, pub.name],
         [hidden.uuid, hidden.name],
       ]),
     );
+  });
+
+  it("keeps an image while volumes made from it exist (the storage module's foreign key)", async () => {
+    const image = await createImage(admin, 'public', { format: 'raw' });
+    await settled(image.uuid);
+    const pool = expectResult<{ storage_pool: { uuid: string } }>(
+      await as(admin).post(`${clusterPath}/storage_pool`, { name: uniqueName('pool'), physical_size: 100 * GIB }),
+    ).storage_pool.uuid;
+    const spec = expectResult<{ volume_spec: { uuid: string } }>(
+      await as(admin).post('/v1/volume_spec', {
+        name: uniqueName('spec'),
+        storage_pool_uuid: pool,
+        min_iops: 500,
+        max_iops: 5000,
+        step_iops: 50,
+        min_throughput: 10485760,
+        max_throughput: 104857600,
+        step_throughput: 1048576,
+      }),
+    ).volume_spec.uuid;
+    expectResult(await as(admin).post(`${clusterPath}/volume_spec_relation`, { volume_spec_uuid: spec }));
+    const volume = expectResult<{ volume: { uuid: string; image_uuid: string; image_name: string } }>(
+      await as(alice.token).post(`${clusterPath}/volume`, {
+        name: 'from-image',
+        size: 20 * GIB,
+        volume_spec_uuid: spec,
+        image_uuid: image.uuid,
+      }),
+    ).volume;
+    expect(volume).toMatchObject({ image_uuid: image.uuid, image_name: image.name });
+    expect(expectError(await as(admin).delete(`/v1/image/${image.uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(
+      /volumes were made from/,
+    );
+    // A failed image is no source for a volume.
+    expect(
+      expectError(
+        await as(admin).post(`${clusterPath}/volume`, {
+          name: 'nope',
+          size: GIB,
+          volume_spec_uuid: spec,
+          image_uuid: failedImage.uuid,
+        }),
+        400,
+        'FAILED_PRECONDITION',
+      ),
+    ).toBe(`image ${failedImage.uuid} is failed (its fetch failed), not available`);
+    expect(await getImage(image.uuid)).toMatchObject({ state: 1 });
   });
 
   it('replays to the same tables', async () => {

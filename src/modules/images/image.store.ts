@@ -14,8 +14,7 @@ import {
 describeUniqueConstraint('images_bucket_name_key', 'an image with this name is already in the bucket');
 describeUniqueConstraint('image_buckets_pkey', 'the image bucket already exists');
 describeForeignKey('images_bucket_uuid_fkey', 'the image bucket still holds images; delete them first');
-// Declared by the storage module's migration: volumes made from an image keep it.
-describeForeignKey('volumes_image_uuid_fkey', 'volumes were made from the image; delete them first');
+// volumes_image_uuid_fkey (volumes made from an image keep it) is the storage module's, and described there.
 
 export const IMAGE_ROWS = new EntityRows(ImageEntity);
 export const IMAGE_VIEW_ROWS = new EntityRows(ImageRowEntity);
