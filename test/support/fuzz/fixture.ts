@@ -162,7 +162,8 @@ export interface FuzzFixture {
 /**
  * A few AZs with clusters, a user of each role with a token (the super administrator is `admin`),
  * and, when the server takes agents (`joinToken`), two enrolled nodes: one a host of the first
- * cluster with a task, one a client, and images: a public one and one of the user (role 0), in its bucket.
+ * cluster with a task, one a client; images: a public one and one of the user (role 0), in its bucket;
+ * and storage: a pool and a registered spec in the first cluster, the user's volume on the host with a snapshot.
  */
 export async function createFixture(server: TestServer, joinToken?: string): Promise<FuzzFixture> {
   const registry = new ResourceRegistry();
@@ -225,6 +226,42 @@ export async function createFixture(server: TestServer, joinToken?: string): Pro
     const userImage = await server.http.post('/v1/image/user').set(bearer(tokens[0])).send(image('fuzz-user')).expect(200);
     registry.add('image', userImage.body.result.image.uuid as string, {}, true);
     registry.add('imagebucket', users[0].uuid, {}, true);
+
+    // Storage: a pool of the first cluster, a spec registered there, and a volume of the user on the
+    // host with a snapshot; their tasks are reported done with the node's credential (no agent runs).
+    const clusterPath = `/v1/az/${cluster.parents.az}/cluster/${cluster.id}`;
+    const owned = { az: cluster.parents.az, cluster: cluster.id };
+    const post = async (path: string, body: object, token = adminToken) =>
+      (await server.http.post(path).set(bearer(token)).send(body).expect(200)).body.result;
+    const done = async (task: string) =>
+      server.http.put(`/v1/agent/task/${task}`).set(bearer(credentials[0])).send({ state: 1 }).expect(200);
+    const pool = (await post(`${clusterPath}/storage_pool`, { name: 'fuzz-pool', physical_size: 2 ** 40 })).storage_pool;
+    registry.add('storage_pool', pool.uuid as string, owned, true);
+    const spec = (
+      await post('/v1/volume_spec', {
+        name: 'fuzz-spec',
+        storage_pool_uuid: pool.uuid,
+        min_iops: 100,
+        max_iops: 1000,
+        step_iops: 10,
+        min_throughput: 0,
+        max_throughput: 2 ** 27,
+        step_throughput: 2 ** 20,
+      })
+    ).volume_spec;
+    registry.add('volume_spec', spec.uuid as string, {}, true);
+    await post(`${clusterPath}/volume_spec_relation`, { volume_spec_uuid: spec.uuid });
+    registry.add('volume_spec_relation', spec.uuid as string, owned, true);
+    const volume = (
+      await post(`${clusterPath}/volume`, { name: 'fuzz-volume', size: 2 ** 30, volume_spec_uuid: spec.uuid, host_uuid: host.id }, tokens[0])
+    ).volume;
+    registry.add('volume', volume.uuid as string, owned, true);
+    const tasksOf = async (path: string) =>
+      ((await server.http.get(path).set(bearer(adminToken)).expect(200)).body.result as Record<string, { tasks: { uuid: string }[] }>);
+    await done((await tasksOf(`${clusterPath}/volume/${volume.uuid}`)).volume.tasks[0].uuid);
+    const snapshot = (await post(`/v1/volume/${volume.uuid}/snapshot`, { name: 'fuzz-snapshot' }, tokens[0])).snapshot;
+    registry.add('snapshot', snapshot.uuid as string, { volume: volume.uuid as string }, true);
+    await done((await tasksOf(`/v1/volume/${volume.uuid}/snapshot/${snapshot.uuid}`)).snapshot.tasks[0].uuid);
   }
   return { registry, tokens, revokedToken, schemeTokens };
 }
