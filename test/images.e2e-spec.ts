@@ -515,6 +515,18 @@ describe('images and image buckets', () => {
     expect(expectResult(await as(admin).delete(`/v1/imagebucket/${dave.uuid}`))).toBe(1);
   });
 
+  it("makes a user's bucket once when its first images come in at once", async () => {
+    const erin = await createUser(server, admin, Role.User);
+    const results = await Promise.all(Array.from({ length: 8 }, () => as(erin.token).post('/v1/image/user', body())));
+    const images = results.map((res) => expectResult<{ image: Image }>(res).image);
+    expect(new Set(images.map((i) => i.bucket_uuid))).toEqual(new Set([erin.uuid]));
+    expect(
+      expectResult<{ imagebucket: Bucket }>(await as(erin.token).get(`/v1/imagebucket/${erin.uuid}`)).imagebucket.image_count,
+    ).toBe(8);
+    expect((await events(`stream_type=image_bucket&stream_id=${erin.uuid}`)).map((e) => e.type)).toEqual(['ImageBucketCreated']);
+    for (const image of images) await settled(image.uuid);
+  });
+
   it('gives the storage module available, visible images through ImagePort', async () => {
     const port = server.app.get(ImagePort);
     const [pub] = expectResult<Page<Image>>(await as(admin).get('/v1/image?bucket_uuid=public&state=1')).elements;
