@@ -217,12 +217,18 @@ export async function createFixture(server: TestServer, joinToken?: string): Pro
     registry.add('host', host.id, { az: cluster.parents.az, cluster: cluster.id }, true);
     registry.add('task', created.body.result.host.operation as string, {}, true);
     schemeTokens.agentCredential = credentials;
-    // Images need a host to fetch them: a public image and a user's (with the user's bucket). No agent
-    // runs, so they stay being fetched (state 0).
+    // Images need a host to fetch them: a public image, fetched (its task reported done with the node's
+    // credential), so volumes can be made from it; and a user's (with the user's bucket), still being
+    // fetched (state 0): no agent runs.
     registry.add('imagebucket', 'public', {}, true);
     const image = (name: string) => ({ name, install_url: `https://mirror.example/${name}.qcow2` });
     const publicImage = await server.http.post('/v1/image/public').set(bearer(adminToken)).send(image('fuzz-public')).expect(200);
     registry.add('image', publicImage.body.result.image.uuid as string, {}, true);
+    await server.http
+      .put(`/v1/agent/task/${publicImage.body.result.image.operation as string}`)
+      .set(bearer(credentials[0]))
+      .send({ state: 1, result: { size: 2 ** 30, checksum: 'sha256:fuzz' } })
+      .expect(200);
     const userImage = await server.http.post('/v1/image/user').set(bearer(tokens[0])).send(image('fuzz-user')).expect(200);
     registry.add('image', userImage.body.result.image.uuid as string, {}, true);
     registry.add('imagebucket', users[0].uuid, {}, true);
@@ -253,15 +259,26 @@ export async function createFixture(server: TestServer, joinToken?: string): Pro
     await post(`${clusterPath}/volume_spec_relation`, { volume_spec_uuid: spec.uuid });
     registry.add('volume_spec_relation', spec.uuid as string, owned, true);
     const volume = (
-      await post(`${clusterPath}/volume`, { name: 'fuzz-volume', size: 2 ** 30, volume_spec_uuid: spec.uuid, host_uuid: host.id }, tokens[0])
+      await post(
+        `${clusterPath}/volume`,
+        { name: 'fuzz-volume', size: 2 ** 30, volume_spec_uuid: spec.uuid, host_uuid: host.id },
+        tokens[0],
+      )
     ).volume;
     registry.add('volume', volume.uuid as string, owned, true);
     const tasksOf = async (path: string) =>
-      ((await server.http.get(path).set(bearer(adminToken)).expect(200)).body.result as Record<string, { tasks: { uuid: string }[] }>);
+      (await server.http.get(path).set(bearer(adminToken)).expect(200)).body.result as Record<
+        string,
+        { tasks: { uuid: string }[] }
+      >;
     await done((await tasksOf(`${clusterPath}/volume/${volume.uuid}`)).volume.tasks[0].uuid);
+    await server.caughtUp(); // the volume is available once the consumer has taken the outcome
     const snapshot = (await post(`/v1/volume/${volume.uuid}/snapshot`, { name: 'fuzz-snapshot' }, tokens[0])).snapshot;
     registry.add('snapshot', snapshot.uuid as string, { volume: volume.uuid as string }, true);
     await done((await tasksOf(`/v1/volume/${volume.uuid}/snapshot/${snapshot.uuid}`)).snapshot.tasks[0].uuid);
+    // The consumers take the reported outcomes (the image fetched, …) before the run: no change of state
+    // may come after it starts but a request's.
+    await server.caughtUp();
   }
   return { registry, tokens, revokedToken, schemeTokens };
 }
