@@ -12,9 +12,9 @@ import { ImagePort, type ImageForVolume } from '../../images/image.port';
 import { bytes, perGib, started } from '../operations';
 import { StorageAccess } from '../storage-access';
 import { StoragePoolState, VolumeState, type CreateVolumeRequest, type VolumeView } from '../storage.contract';
-import { ClusterVolumeSpecEntity, VOLUME_STREAM, type VolumeEntity } from '../storage.entity';
+import { ClusterVolumeSpecEntity, VOLUME_STREAM, type StoragePoolEntity, type VolumeEntity } from '../storage.entity';
 import { VolumeCreated } from '../storage.events';
-import { findSpec, VOLUME_TABLE_ROWS } from '../storage.store';
+import { findSpec, POOL_ROWS, VOLUME_TABLE_ROWS } from '../storage.store';
 import { toVolumeState, toVolumeView } from '../storage.view';
 
 export class CreateVolumeCommand extends Command<VolumeView> {
@@ -28,28 +28,20 @@ export class CreateVolumeCommand extends Command<VolumeView> {
   }
 }
 
-/** A pool's row as a claim leaves it. */
-interface ClaimedPool {
-  uuid: string;
-  name: string;
-  type: number;
-  state: number;
-  meta: string;
-}
-
 /**
  * Claims `size` bytes of the pool in one statement: it succeeds only while the claim fits, and its
  * row lock makes concurrent claims on the pool take turns until each commits, so the pool is never
- * over-committed (100 concurrent claims that only fit 10 → 10 succeed).
+ * over-committed (100 concurrent claims that only fit 10 → 10 succeed). It also checks the pool is still
+ * available and of the type the volume was made for (a pool's type changes only while it is empty).
  */
-async function claim(manager: EntityManager, poolUuid: string, size: number): Promise<ClaimedPool | undefined> {
-  const [rows]: [ClaimedPool[]] = await manager.query(
+async function claim(manager: EntityManager, poolUuid: string, size: number, type: number): Promise<boolean> {
+  const [rows]: [unknown[]] = await manager.query(
     `UPDATE storage_pools SET used_size = used_size + $2, volume_count = volume_count + 1
-      WHERE uuid = $1 AND state = ${StoragePoolState.Available} AND used_size + $2 <= total_size
-      RETURNING uuid, name, type, state, meta`,
-    [poolUuid, size],
+      WHERE uuid = $1 AND state = ${StoragePoolState.Available} AND type = $3 AND used_size + $2 <= total_size
+      RETURNING uuid`,
+    [poolUuid, size, type],
   );
-  return rows[0];
+  return rows.length === 1;
 }
 
 /** Why a claim did not fit, naming the pool's free space. */
@@ -79,8 +71,8 @@ function poolMeta(meta: string): { backend_path: string; image_cache_path: strin
 /**
  * createVolume, in one transaction: the spec must be registered in the (enabled) cluster; the image,
  * if any, available and visible to the caller; the host, given or chosen, enabled and reachable; the
- * size claimed from the spec's pool; the volume (state 0, `Creating#<request id>`) and a
- * `volume/create` task for the host's agent. The task's outcome (storage-tasks.consumer.ts) makes it
+ * volume (state 0, `Creating#<request id>`) and a `volume/create` task for the host's agent; last,
+ * its size claimed from the spec's pool. The task's outcome (storage-tasks.consumer.ts) makes it
  * available, or failed with its claim released. Any refusal leaves nothing behind.
  */
 @CommandHandler(CreateVolumeCommand)
@@ -112,8 +104,10 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolumeCommand>
       const host = request.host_uuid
         ? await this.hosts.forWork(tx.manager, clusterUuid, request.host_uuid)
         : await this.chooseHost(tx.manager, clusterUuid, spec.storagePoolUuid, uuid);
-      const pool = await claim(tx.manager, spec.storagePoolUuid, request.size);
-      if (!pool) throw await refusal(tx.manager, spec.storagePoolUuid, request.size);
+      const pool = await POOL_ROWS.findOne(tx.manager, { uuid: spec.storagePoolUuid });
+      if (!pool || pool.state !== StoragePoolState.Available || pool.usedSize + request.size > pool.totalSize) {
+        throw await refusal(tx.manager, spec.storagePoolUuid, request.size);
+      }
       const volume = await this.insert(tx, {
         uuid,
         actor,
@@ -141,6 +135,11 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolumeCommand>
           image: image ? { uuid: image.uuid, install_url: image.install_url, format: image.format, size: image.size } : null,
         },
       });
+      // The claim comes last, so the pool's row stays locked (claims on it take turns) only from here
+      // to the commit. It decides: if it does not fit now, everything above rolls back.
+      if (!(await claim(tx.manager, pool.uuid, request.size, pool.type))) {
+        throw await refusal(tx.manager, spec.storagePoolUuid, request.size);
+      }
       return toVolumeView(
         { ...volume, storagePoolName: pool.name, specName: spec.name },
         { hostName: host.name, hostIp: host.manage_ip, imageName: image?.name ?? '' },
@@ -157,7 +156,7 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolumeCommand>
       clusterUuid: string;
       request: CreateVolumeRequest;
       host: HostSummary;
-      pool: ClaimedPool;
+      pool: StoragePoolEntity;
       image: ImageForVolume | undefined;
       iops: number;
       throughput: number;

@@ -60,9 +60,10 @@ export class DeleteVolumeHandler implements ICommandHandler<DeleteVolumeCommand>
         return;
       }
       if (force) {
+        // The task first: locks in the order createVolume takes them (the node's row, then the pool's).
+        await this.tasks.create(tx, task);
         for (const snapshot of await snapshotsOf(tx, volume.uuid)) await removeSnapshot(tx, snapshot);
         await removeVolume(tx, volume);
-        await this.tasks.create(tx, task);
         return;
       }
       assertIdle('volume', volume.uuid, volume.operation);
