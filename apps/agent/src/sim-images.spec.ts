@@ -29,11 +29,11 @@ describe('the sim driver: image/fetch', () => {
       result: { size: expect.any(Number), checksum: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
     });
     expect(await b.apply(fetch(payload, 'i-2'))).toEqual(outcome);
-    const { size } = (outcome as { result: { size: number } }).result;
+    const size = outcome.result?.size as number;
     expect(size % 2 ** 20).toBe(0);
     expect(size).toBeGreaterThanOrEqual(256 * 2 ** 20);
     expect(size).toBeLessThanOrEqual(4096 * 2 ** 20);
-    expect(a.node.images.get('i-1')).toEqual((outcome as { result: object }).result);
+    expect(a.node.images.get('i-1')).toEqual(outcome.result);
   });
 
   it('fails what a node could not fetch', async () => {
@@ -51,7 +51,10 @@ describe('the sim driver: image/fetch', () => {
       state: 2,
       message: expect.stringMatching(/unknown format vmdk/),
     });
-    expect(await failed({ install_url: 'https://h/a.raw' })).toMatchObject({ state: 2, message: 'image/fetch: payload without format' });
+    expect(await failed({ install_url: 'https://h/a.raw' })).toMatchObject({
+      state: 2,
+      message: 'image/fetch: payload without format',
+    });
     expect(await failed({ format: 'raw' })).toMatchObject({ state: 2, message: 'image/fetch: payload without install_url' });
   });
 });
