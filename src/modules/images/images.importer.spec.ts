@@ -34,11 +34,11 @@ const image = (uuid: string, bucketUuid: string, extra: object = {}) => ({
   ...extra,
 });
 
-/** Plans an import of these source tables (the user USER imported), and writes it into a fake transaction. */
-async function plan(tables: Record<string, object[]>) {
+/** Plans an import of these source tables (`users` imported), and a fake transaction to write it into. */
+async function plan(tables: Record<string, object[]>, users = [USER]) {
   const source: SourceDatabase = { select: (table) => Promise.resolve((tables[table] ?? []) as never) };
   const ids = new ImportedIds();
-  ids.add('user', USER);
+  for (const user of users) ids.add('user', user);
   const context: ImportContext = { source, report: new ImportReport(), ids, startedAt: new Date(), isRenamed: () => false };
   const work = await IMAGES_IMPORTER.plan(context);
   const inserted: unknown[] = [];
@@ -103,18 +103,27 @@ describe('IMAGES_IMPORTER', () => {
   });
 
   it("refuses what this server cannot take, naming the way out: a credential in the URL, a format, a bucket's owner", async () => {
-    const { report } = await plan({
-      t_image_bucket: [bucket(USER), bucket(OTHER, { owner: USER }), bucket(img(9), { type: 0, owner: '' })],
-      t_image: [
-        image(img(1), 'public', { install_url: 'sftp://username:password@host:/path' }),
-        image(img(2), USER, { format: '' }),
-        image(img(3), USER, { state: 3 }),
-        image(img(4), img(7)),
-      ],
-    });
+    const { report } = await plan(
+      {
+        t_image_bucket: [
+          bucket(USER),
+          bucket(OTHER, { owner: USER }),
+          bucket(img(9), { type: 0, owner: '' }),
+          bucket(img(8), { owner: img(8), description: 'd'.repeat(257) }),
+        ],
+        t_image: [
+          image(img(1), 'public', { install_url: 'sftp://username:password@host:/path' }),
+          image(img(2), USER, { format: '' }),
+          image(img(3), USER, { state: 3 }),
+          image(img(4), img(7)),
+        ],
+      },
+      [USER, img(8)],
+    );
     expect(report.problems.map((p) => `${p.table} ${p.uuid}: ${p.message}`)).toEqual([
       `t_image_bucket ${OTHER}: owner ${USER}: a user's bucket here has its owner's uuid`,
       `t_image_bucket ${img(9)}: type 0: the only public bucket here is "public"`,
+      expect.stringMatching(new RegExp(`^t_image_bucket ${img(8)}: description must be shorter than or equal to 256 characters`)),
       `t_image ${img(3)}: unknown state 3`,
       `t_image ${img(4)}: refers to image_bucket ${img(7)}, which is not imported`,
       `t_image ${img(1)}: install_url must be a file://, http:// or https:// URL (not sftp://) (name "image-1"; fix with --rename t_image:${img(1)}=<name> or --set t_image:${img(1)}.<column>=<value>)`,

@@ -13,7 +13,7 @@ import {
 } from '../../platform/import/importer';
 import { insertBucketIfAbsent, publicBucket, userBucket } from './buckets';
 import { ImageBucketType, ImageState, PUBLIC_BUCKET, type ImageFormat } from './image.contract';
-import { CreateImageDto } from './image.dto';
+import { CreateImageBucketDto, CreateImageDto } from './image.dto';
 import { IMAGE_STREAM, ImageBucketEntity, ImageEntity } from './image.entity';
 import { ImageCreated } from './image.events';
 import { toImageAggregate } from './image.view';
@@ -111,6 +111,8 @@ async function planBuckets(context: ImportContext): Promise<{ publicAt: Date; bu
       continue;
     }
     const bucket = userBucket(uuid, { bucketName: row.bucket_name || uuid, description: row.description ?? '' });
+    const fields = { name: uuid, bucket_name: bucket.bucketName, description: bucket.description, type: ImageBucketType.Private };
+    if (!passes(context, BUCKETS, uuid, CreateImageBucketDto, fields)) continue;
     buckets.push({ ...bucket, createdAt: sourceTime(row.created_at, context) });
     context.ids.add('image_bucket', uuid);
     context.report.count(BUCKETS);
