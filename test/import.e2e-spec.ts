@@ -175,6 +175,9 @@ describe('import from ChimeStack (npm run import)', () => {
         401,
         'UNAUTHENTICATED',
       );
+      // The log is read below the oldest transaction running on the server (a shared PostgreSQL one):
+      // once the consumers have taken the re-hashes, they are readable.
+      await server.caughtUp();
       const rehashes = expectResult<{ elements: { stream_id: string; data: object }[] }>(
         await as(server, admin).get('/v1/event?type=UserPasswordRehashed&limit=100'),
       ).elements;
