@@ -13,6 +13,10 @@ const ZonePage = lazy(() => import('./pages/ZonePage'));
 const ClustersPage = lazy(() => import('./pages/ClustersPage'));
 const HostsPage = lazy(() => import('./pages/HostsPage'));
 const HostPage = lazy(() => import('./pages/HostPage'));
+const StoragePage = lazy(() => import('./pages/StoragePage'));
+const VolumesPage = lazy(() => import('./pages/VolumesPage'));
+const VolumePage = lazy(() => import('./pages/VolumePage'));
+const ImagesPage = lazy(() => import('./pages/ImagesPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const OperationLogPage = lazy(() => import('./pages/OperationLogPage'));
 const EventsPage = lazy(() => import('./pages/EventsPage'));
@@ -64,6 +68,9 @@ const NAVIGATION: { to: string; label: string; visible?: (owner: Owner) => boole
   { to: '/az', label: 'Availability zones' },
   { to: '/cluster', label: 'Clusters' },
   { to: '/host', label: 'Hosts', visible: canReadHosts },
+  { to: '/storage', label: 'Storage', visible: canReadHosts },
+  { to: '/volume', label: 'Volumes' },
+  { to: '/image', label: 'Images' },
   { to: '/user', label: 'Users' },
   { to: '/operation-log', label: 'Operation log' },
   { to: '/event', label: 'Event feed', visible: canReadEvents },
@@ -121,6 +128,10 @@ function Screen({ path, owner }: { path: string; owner: Owner }) {
   if (path === '/cluster') return <ClustersPage owner={owner} />;
   if (path === '/host' && canReadHosts(owner)) return <HostsPage owner={owner} />;
   if ((params = matchPath('/host/:uuid', path)) && canReadHosts(owner)) return <HostPage uuid={params.uuid} owner={owner} />;
+  if (path === '/storage' && canReadHosts(owner)) return <StoragePage owner={owner} />;
+  if (path === '/volume') return <VolumesPage owner={owner} />;
+  if ((params = matchPath('/volume/:uuid', path))) return <VolumePage uuid={params.uuid} owner={owner} />;
+  if (path === '/image') return <ImagesPage owner={owner} />;
   if (path === '/user') return <UsersPage owner={owner} />;
   if (path === '/operation-log') return <OperationLogPage owner={owner} />;
   if (path === '/event' && canReadEvents(owner)) return <EventsPage />;

@@ -9,7 +9,18 @@ import { useQuery } from '@tanstack/react-query';
  * collection under a parent (`/v1/az/{AzUuid}/cluster/{ClusterUuid}/network`) gets a picker for
  * each path parameter, filled from the list at the path before it.
  */
-export const HAND_TUNED_TAGS = new Set(['az', 'cluster', 'host', 'user', 'operation_log', 'event']);
+export const HAND_TUNED_TAGS = new Set([
+  'az',
+  'cluster',
+  'host',
+  'user',
+  'operation_log',
+  'event',
+  'storage_pool',
+  'volume_spec',
+  'volume',
+  'image',
+]);
 
 export interface JsonSchema {
   type?: string;

@@ -55,8 +55,19 @@ export function queriesInvalidatedBy(event: Pick<ChimeEvent, 'stream_type'>): Qu
       // The Hosts screens: nodes, hosts and the cluster summary (heartbeats are no events: they also poll).
       return [...keys, ['host']];
     case 'task':
-      // A host's last operation and its tasks; tasks of other kinds belong to their modules' pages.
-      return [...keys, ['host'], ['resource']];
+      // A host's, volume's or image's last operation and its tasks; tasks of other kinds belong to their modules' pages.
+      return [...keys, ['host'], ['volume'], ['image'], ['resource']];
+    case 'storage_pool':
+    case 'volume_spec':
+      // The Storage screen, and the specs the volume form offers.
+      return [...keys, ['storage']];
+    case 'volume':
+    case 'snapshot':
+      // Volumes claim their pools' capacity, which moves with them (no pool event says so).
+      return [...keys, ['volume'], ['storage']];
+    case 'image':
+    case 'image_bucket':
+      return [...keys, ['image']];
     case 'token':
     case 'security':
       return keys;

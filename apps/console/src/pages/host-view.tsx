@@ -22,8 +22,10 @@ export const HOST_STATES = ['disabled', 'enabled', 'suspended'] as const;
 export const MONITOR_STATES = ['unreachable', 'reachable', 'error'] as const;
 export const TASK_STATES = ['running', 'succeeded', 'failed'] as const;
 
+export type Tone = 'ok' | 'bad' | 'warn' | 'neutral';
+
 /** The badge colour of each state: good, bad, or worth a look. */
-const TONES: Record<string, 'ok' | 'bad' | 'warn' | 'neutral'> = {
+const TONES: Record<string, Tone> = {
   enabled: 'ok',
   disabled: 'neutral',
   suspended: 'warn',
@@ -36,9 +38,9 @@ const TONES: Record<string, 'ok' | 'bad' | 'warn' | 'neutral'> = {
 };
 
 /** A state in words and colour (the words carry the meaning; the colour only helps to spot it). */
-export function StateBadge({ label, title }: { label: string; title?: string }) {
+export function StateBadge({ label, title, tone }: { label: string; title?: string; tone?: Tone }) {
   return (
-    <span className={`state state-${TONES[label] ?? 'neutral'}`} title={title || undefined}>
+    <span className={`state state-${tone ?? TONES[label] ?? 'neutral'}`} title={title || undefined}>
       {label}
     </span>
   );
