@@ -271,7 +271,10 @@ describe('images and image buckets', () => {
     expect(imageEvents[1].data).toEqual({ uuid: created.uuid, task_uuid: created.operation, ...simFetched(image.install_url) });
     // The created image and its task come from the same request.
     expect(imageEvents[0].metadata.request_id).toBe(task.metadata.request_id);
-    expect(imageEvents[1].metadata).toMatchObject({ request_id: expect.any(String), causation_position: expect.any(Number) });
+    // The fetch's outcome commits with the agent's report of it: the same request as the task's end.
+    const ended = (await events(`stream_id=${created.operation}`))[1];
+    expect(ended.type).toBe('TaskSucceeded');
+    expect(imageEvents[1].metadata.request_id).toBe(ended.metadata.request_id);
   });
 
   it("keeps a user's images to the user unless shared; others change only what they own", async () => {

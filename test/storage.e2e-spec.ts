@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Role } from '@chime/contracts';
 import { Agent, type AgentState } from '../apps/agent/src/agent';
 import { SimDriver } from '../apps/agent/src/sim-driver';
@@ -80,6 +81,8 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
   let bob: TestUser;
   const as = (token: string) => asCaller(server, token);
   const agents: Agent[] = [];
+  /** Every simulated node's driver, to look at what the nodes hold. */
+  const drivers: SimDriver[] = [];
   let az = '';
 
   /** A node with the reference agent and the sim driver, adopted as a host of the cluster. */
@@ -87,6 +90,7 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
     const driver = new SimDriver({ name: uniqueName('n'), vcpus: 8, memory: 16 * GIB, ...options });
     const agent = new Agent({ server: server.url, joinToken: JOIN_TOKEN, driver, watchWait: 20 });
     agents.push(agent);
+    drivers.push(driver);
     await agent.start();
     const hosts = `${cluster}/host`;
     expectResult(await as(admin).post(hosts, { uuid: agent.state.uuid }));
@@ -423,6 +427,7 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
 
     it('finishes a creation whose agent restarted mid-task: created once', async () => {
       const slow = new SimDriver({ name: uniqueName('slow'), vcpus: 8, memory: 16 * GIB });
+      drivers.push(slow);
       const first = new Agent({ server: server.url, joinToken: JOIN_TOKEN, driver: slow, watchWait: 20 });
       agents.push(first);
       await first.start();
@@ -499,7 +504,9 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       );
 
       // Used things stay: the pool, the spec and the host of a volume.
-      const kept = expectResult<{ volume: Volume }>(await as(admin).post(path, { name: 'kept', size: GIB, volume_spec_uuid: spec })).volume;
+      const kept = expectResult<{ volume: Volume }>(
+        await as(admin).post(path, { name: 'kept', size: GIB, volume_spec_uuid: spec, host_uuid: nodes[0].uuid }),
+      ).volume;
       await settled(cluster, kept.uuid);
       expect(expectError(await as(admin).delete(`${cluster}/storage_pool/${pool.uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(/volume/);
       expectResult(await as(admin).delete(`${cluster}/volume_spec_relation/${spec}`));
@@ -511,9 +518,7 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       expectError(await as(admin).patch(`${cluster}/storage_pool/${pool.uuid}`, { physical_size: 0 }), 400, 'FAILED_PRECONDITION');
 
       // A volume on an unreachable host is deleted only with force_del.
-      const node = nodes.find((n) => n.uuid === kept.host_uuid);
-      const agent = agents.find((a) => a.state.uuid === kept.host_uuid);
-      await agent?.stop();
+      await Promise.all(agents.filter((a) => a.state.uuid === kept.host_uuid).map((a) => a.stop()));
       await eventually(
         async () => expectResult<{ host: { monitor_state: number } }>(await as(admin).get(`${cluster}/host/${kept.host_uuid}`)).host,
         (h) => h.monitor_state === 0,
@@ -524,8 +529,86 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       ).toMatch(/unreachable/);
       expect(expectResult(await as(admin).delete(`${path}/${kept.uuid}?force_del=true`))).toBe(1);
       expectError(await as(admin).get(`${path}/${kept.uuid}`), 404, 'NOT_FOUND');
-      expect(node).toBeDefined();
     });
+
+    it('makes a volume from an image the caller may use, and keeps the image while the volume lives', async () => {
+      // An image the sim agents report bigger than 1 GiB (the sim size is drawn from the URL: sim-images.ts).
+      const simSize = (candidate: string) => (256 + (createHash('sha256').update(candidate).digest().readUInt32BE(0) % 3841)) * 2 ** 20;
+      const url = Array.from({ length: 100 }, (_, i) => `https://mirror.example/storage-${i}.qcow2`).find((u) => simSize(u) > GIB) ?? '';
+      const image = expectResult<{ image: { uuid: string; name: string } }>(
+        await as(admin).post('/v1/image/public', { name: uniqueName('img'), install_url: url }),
+      ).image;
+      await eventually(
+        async () => expectResult<{ image: { state: number } }>(await as(admin).get(`/v1/image/${image.uuid}`)).image,
+        (i) => i.state === 1,
+      );
+      expect(
+        expectError(
+          await as(alice.token).post(`${cluster}/volume`, { name: 'small', size: GIB, volume_spec_uuid: spec, image_uuid: image.uuid }),
+          400,
+          'INVALID_ARGUMENT',
+        ),
+      ).toMatch(/smaller than image/);
+      const volume = expectResult<{ volume: Volume }>(
+        await as(alice.token).post(`${cluster}/volume`, {
+          name: 'root',
+          size: 10 * GIB,
+          volume_spec_uuid: spec,
+          image_uuid: image.uuid,
+          root: 1,
+        }),
+      ).volume;
+      expect(volume).toMatchObject({ image_uuid: image.uuid, image_name: image.name });
+      await settled(cluster, volume.uuid);
+      expect(drivers.some((driver) => driver.node.images.has(image.uuid))).toBe(true);
+      expect(expectError(await as(admin).delete(`/v1/image/${image.uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(/volumes were made/);
+      expectResult(await as(alice.token).delete(`${cluster}/volume/${volume.uuid}`));
+      await eventually(
+        async () => (await as(admin).get(`${cluster}/volume/${volume.uuid}`)).status,
+        (status) => status === 404,
+      );
+      expectResult(await as(admin).delete(`/v1/image/${image.uuid}`));
+    });
+
+    it('holds the limits: 32 snapshots of a volume, 32 volume specs in a cluster', async () => {
+      const volume = expectResult<{ volume: Volume }>(
+        await as(admin).post(`${cluster}/volume`, { name: 'many', size: GIB, volume_spec_uuid: spec }),
+      ).volume;
+      await settled(cluster, volume.uuid);
+      const snapshots = `/v1/volume/${volume.uuid}/snapshot`;
+      for (let i = 0; i < 32; i++) {
+        expectResult(await as(admin).post(snapshots, { name: `s${i}` }));
+        await settled(cluster, volume.uuid);
+      }
+      expect(expectError(await as(admin).post(snapshots, { name: 's32' }), 400, 'LIMIT_EXCEEDED')).toMatch(/32 snapshots/);
+      expect(expectResult<Page<Snapshot>>(await as(admin).get(`${snapshots}?size=100&state=1`)).total).toBe(32);
+      expectResult(await as(admin).delete(`${cluster}/volume/${volume.uuid}?force_del=true`));
+      expect(expectResult<Page<Snapshot>>(await as(admin).get(`/v1/snapshot?name=s3&size=100`)).total).toBe(0);
+
+      const other = await newCluster();
+      const otherPool = await newPool(other);
+      const registered = (await Promise.all(Array.from({ length: 31 }, () => newSpec(other, otherPool.uuid)))).length;
+      expect(registered).toBe(31);
+      const extra = async () =>
+        as(admin).post('/v1/volume_spec', {
+          name: uniqueName('spec'),
+          storage_pool_uuid: otherPool.uuid,
+          min_iops: 0,
+          max_iops: 0,
+          step_iops: 0,
+          min_throughput: 0,
+          max_throughput: 0,
+          step_throughput: 0,
+        });
+      const specs = await Promise.all([extra(), extra(), extra()]);
+      const results = await Promise.all(
+        specs.map((r) =>
+          as(admin).post(`${other}/volume_spec_relation`, { volume_spec_uuid: (r.body.result.volume_spec as { uuid: string }).uuid }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+      for (const r of results.filter((r) => r.status !== 200)) expectError(r, 400, 'LIMIT_EXCEEDED');
+    }, 120_000);
 
     it('counts volumes by state in the statistic, each caller their own', async () => {
       const statistic = async (token: string) =>

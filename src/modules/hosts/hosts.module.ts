@@ -26,6 +26,7 @@ import { ListClientsHandler } from './queries/list-clients';
 import { ListHostsHandler } from './queries/list-hosts';
 import { TaskEntity } from './task.entity';
 import { TaskPort } from './task.port';
+import { TaskOutcomes } from './task-outcome';
 import { TaskWatch } from './task-watch';
 
 /**
@@ -44,6 +45,7 @@ import { TaskWatch } from './task-watch';
   providers: [
     AgentGuard,
     TaskPort,
+    TaskOutcomes,
     HostPort,
     TaskWatch,
     NodeMonitor,

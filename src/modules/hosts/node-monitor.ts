@@ -7,7 +7,7 @@ import { CLIENT_STREAM, ClientEntity } from './client.entity';
 import { MonitorState, TaskState } from './host.contract';
 import { ClientMonitorStateChanged } from './host.events';
 import { TaskEntity } from './task.entity';
-import { settleTask } from './task-outcome';
+import { TaskOutcomes } from './task-outcome';
 
 /** The most items one look settles; the rest wait for the next look, a few seconds later. */
 const BATCH = 500;
@@ -31,6 +31,7 @@ export class NodeMonitor implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly outcomes: TaskOutcomes,
   ) {}
 
   /** Seconds of silence after which a node is unreachable. */
@@ -114,7 +115,7 @@ export class NodeMonitor implements OnApplicationBootstrap, OnApplicationShutdow
           if (!locked) return;
           const task = await tx.manager.findOneByOrFail(TaskEntity, { uuid });
           const seconds = Math.round((task.deadlineAt.getTime() - task.createdAt.getTime()) / 1000);
-          await settleTask(tx, task, {
+          await this.outcomes.settle(tx, task, {
             state: TaskState.Failed,
             message: `timed out: no agent reported an outcome within ${seconds} s`,
           });

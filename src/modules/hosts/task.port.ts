@@ -6,6 +6,8 @@ import { NotFoundError } from '../../platform/errors/domain-error';
 import { TaskState, type TaskView } from './host.contract';
 import { TASK_STREAM, TaskEntity } from './task.entity';
 import { TaskCreated } from './task.events';
+import { TaskOutcomes, type TaskOutcomeHandler } from './task-outcome';
+export type { EndedTask, TaskOutcomeHandler } from './task-outcome';
 import { toTaskAggregate, toTaskView } from './host.view';
 import type { EntityManager } from 'typeorm';
 
@@ -31,12 +33,24 @@ export interface TaskRequest {
  * How modules give work to nodes: the hosts module's export for that purpose. A task created in a
  * command's transaction commits with the command's state change and events, or not at all; the
  * node's agent sees it on its watch within milliseconds of the commit (task-watch.ts). Its outcome
- * comes back as TaskSucceeded or TaskFailed (task.events.ts), which a module reacts to with a
- * durable consumer, by `resource_type` and `operation`.
+ * is handled by the module's outcome handler (onOutcome) in the transaction that ends the task, and
+ * appears as TaskSucceeded or TaskFailed (task.events.ts) for anyone else to react to.
  */
 @Injectable()
 export class TaskPort {
-  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly outcomes: TaskOutcomes,
+  ) {}
+
+  /**
+   * What to do when a task of `resourceType` ends (succeeded, failed, timed out, or its host
+   * deleted): called in the transaction that ends it, so the resource's state follows the task in
+   * the same commit. One handler per resource type; register it when the module starts.
+   */
+  onOutcome(resourceType: string, handler: TaskOutcomeHandler): void {
+    this.outcomes.register(resourceType, handler);
+  }
 
   async create(tx: Transaction, request: TaskRequest): Promise<TaskView> {
     // Numbers the node's tasks under its row's lock, so a watcher's cursor never skips a task that
@@ -79,11 +93,5 @@ export class TaskPort {
       take: limit,
     });
     return tasks.map(toTaskView);
-  }
-
-  /** What a task was given to do (its payload), or undefined when there is no such task. */
-  async payload(manager: EntityManager, taskUuid: string): Promise<Record<string, unknown> | undefined> {
-    const task = await manager.findOne(TaskEntity, { where: { uuid: taskUuid }, select: { uuid: true, payload: true } });
-    return task?.payload;
   }
 }

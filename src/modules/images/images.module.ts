@@ -6,7 +6,7 @@ import { CreateImageBucketHandler } from './commands/create-image-bucket';
 import { DeleteImageHandler } from './commands/delete-image';
 import { DeleteImageBucketHandler } from './commands/delete-image-bucket';
 import { UpdateImageHandler } from './commands/update-image';
-import { FetchOutcomeConsumer } from './fetch-outcome.consumer';
+import { FetchOutcomes } from './fetch-outcome';
 import {
   ImageBucketEntity,
   ImageBucketRowEntity,
@@ -30,7 +30,7 @@ import { ListImagesHandler } from './queries/list-images';
 /**
  * Images and image buckets (ChimeStack's Image family). An image is fetched by a node's agent: a
  * task through the hosts module's TaskPort on a host HostPort finds, its outcome taken back by
- * FetchOutcomeConsumer. Global: the storage module makes volumes from images through ImagePort.
+ * FetchOutcomes. Global: the storage module makes volumes from images through ImagePort.
  */
 @Global()
 @FeatureModule({
@@ -49,7 +49,7 @@ import { ListImagesHandler } from './queries/list-images';
   providers: [
     ImagePort,
     PublicBucket,
-    FetchOutcomeConsumer,
+    FetchOutcomes,
     CreateImageHandler,
     UpdateImageHandler,
     DeleteImageHandler,

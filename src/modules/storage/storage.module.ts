@@ -29,7 +29,7 @@ import {
   ListVolumesHandler,
 } from './queries/volume-queries';
 import { AllStoragePoolsController, StoragePoolsController } from './storage-pools.controller';
-import { StorageTasksConsumer } from './storage-tasks.consumer';
+import { StorageTaskOutcomes } from './storage-task-outcomes';
 import {
   ClusterVolumeSpecEntity,
   ClusterVolumeSpecListing,
@@ -50,7 +50,7 @@ import { SnapshotsController, VolumesController } from './volumes.controller';
  * Storage (ChimeStack's StoragePool, VolumeSpec and Volume families): pools of a cluster and their
  * capacity, volume specifications and their registration in clusters, volumes and snapshots. Real
  * work is a task for the volume's host's agent (TaskPort, on a host HostPort finds); the outcomes
- * come back through StorageTasksConsumer. Clusters, hosts and images are reached through their ports.
+ * are applied by StorageTaskOutcomes in the transaction that ends each task. Clusters, hosts and images are reached through their ports.
  */
 @FeatureModule({
   entities: [
@@ -80,7 +80,7 @@ import { SnapshotsController, VolumesController } from './volumes.controller';
   ],
   providers: [
     VolumeViews,
-    StorageTasksConsumer,
+    StorageTaskOutcomes,
     CreateStoragePoolHandler,
     UpdateStoragePoolHandler,
     DeleteStoragePoolHandler,

@@ -7,7 +7,7 @@ import { HOST_STREAM, HostEntity } from '../host.entity';
 import { ClientReleased, HostDeleted } from '../host.events';
 import { lockClient, lockHost, type HostPath } from '../host.store';
 import { TaskEntity } from '../task.entity';
-import { settleTask } from '../task-outcome';
+import { TaskOutcomes } from '../task-outcome';
 
 export class DeleteHostCommand extends Command<1> {
   constructor(readonly path: HostPath) {
@@ -23,7 +23,10 @@ export class DeleteHostCommand extends Command<1> {
  */
 @CommandHandler(DeleteHostCommand)
 export class DeleteHostHandler implements ICommandHandler<DeleteHostCommand> {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly outcomes: TaskOutcomes,
+  ) {}
 
   async execute({ path }: DeleteHostCommand): Promise<1> {
     await this.uow.run(async (tx) => {
@@ -40,7 +43,7 @@ export class DeleteHostHandler implements ICommandHandler<DeleteHostCommand> {
         lock: { mode: 'pessimistic_write' },
       });
       for (const task of running) {
-        await settleTask(tx, task, { state: TaskState.Failed, message: 'its host was deleted before its agent reported' });
+        await this.outcomes.settle(tx, task, { state: TaskState.Failed, message: 'its host was deleted before its agent reported' });
       }
       await tx.manager.delete(HostEntity, { uuid: host.uuid });
       await tx.append({ type: HOST_STREAM, id: host.uuid }, host.version, [

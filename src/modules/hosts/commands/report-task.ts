@@ -4,7 +4,7 @@ import { FailedPreconditionError, NotFoundError } from '../../../platform/errors
 import { agentMetadata, type AgentCaller } from '../agent.guard';
 import { TaskState, type ReportAgentTaskRequest } from '../host.contract';
 import { TaskEntity } from '../task.entity';
-import { settleTask } from '../task-outcome';
+import { TaskOutcomes } from '../task-outcome';
 
 export class ReportTaskCommand extends Command<'ok'> {
   constructor(
@@ -25,7 +25,10 @@ const ENDED = { [TaskState.Succeeded]: 'succeeded', [TaskState.Failed]: 'failed'
  */
 @CommandHandler(ReportTaskCommand)
 export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand> {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly outcomes: TaskOutcomes,
+  ) {}
 
   async execute({ caller, taskUuid, request }: ReportTaskCommand): Promise<'ok'> {
     await this.uow.run(async (tx) => {
@@ -35,7 +38,7 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand> {
       });
       if (!task) throw new NotFoundError(`task ${taskUuid} not found among this node's tasks`);
       if (task.state === TaskState.Running) {
-        await settleTask(tx, task, request);
+        await this.outcomes.settle(tx, task, request);
         return;
       }
       const sameOutcome =

@@ -72,7 +72,7 @@ function poolMeta(meta: string): { backend_path: string; image_cache_path: strin
  * createVolume, in one transaction: the spec must be registered in the (enabled) cluster; the image,
  * if any, available and visible to the caller; the host, given or chosen, enabled and reachable; the
  * volume (state 0, `Creating#<request id>`) and a `volume/create` task for the host's agent; last,
- * its size claimed from the spec's pool. The task's outcome (storage-tasks.consumer.ts) makes it
+ * its size claimed from the spec's pool. The task's outcome (storage-task-outcomes.ts) makes it
  * available, or failed with its claim released. Any refusal leaves nothing behind.
  */
 @CommandHandler(CreateVolumeCommand)

@@ -1,6 +1,6 @@
-import { DurableConsumer, EventConsumer, StoredEvent, Transaction } from '@chime/event-log';
-import { TaskFailed, TaskSucceeded } from '../hosts/task.events';
-import { TaskPort } from '../hosts/task.port';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Transaction } from '@chime/event-log';
+import { TaskPort, type EndedTask } from '../hosts/task.port';
 import { ended, operationFields } from './operations';
 import { SnapshotState, VolumeState } from './storage.contract';
 import { SNAPSHOT_STREAM, SnapshotEntity, VOLUME_STREAM, VolumeEntity } from './storage.entity';
@@ -13,30 +13,25 @@ import {
 import { SNAPSHOT_TABLE_ROWS, VOLUME_TABLE_ROWS } from './storage.store';
 import { removeSnapshot, removeVolume } from './volume-lifecycle';
 
-type Outcome = (TaskSucceeded['data'] | TaskFailed['data']) & { message?: string };
-
 /**
- * Volumes and snapshots follow their tasks: when a host's agent reports (or a task times out, or its
- * host is deleted), this consumer applies the outcome in one transaction with its events (causation:
- * the task's event). A volume whose creation failed releases its claim. Outcomes for a volume or
- * snapshot that is gone meanwhile (a forced delete) change nothing.
+ * Volumes and snapshots follow their tasks: when a host's agent reports (or a task times out, or
+ * its host is deleted), the outcome is applied in the transaction that ends the task, with its
+ * events, so a volume is available (or failed, its claim released) in the same commit as its task's
+ * end. Outcomes for a volume or snapshot that is gone meanwhile (a forced delete) change nothing.
  */
-@DurableConsumer('storage-tasks')
-export class StorageTasksConsumer implements EventConsumer {
+@Injectable()
+export class StorageTaskOutcomes implements OnModuleInit {
   constructor(private readonly tasks: TaskPort) {}
 
-  async handle(event: StoredEvent, tx: Transaction): Promise<void> {
-    if (event.type !== TaskSucceeded.type && event.type !== TaskFailed.type) return;
-    const outcome = event.data as Outcome;
-    const succeeded = event.type === TaskSucceeded.type;
-    if (outcome.resource_type === 'volume') await this.volume(tx, outcome, succeeded);
-    else if (outcome.resource_type === 'snapshot') await this.snapshot(tx, outcome, succeeded);
+  onModuleInit(): void {
+    this.tasks.onOutcome('volume', (tx, task) => this.volume(tx, task, task.succeeded));
+    this.tasks.onOutcome('snapshot', (tx, task) => this.snapshot(tx, task, task.succeeded));
   }
 
-  private async volume(tx: Transaction, outcome: Outcome, succeeded: boolean): Promise<void> {
+  private async volume(tx: Transaction, outcome: EndedTask, succeeded: boolean): Promise<void> {
     const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid: outcome.resource_uuid }, { lock: true });
     if (!volume) return;
-    const done = ended(succeeded, new Date(outcome.finished_at));
+    const done = ended(succeeded, outcome.finished_at);
     if (outcome.operation === 'delete' && succeeded) {
       await removeVolume(tx, volume);
       return;
@@ -57,8 +52,7 @@ export class StorageTasksConsumer implements EventConsumer {
         ]);
       }
     } else if (outcome.operation === 'restore' && succeeded) {
-      const payload = await this.tasks.payload(tx.manager, outcome.uuid);
-      const kept = payload?.volume_version;
+      const kept = outcome.payload.volume_version;
       changes.parentVersion = typeof kept === 'number' ? kept : volume.parentVersion;
       changes.dataVersion = volume.dataVersion + 1;
     }
@@ -73,18 +67,18 @@ export class StorageTasksConsumer implements EventConsumer {
     await tx.append({ type: VOLUME_STREAM, id: volume.uuid }, volume.version, [
       succeeded
         ? new VolumeOperationSucceeded({ uuid: volume.uuid, task_uuid: outcome.uuid, changes: wire })
-        : new VolumeOperationFailed({ uuid: volume.uuid, task_uuid: outcome.uuid, message: outcome.message ?? '', released, changes: wire }),
+        : new VolumeOperationFailed({ uuid: volume.uuid, task_uuid: outcome.uuid, message: outcome.message, released, changes: wire }),
     ]);
   }
 
-  private async snapshot(tx: Transaction, outcome: Outcome, succeeded: boolean): Promise<void> {
+  private async snapshot(tx: Transaction, outcome: EndedTask, succeeded: boolean): Promise<void> {
     const found = await SNAPSHOT_TABLE_ROWS.findOne(tx.manager, { uuid: outcome.resource_uuid });
     if (!found) return;
     // Locks in the order requests take them: the volume, then the snapshot.
     const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid: found.volumeUuid }, { lock: true });
     const snapshot = await SNAPSHOT_TABLE_ROWS.findOne(tx.manager, { uuid: outcome.resource_uuid }, { lock: true });
     if (!volume || !snapshot) return;
-    const done = ended(succeeded, new Date(outcome.finished_at));
+    const done = ended(succeeded, outcome.finished_at);
     const volumeChanges: Partial<VolumeEntity> = { ...done };
     if (outcome.operation === 'delete' && succeeded) {
       await removeSnapshot(tx, snapshot);
@@ -105,7 +99,7 @@ export class StorageTasksConsumer implements EventConsumer {
       await tx.append({ type: SNAPSHOT_STREAM, id: snapshot.uuid }, snapshot.version, [
         succeeded
           ? new SnapshotOperationSucceeded({ uuid: snapshot.uuid, task_uuid: outcome.uuid, changes: wire })
-          : new SnapshotOperationFailed({ uuid: snapshot.uuid, task_uuid: outcome.uuid, message: outcome.message ?? '', changes: wire }),
+          : new SnapshotOperationFailed({ uuid: snapshot.uuid, task_uuid: outcome.uuid, message: outcome.message, changes: wire }),
       ]);
     }
     await tx.manager.update(VolumeEntity, { uuid: volume.uuid }, { ...volumeChanges, version: volume.version + 1 });
@@ -118,7 +112,7 @@ export class StorageTasksConsumer implements EventConsumer {
     await tx.append({ type: VOLUME_STREAM, id: volume.uuid }, volume.version, [
       succeeded
         ? new VolumeOperationSucceeded({ uuid: volume.uuid, task_uuid: outcome.uuid, changes: wire })
-        : new VolumeOperationFailed({ uuid: volume.uuid, task_uuid: outcome.uuid, message: outcome.message ?? '', released: 0, changes: wire }),
+        : new VolumeOperationFailed({ uuid: volume.uuid, task_uuid: outcome.uuid, message: outcome.message, released: 0, changes: wire }),
     ]);
   }
 }

@@ -1,5 +1,6 @@
-import { DurableConsumer, EventConsumer, StoredEvent, Transaction } from '@chime/event-log';
-import { TaskFailed, TaskSucceeded } from '../hosts/task.events';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Transaction } from '@chime/event-log';
+import { TaskPort, type EndedTask } from '../hosts/task.port';
 import { ImageState } from './image.contract';
 import { IMAGE_STREAM, ImageEntity } from './image.entity';
 import { ImageFetched, ImageFetchFailed } from './image.events';
@@ -16,21 +17,25 @@ function checksum(value: unknown): string {
 }
 
 /**
- * The outcome of an image's fetch (`image`/`fetch` tasks): success makes the image available
- * (`state` 1) with the size and checksum the agent reported; failure (the agent's, a timeout, the
- * host deleted) makes it failed (`state` 10). Only the image's current fetch counts (its
- * `operation`); the events carry the task's request id and causation.
+ * The outcome of an image's fetch (`image`/`fetch` tasks), applied in the transaction that ends the
+ * task: success makes the image available (`state` 1) with the size and checksum the agent
+ * reported; failure (the agent's, a timeout, the host deleted) makes it failed (`state` 10). Only
+ * the image's current fetch counts (its `operation`).
  */
-@DurableConsumer('images-fetch-outcome')
-export class FetchOutcomeConsumer implements EventConsumer {
-  async handle(event: StoredEvent, tx: Transaction): Promise<void> {
-    if (event.type !== TaskSucceeded.type && event.type !== TaskFailed.type) return;
-    const task = event.data as TaskSucceeded['data'] | TaskFailed['data'];
-    if (task.resource_type !== 'image' || task.operation !== 'fetch') return;
+@Injectable()
+export class FetchOutcomes implements OnModuleInit {
+  constructor(private readonly tasks: TaskPort) {}
+
+  onModuleInit(): void {
+    this.tasks.onOutcome('image', (tx, task) => this.apply(tx, task));
+  }
+
+  private async apply(tx: Transaction, task: EndedTask): Promise<void> {
+    if (task.operation !== 'fetch') return;
     const image = await lockImageIfPresent(tx.manager, task.resource_uuid);
     if (!image || image.state !== ImageState.Fetching || image.operation !== task.uuid) return;
     const stream = { type: IMAGE_STREAM, id: image.uuid };
-    if (event.type === TaskSucceeded.type) {
+    if (task.succeeded) {
       const fetched = { size: bytes(task.result?.size), checksum: checksum(task.result?.checksum) };
       await tx.manager.update(
         ImageEntity,
@@ -39,13 +44,14 @@ export class FetchOutcomeConsumer implements EventConsumer {
       );
       await tx.append(stream, image.version, [new ImageFetched({ uuid: image.uuid, task_uuid: task.uuid, ...fetched })]);
     } else {
-      const { message } = task as TaskFailed['data'];
       await tx.manager.update(
         ImageEntity,
         { uuid: image.uuid },
         { state: ImageState.Failed, operation: '', version: image.version + 1 },
       );
-      await tx.append(stream, image.version, [new ImageFetchFailed({ uuid: image.uuid, task_uuid: task.uuid, message })]);
+      await tx.append(stream, image.version, [
+        new ImageFetchFailed({ uuid: image.uuid, task_uuid: task.uuid, message: task.message }),
+      ]);
     }
   }
 }
