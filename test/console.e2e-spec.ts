@@ -10,6 +10,9 @@ import {
   shownWithText,
   until,
 } from './support/browser';
+import { Agent } from '../apps/agent/src/agent';
+import { SimDriver } from '../apps/agent/src/sim-driver';
+import { eventually } from './support/eventually';
 import { SampleResourceModule } from './support/sample-resource.module';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, bearer, createUser, login, TestUser } from './support/users';
@@ -793,6 +796,185 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
       } finally {
         await node.stopBeating();
       }
+    });
+  });
+  describe('storage, volumes and images, with a real agent (apps/agent, sim driver) adopted as a host', () => {
+    let storageServer: TestServer;
+    let storageAdmin: string;
+    let owner: TestUser;
+    let storageReader: TestUser;
+    let agent: Agent | undefined;
+
+    beforeAll(async () => {
+      storageServer = await startTestServer({
+        env: { CHIME_AGENT_JOIN_TOKEN: JOIN_TOKEN, CHIME_HEARTBEAT_INTERVAL: '1', CHIME_HEARTBEAT_MISSES: '2' },
+      });
+      storageAdmin = await login(storageServer, ADMIN.name, ADMIN.password);
+      owner = await createUser(storageServer, storageAdmin, Role.User, 'voluser');
+      storageReader = await createUser(storageServer, storageAdmin, Role.ReadOnlyAdmin, 'storreader');
+      const az = await storageServer.http.post('/v1/az').set(bearer(storageAdmin)).send({ name: 'zone-s' });
+      const cluster = await storageServer.http
+        .post(`/v1/az/${az.body.result.az.uuid}/cluster`)
+        .set(bearer(storageAdmin))
+        .send({ name: 'cluster-s' });
+      const hosts = `/v1/az/${az.body.result.az.uuid}/cluster/${cluster.body.result.cluster.uuid}/host`;
+      agent = new Agent({
+        server: storageServer.url,
+        joinToken: JOIN_TOKEN,
+        driver: new SimDriver({ name: 'node-s1', vcpus: 8, memory: 16 * GIB }),
+        watchWait: 20,
+      });
+      await agent.start();
+      expect((await storageServer.http.post(hosts).set(bearer(storageAdmin)).send({ uuid: agent.state.uuid })).status).toBe(200);
+      // Its agent applies host/create: the host takes work from then on.
+      await eventually(
+        async () => (await storageServer.http.get(`${hosts}/${agent!.state.uuid}`).set(bearer(storageAdmin))).body.result.host,
+        (host: { last_operation_state: number }) => host.last_operation_state === 1,
+      );
+    }, 60_000);
+
+    afterAll(async () => {
+      await agent?.stop();
+      await storageServer?.close();
+    });
+
+    const cells = (row: Locator) => row.getByRole('cell').allTextContents();
+    const rowReads = (row: Locator, expected: (string | RegExp | undefined)[], timeoutMs?: number) =>
+      until(
+        () => cells(row),
+        (texts) =>
+          expected.every(
+            (want, i) => want === undefined || (typeof want === 'string' ? texts[i]?.trim() === want : want.test(texts[i] ?? '')),
+          ),
+        timeoutMs,
+      );
+
+    test('an administrator makes a pool and a spec; a user fetches an image, makes a volume of it, snapshots, restores, deletes; a reader changes nothing', async () => {
+      const startedAt = Date.now();
+      // The administrator: a pool in the cluster, a spec of it, registered there.
+      const admin = await newPage(storageServer.url);
+      await signIn(admin, ADMIN.name, ADMIN.password);
+      await open(admin, 'Storage');
+      await admin.getByRole('button', { name: 'New storage pool' }).click();
+      await dialog(admin).getByLabel('Name').fill('pool-e2e');
+      await dialog(admin).getByLabel('Physical size (GiB)').fill('100');
+      await dialog(admin).getByLabel('Size ratio').fill('2');
+      await dialog(admin).getByLabel('Reserved (GiB)').fill('8');
+      await dialog(admin).getByRole('button', { name: 'Create' }).click();
+      const pools = admin.getByRole('table', { name: 'Storage pools' });
+      const poolRow = pools.getByRole('row').filter({ hasText: 'pool-e2e' });
+      // 100 GiB × 2 − 8 GiB = 192 GiB offered, nothing claimed yet.
+      await rowReads(poolRow, ['pool-e2e', 'local', 'available', '0 B / 192 GiB', '100 GiB × 2 − 8 GiB reserved']);
+
+      await admin.getByRole('button', { name: 'New volume spec' }).click();
+      await dialog(admin).getByLabel('Name', { exact: true }).fill('standard');
+      await dialog(admin).getByLabel('Storage pool').selectOption({ label: 'pool-e2e (cluster cluster-s)' });
+      await dialog(admin).getByRole('button', { name: 'Create' }).click();
+      const specRow = admin.getByRole('table', { name: 'All volume specs' }).getByRole('row').filter({ hasText: 'standard' });
+      await rowReads(specRow, ['standard', 'pool-e2e', '50/GiB, 500–5000', '1 MiB/s per GiB, 10 MiB/s–100 MiB/s', '0']);
+      await admin.getByRole('button', { name: 'Register a volume spec' }).click();
+      await dialog(admin).getByLabel('Volume spec').selectOption({ label: 'standard (pool pool-e2e)' });
+      await dialog(admin).getByRole('button', { name: 'Register' }).click();
+      const registered = admin
+        .getByRole('table', { name: 'Volume specs of this cluster' })
+        .getByRole('row')
+        .filter({ hasText: 'standard' });
+      await rowReads(registered, ['standard', '50/GiB, 500–5000']);
+      await rowReads(specRow, [undefined, undefined, undefined, undefined, '1']);
+      await admin.screenshot({ path: screenshotPath('storage'), fullPage: true });
+
+      // The user registers an image of its own: a node fetches it, and the row follows.
+      const user = await newPage(storageServer.url);
+      await signIn(user, owner.name, owner.password);
+      expect(await user.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Storage' }).count()).toBe(0);
+      await open(user, 'Images');
+      await user.getByRole('button', { name: 'Register image' }).click();
+      await dialog(user).getByLabel('Name').fill('cirros');
+      await dialog(user).getByLabel('Install URL').fill('file:///images/cirros.qcow2');
+      await dialog(user).getByLabel('OS type').fill('Linux');
+      await dialog(user).getByRole('button', { name: 'Register' }).click();
+      const imageRow = user.getByRole('table', { name: 'Images' }).getByRole('row').filter({ hasText: 'cirros' });
+      await rowReads(imageRow, [
+        'cirros',
+        'available',
+        'yours',
+        'qcow2',
+        'Linux',
+        /\d (MiB|GiB)$/,
+        'no',
+        'file:///images/cirros.qcow2',
+      ]);
+      await shown(user.getByRole('table', { name: 'Buckets' }).getByRole('row').filter({ hasText: '(yours)' }));
+      await user.screenshot({ path: screenshotPath('images'), fullPage: true });
+
+      // A volume of it, from the form: the spec registered in the cluster, the image among the available ones.
+      await open(user, 'Volumes');
+      await user.getByRole('button', { name: 'New volume' }).click();
+      await dialog(user).getByLabel('Name', { exact: true }).fill('vol-e2e');
+      await dialog(user).getByLabel('Size (GiB)').fill('10');
+      await dialog(user).getByLabel('Volume spec').selectOption({ label: 'standard' });
+      const imageOption = await dialog(user).getByLabel('Image').locator('option', { hasText: 'cirros (qcow2, ' }).textContent();
+      await dialog(user).getByLabel('Image').selectOption({ label: imageOption! });
+      // A user picks no host (hosts are for administrators to read).
+      expect(await dialog(user).getByLabel('Host').count()).toBe(0);
+      await shownWithText(dialog(user), 'It will get 500 IOPS and 10 MiB/s.');
+      await dialog(user).getByRole('button', { name: 'Create' }).click();
+      const volumeRow = user.getByRole('table', { name: 'Volumes' }).getByRole('row').filter({ hasText: 'vol-e2e' });
+      await rowReads(volumeRow, ['vol-e2e', 'available', '10 GiB', 'standard', 'node-s1', 'cirros', '0', 'create succeeded']);
+      await rowReads(poolRow, [undefined, undefined, undefined, '10 GiB / 192 GiB']);
+
+      // Its page: a snapshot taken, the volume restored from it, the snapshot deleted.
+      await volumeRow.getByRole('link', { name: 'vol-e2e' }).click();
+      await shown(user.getByRole('heading', { level: 1, name: 'Volume vol-e2e' }));
+      await shownWithText(user.locator('dl.details'), '500 IOPS, 10 MiB/s');
+      await user.getByRole('button', { name: 'Take snapshot' }).click();
+      await dialog(user).getByLabel('Name', { exact: true }).fill('snap-1');
+      await dialog(user).getByRole('button', { name: 'Take snapshot' }).click();
+      const snapshotRow = user.getByRole('table', { name: 'Snapshots' }).getByRole('row').filter({ hasText: 'snap-1' });
+      await rowReads(snapshotRow, ['snap-1', 'available', undefined, 'create succeeded']);
+      await user.getByRole('button', { name: 'Restore snap-1' }).click();
+      await dialog(user).getByRole('button', { name: 'Restore' }).click();
+      const tasks = user.getByRole('table', { name: 'Recent tasks' });
+      await rowReads(tasks.getByRole('row').filter({ hasText: 'restore' }), ['restore', 'succeeded', '']);
+      await shownWithText(user.locator('dl.details'), /Stateavailable(?!.*Running)/);
+      await user.screenshot({ path: screenshotPath('volume-detail'), fullPage: true });
+      await user.getByRole('button', { name: 'Delete snap-1' }).click();
+      await dialog(user).getByRole('button', { name: 'Delete' }).click();
+      await shown(user.getByRole('table', { name: 'Snapshots' }).getByRole('cell', { name: 'Nothing here.' }));
+      await user.getByRole('button', { name: 'Rename' }).click();
+      await dialog(user).getByLabel('Name', { exact: true }).fill('vol-renamed');
+      await dialog(user).getByRole('button', { name: 'Save' }).click();
+      await shown(user.getByRole('heading', { level: 1, name: 'Volume vol-renamed' }));
+
+      // A read-only administrator reads all of it and is offered no change.
+      const reader = await newPage(storageServer.url);
+      await signIn(reader, storageReader.name, storageReader.password);
+      const writeButtons = /^(New|Register|Edit|Delete|Unregister|Rename|Take snapshot|Restore)\b/;
+      for (const screen of ['Storage', 'Images', 'Volumes']) {
+        await open(reader, screen);
+        await shown(
+          reader
+            .getByRole('row')
+            .filter({ hasText: screen === 'Images' ? 'cirros' : screen === 'Storage' ? 'pool-e2e' : 'vol-renamed' }),
+        );
+        expect(await reader.getByRole('button', { name: writeButtons }).count()).toBe(0);
+        expect(await reader.getByRole('columnheader', { name: 'Actions' }).count()).toBe(0);
+      }
+      await reader.getByRole('link', { name: 'vol-renamed' }).click();
+      await shown(reader.getByRole('heading', { level: 1, name: 'Volume vol-renamed' }));
+      await shown(reader.getByRole('table', { name: 'Recent tasks' }).getByRole('row').filter({ hasText: 'restore' }));
+      expect(await reader.getByRole('button', { name: writeButtons }).count()).toBe(0);
+
+      // Deleted (not forced): its agent deletes it, then the page says it is gone and the list is empty.
+      await user.getByRole('button', { name: 'Delete', exact: true }).click();
+      await shownWithText(dialog(user), 'Deletes it and its snapshots at once');
+      expect(await dialog(user).getByLabel('Force (force_del)').isChecked()).toBe(false);
+      await dialog(user).getByRole('button', { name: 'Delete' }).click();
+      await shown(user.getByRole('heading', { level: 1, name: 'Volume deleted' }));
+      await user.getByRole('link', { name: '← Volumes' }).click();
+      await shown(user.getByRole('table', { name: 'Volumes' }).getByRole('cell', { name: 'Nothing here.' }));
+      await rowReads(poolRow, [undefined, undefined, undefined, '0 B / 192 GiB']);
+      console.log(`storage browser flow: ${Date.now() - startedAt} ms`);
     });
   });
 });
