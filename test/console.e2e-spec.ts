@@ -904,6 +904,8 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
         'no',
         'file:///images/cirros.qcow2',
       ]);
+      // Without the event stream (a user), the summary follows once the fetch has settled.
+      await shownWithText(user.getByRole('group', { name: 'Image summary' }), '1 available, 0 being fetched, 0 failed');
       await shown(user.getByRole('table', { name: 'Buckets' }).getByRole('row').filter({ hasText: '(yours)' }));
       await user.screenshot({ path: screenshotPath('images'), fullPage: true });
 
@@ -921,6 +923,10 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
       await dialog(user).getByRole('button', { name: 'Create' }).click();
       const volumeRow = user.getByRole('table', { name: 'Volumes' }).getByRole('row').filter({ hasText: 'vol-e2e' });
       await rowReads(volumeRow, ['vol-e2e', 'available', '10 GiB', 'standard', 'node-s1', 'cirros', '0', 'create succeeded']);
+      await shownWithText(
+        user.getByRole('group', { name: 'Volume summary' }),
+        '1 available, 0 in use, 0 being created, 0 failed',
+      );
       await rowReads(poolRow, [undefined, undefined, undefined, '10 GiB / 192 GiB']);
 
       // Its page: a snapshot taken, the volume restored from it, the snapshot deleted.

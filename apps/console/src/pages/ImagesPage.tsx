@@ -14,7 +14,15 @@ import {
   useListState,
 } from '../ui';
 import { formatBytes } from './host-view';
-import { type Image, type ImageBucket, ResourceState, STATE_NAMES, stateOptions, useRefetchWhileBusy } from './storage-view';
+import {
+  type Image,
+  type ImageBucket,
+  ResourceState,
+  STATE_NAMES,
+  stateOptions,
+  useRefetchWhileBusy,
+  useRefreshWhenSettled,
+} from './storage-view';
 
 const PUBLIC = 'public';
 
@@ -106,6 +114,7 @@ function ImageList({ owner, onDialog }: { owner: Owner; onDialog: (dialog: Dialo
     placeholderData: keepPreviousData,
     refetchInterval,
   });
+  useRefreshWhenSettled(data?.elements.some((image) => image.state === 0) ?? false, ['image']);
   const whose = (image: Image) => {
     if (image.bucket_uuid === PUBLIC) return 'public';
     if (image.bucket_uuid === owner.user_uuid) return 'yours';

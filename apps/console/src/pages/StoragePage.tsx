@@ -61,10 +61,11 @@ function PoolSummary({ clusterUuid }: { clusterUuid: string }) {
           </article>
           <article className="card">
             <h3>Claimed by volumes</h3>
-            <p className="big">
-              <UsageBar used={s.used_size} total={s.total_size} label="Claimed of the cluster's pools" />
+            <p className="big">{formatBytes(s.used_size)}</p>
+            <p>
+              <UsageBar used={s.used_size} total={s.total_size} label="Claimed of the cluster's pools" />,{' '}
+              {formatBytes(s.free_size)} free
             </p>
-            <p>{formatBytes(s.free_size)} free</p>
           </article>
           <article className="card">
             <h3>Physical</h3>

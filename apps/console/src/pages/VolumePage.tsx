@@ -13,6 +13,7 @@ import {
   type Snapshot,
   TASK_COLUMNS,
   useRefetchWhileBusy,
+  useRefreshWhenSettled,
   type Volume,
 } from './storage-view';
 import { DeleteVolumeDialog, RenameVolumeDialog } from './VolumeForms';
@@ -41,6 +42,7 @@ export default function VolumePage({ uuid, owner }: { uuid: string; owner: Owner
     // Another volume's page is no placeholder for this one.
     placeholderData: undefined,
   });
+  useRefreshWhenSettled(data ? isBusy(data.volume) || data.volume.snapshots.some(isBusy) : false, ['volume']);
   if (!azUuid || !clusterUuid) return <p>This address names no cluster: open the volume from the Volumes screen.</p>;
   const back = clusterHref('volume', azUuid, clusterUuid);
   const backLink = (

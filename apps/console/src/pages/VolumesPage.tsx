@@ -12,6 +12,7 @@ import {
   stateOptions,
   useClusterPicker,
   useRefetchWhileBusy,
+  useRefreshWhenSettled,
   type Volume,
 } from './storage-view';
 import { CreateVolumeDialog } from './VolumeForms';
@@ -90,6 +91,7 @@ function VolumeList({ azUuid, clusterUuid }: { azUuid: string; clusterUuid: stri
     placeholderData: keepPreviousData,
     refetchInterval,
   });
+  useRefreshWhenSettled(data?.elements.some(isBusy) ?? false, ['volume']);
   const columns: Column<Volume>[] = [
     {
       key: 'name',

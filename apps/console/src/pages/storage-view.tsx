@@ -1,6 +1,6 @@
 import { type Schema } from '@chime/client';
-import { useQueryClient } from '@tanstack/react-query';
-import { useId } from 'react';
+import { type QueryKey, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useRef } from 'react';
 import { formatTime, type Owner } from '../api';
 import { useLive } from '../live';
 import { navigate, useSearchParams } from '../router';
@@ -123,6 +123,21 @@ export function useRefetchWhileBusy<T>(busy: (data: T) => boolean) {
     if (status !== 'live' && query.state.data !== undefined && busy(query.state.data)) return BUSY_REFETCH_MS;
     return typeof usual === 'number' ? usual : false;
   };
+}
+
+/**
+ * Without the event stream, what else a screen shows of the same things (a summary, another list)
+ * is refetched once when what was under way has settled, so it does not wait for the 30 s poll.
+ */
+export function useRefreshWhenSettled(busy: boolean, queryKey: QueryKey) {
+  const queries = useQueryClient();
+  const { status } = useLive();
+  const wasBusy = useRef(busy);
+  const key = JSON.stringify(queryKey);
+  useEffect(() => {
+    if (wasBusy.current && !busy && status !== 'live') void queries.invalidateQueries({ queryKey: JSON.parse(key) as QueryKey });
+    wasBusy.current = busy;
+  }, [busy, status, key, queries]);
 }
 
 /** `/volume?az=…&cluster=…` (or `/storage…`): a screen's address for a cluster, with a uuid one item's page. */
