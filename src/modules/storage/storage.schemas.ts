@@ -163,8 +163,8 @@ export class ClusterVolumeSpecRelationViewSchema implements ClusterVolumeSpecRel
   created_at!: string;
 }
 
-/** What runs on a volume or snapshot, and how its last task went. */
-abstract class OperatedSchema {
+/** A volume's or snapshot's own fields, what runs on it, and how its last task went. */
+abstract class OperatedSchema extends NamedResourceSchema {
   @ApiProperty({ description: 'what runs on it now (`Creating#<request id>` …); "" when nothing' })
   operation!: string;
 
@@ -183,15 +183,6 @@ abstract class OperatedSchema {
 
 @ApiSchema({ name: 'Snapshot' })
 export class SnapshotViewSchema extends OperatedSchema implements SnapshotView {
-  @ApiProperty({ format: 'uuid' })
-  uuid!: string;
-
-  @ApiProperty({ minLength: 1, maxLength: 64 })
-  name!: string;
-
-  @ApiProperty({ maxLength: 256 })
-  description!: string;
-
   @ApiProperty({ format: 'uuid' })
   user_uuid!: string;
 
@@ -213,21 +204,10 @@ export class SnapshotViewSchema extends OperatedSchema implements SnapshotView {
   @ApiProperty({ type: [TaskViewSchema], description: 'its latest tasks (getSnapshot); empty in lists' })
   tasks!: TaskView[];
 
-  @ApiProperty({ format: 'date-time' })
-  created_at!: string;
 }
 
 @ApiSchema({ name: 'Volume' })
 export class VolumeViewSchema extends OperatedSchema implements VolumeView {
-  @ApiProperty({ format: 'uuid' })
-  uuid!: string;
-
-  @ApiProperty({ minLength: 1, maxLength: 64 })
-  name!: string;
-
-  @ApiProperty({ maxLength: 256 })
-  description!: string;
-
   @ApiProperty({ format: 'uuid', description: 'the owner' })
   user_uuid!: string;
 
@@ -312,8 +292,6 @@ export class VolumeViewSchema extends OperatedSchema implements VolumeView {
   @ApiProperty({ type: [TaskViewSchema], description: 'its latest tasks (getVolume); empty in lists' })
   tasks!: TaskView[];
 
-  @ApiProperty({ format: 'date-time' })
-  created_at!: string;
 }
 
 @ApiSchema({ name: 'VolumeStatistic' })
