@@ -927,6 +927,7 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
         user.getByRole('group', { name: 'Volume summary' }),
         '1 available, 0 in use, 0 being created, 0 failed',
       );
+      await user.screenshot({ path: screenshotPath('volumes'), fullPage: true });
       await rowReads(poolRow, [undefined, undefined, undefined, '10 GiB / 192 GiB']);
 
       // Its page: a snapshot taken, the volume restored from it, the snapshot deleted.
