@@ -980,6 +980,38 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
       await shown(user.getByRole('heading', { level: 1, name: 'Volume deleted' }));
       await user.getByRole('link', { name: '← Volumes' }).click();
       await shown(user.getByRole('table', { name: 'Volumes' }).getByRole('cell', { name: 'Nothing here.' }));
+
+      // An administrator puts a volume on the host it picks, snapshots it, and deletes it with force_del:
+      // volume and snapshot go at once.
+      await open(admin, 'Volumes');
+      await admin.getByRole('button', { name: 'New volume' }).click();
+      await dialog(admin).getByLabel('Name', { exact: true }).fill('vol-admin');
+      await dialog(admin).getByLabel('Size (GiB)').fill('1');
+      await dialog(admin).getByLabel('Volume spec').selectOption({ label: 'standard' });
+      await dialog(admin).getByLabel('Host').selectOption({ label: 'node-s1 (127.0.0.1)' });
+      await dialog(admin).getByRole('button', { name: 'Create' }).click();
+      const adminRow = admin.getByRole('table', { name: 'Volumes' }).getByRole('row').filter({ hasText: 'vol-admin' });
+      await rowReads(adminRow, ['vol-admin', 'available', '1 GiB', 'standard', 'node-s1', '', '0', 'create succeeded']);
+      await adminRow.getByRole('link', { name: 'vol-admin' }).click();
+      await admin.getByRole('button', { name: 'Take snapshot' }).click();
+      await dialog(admin).getByLabel('Name', { exact: true }).fill('snap-a');
+      await dialog(admin).getByRole('button', { name: 'Take snapshot' }).click();
+      await rowReads(admin.getByRole('table', { name: 'Snapshots' }).getByRole('row').filter({ hasText: 'snap-a' }), [
+        'snap-a',
+        'available',
+      ]);
+      await admin.getByRole('button', { name: 'Delete', exact: true }).click();
+      await dialog(admin).getByLabel('Force (force_del)').check();
+      await dialog(admin).getByRole('button', { name: 'Delete' }).click();
+      await shown(admin.getByRole('heading', { level: 1, name: 'Volumes' }));
+      await shown(admin.getByRole('table', { name: 'Volumes' }).getByRole('cell', { name: 'Nothing here.' }));
+
+      // The pool still holds the spec: the server refuses to delete it, and the dialog says why.
+      await open(admin, 'Storage');
+      await poolRow.getByRole('button', { name: 'Delete pool-e2e' }).click();
+      await dialog(admin).getByRole('button', { name: 'Delete' }).click();
+      await shownWithText(dialog(admin).getByRole('alert'), /still backs 1 volume specification; delete them first/);
+      await dialog(admin).getByRole('button', { name: 'Cancel' }).click();
       await rowReads(poolRow, [undefined, undefined, undefined, '0 B / 192 GiB']);
       console.log(`storage browser flow: ${Date.now() - startedAt} ms`);
     });
