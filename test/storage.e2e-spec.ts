@@ -329,6 +329,12 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
         tasks: [{ operation_name: 'create', state: 1 }],
       });
       expect((await poolAt(cluster, pool.uuid)).used_size).toBe(20 * GIB);
+      // getHost shows the pools of its cluster (as ChimeStack does); lists leave them out.
+      const host = expectResult<{ host: { storage_pools: Pool[] } }>(await as(admin).get(`${cluster}/host/${volume.host_uuid}`)).host;
+      expect(host.storage_pools.map((p) => p.uuid)).toContain(pool.uuid);
+      expect(host.storage_pools.find((p) => p.uuid === pool.uuid)).toMatchObject({ used_size: 20 * GIB, cluster_name: pool.cluster_name });
+      const listed = expectResult<Page<{ storage_pools: Pool[] }>>(await as(admin).get(`${cluster}/host`)).elements;
+      expect(listed.every((h) => h.storage_pools.length === 0)).toBe(true);
 
       // Alice's own; Bob does not see it; the read-only administrator sees it and changes nothing.
       expectError(await as(bob.token).get(`${cluster}/volume/${volume.uuid}`), 404, 'NOT_FOUND');

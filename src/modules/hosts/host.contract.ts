@@ -120,9 +120,10 @@ export interface HostView {
   last_operation_created_at: string | null;
   last_operation_finished_at: string | null;
   tasks: TaskView[];
-  networks: never[];
-  storage_pools: never[];
-  vms: never[];
+  /** Filled by the modules that own them (HostPort.contribute); empty in lists. */
+  networks: object[];
+  storage_pools: object[];
+  vms: object[];
   created_at: string;
 }
 

@@ -4,6 +4,8 @@ import { FailedPreconditionError, NotFoundError } from '../../platform/errors/do
 import { HostState, MonitorState } from './host.contract';
 import { HostRowEntity } from './host.entity';
 import { HOST_VIEW_ROWS } from './host.store';
+import { HostDetails, type HostDetailField, type HostDetailProvider } from './host-details';
+export type { HostDetailField, HostDetailProvider, HostPlace } from './host-details';
 
 /** What other modules may know of a host: enough to place work on it and to name it in their views. */
 export interface HostSummary {
@@ -40,7 +42,18 @@ function takesWork(row: HostRowEntity): boolean {
  */
 @Injectable()
 export class HostPort {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly details: HostDetails,
+  ) {}
+
+  /**
+   * What getHost shows of this module in `field` (the cluster's storage pools, the host's VMs …);
+   * register it when the module starts.
+   */
+  contribute(field: HostDetailField, provider: HostDetailProvider): void {
+    this.details.register(field, provider);
+  }
 
   /**
    * The host of that cluster a module is asked to put something on (a request's `host_uuid`):

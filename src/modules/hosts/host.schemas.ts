@@ -142,11 +142,10 @@ export class TaskViewSchema implements TaskView {
   finished_at!: string | null;
 }
 
-const NOT_YET = (what: string): ApiPropertyOptions => ({
+const DETAIL = (what: string): ApiPropertyOptions => ({
   type: 'array',
   items: { type: 'object', additionalProperties: true },
-  maxItems: 0,
-  description: `${what} (empty until that module exists)`,
+  description: `${what}: getHost only (lists leave it empty); empty while no module provides it`,
 });
 
 @ApiSchema({ name: 'Host' })
@@ -211,14 +210,14 @@ export class HostViewSchema extends NodeFactsSchema implements HostView {
   @ApiProperty({ type: [TaskViewSchema], description: 'its 20 latest host tasks, newest first (getHost; empty in lists)' })
   tasks!: TaskView[];
 
-  @ApiProperty(NOT_YET("the cluster's networks on the host"))
-  networks!: never[];
+  @ApiProperty(DETAIL("the cluster's networks on the host"))
+  networks!: object[];
 
-  @ApiProperty(NOT_YET('the storage pools on the host'))
-  storage_pools!: never[];
+  @ApiProperty(DETAIL("the cluster's storage pools (schema StoragePool), which the host's volumes use"))
+  storage_pools!: object[];
 
-  @ApiProperty(NOT_YET('the VMs on the host'))
-  vms!: never[];
+  @ApiProperty(DETAIL('the VMs on the host'))
+  vms!: object[];
 }
 
 @ApiSchema({ name: 'HostStatistic' })

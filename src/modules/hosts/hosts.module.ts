@@ -12,6 +12,7 @@ import { ReportTaskHandler } from './commands/report-task';
 import { SetHostStateHandler } from './commands/set-host-state';
 import { UpdateHostHandler } from './commands/update-host';
 import { HostEntity, HostRowEntity } from './host.entity';
+import { HostDetails } from './host-details';
 import { HostPort } from './host.port';
 import { CLIENT_REPLAY, HOST_REPLAY, TASK_REPLAY } from './host.replay';
 import { HostsController, NodesController } from './hosts.controller';
@@ -47,6 +48,7 @@ import { TaskWatch } from './task-watch';
     TaskPort,
     TaskOutcomes,
     HostPort,
+    HostDetails,
     TaskWatch,
     NodeMonitor,
     JoinTokenNotice,

@@ -29,6 +29,7 @@ import {
   ListVolumesHandler,
 } from './queries/volume-queries';
 import { AllStoragePoolsController, StoragePoolsController } from './storage-pools.controller';
+import { HostPools } from './host-pools';
 import { StorageTaskOutcomes } from './storage-task-outcomes';
 import {
   ClusterVolumeSpecEntity,
@@ -40,6 +41,7 @@ import {
   VolumeRowEntity,
   VolumeSpecEntity,
 } from './storage.entity';
+import { STORAGE_IMPORTER } from './storage.importer';
 import { CreateStorage1764300009000 } from './storage.migration';
 import { SNAPSHOT_REPLAY, STORAGE_POOL_REPLAY, VOLUME_REPLAY, VOLUME_SPEC_REPLAY } from './storage.replay';
 import { ClusterVolumeSpecsController, VolumeSpecsController } from './volume-specs.controller';
@@ -64,6 +66,7 @@ import { SnapshotsController, VolumesController } from './volumes.controller';
     SnapshotRowEntity,
   ],
   migrations: [CreateStorage1764300009000],
+  importers: [STORAGE_IMPORTER],
   replay: [
     streamReplay(STORAGE_POOL_REPLAY),
     streamReplay(VOLUME_SPEC_REPLAY),
@@ -81,6 +84,7 @@ import { SnapshotsController, VolumesController } from './volumes.controller';
   providers: [
     VolumeViews,
     StorageTaskOutcomes,
+    HostPools,
     CreateStoragePoolHandler,
     UpdateStoragePoolHandler,
     DeleteStoragePoolHandler,

@@ -5,6 +5,7 @@ import type { HostView } from '../host.contract';
 import { findHostRow, type HostPath } from '../host.store';
 import { toHostView, toTaskView } from '../host.view';
 import { TaskEntity } from '../task.entity';
+import { HostDetails } from '../host-details';
 
 /** How many of a host's tasks getHost shows, newest first. */
 const RECENT_TASKS = 20;
@@ -20,6 +21,7 @@ export class GetHostHandler implements IQueryHandler<GetHostQuery> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clusters: ClusterPort,
+    private readonly details: HostDetails,
   ) {}
 
   async execute({ path }: GetHostQuery): Promise<HostView> {
@@ -31,6 +33,7 @@ export class GetHostHandler implements IQueryHandler<GetHostQuery> {
       order: { createdAt: 'DESC', seq: 'DESC' },
       take: RECENT_TASKS,
     });
-    return toHostView(host, cluster.name, tasks.map(toTaskView));
+    const details = await this.details.of(manager, { uuid: host.uuid, az_uuid: host.azUuid, cluster_uuid: host.clusterUuid });
+    return { ...toHostView(host, cluster.name, tasks.map(toTaskView)), ...details };
   }
 }
