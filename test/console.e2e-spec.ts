@@ -1013,6 +1013,17 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
       await shownWithText(dialog(admin).getByRole('alert'), /still backs 1 volume specification; delete them first/);
       await dialog(admin).getByRole('button', { name: 'Cancel' }).click();
       await rowReads(poolRow, [undefined, undefined, undefined, '0 B / 192 GiB']);
+
+      // Edits send what changed: the ratio (the reservation, shown in GiB, stays as it was), a spec's bound.
+      await poolRow.getByRole('button', { name: 'Edit pool-e2e' }).click();
+      await dialog(admin).getByLabel('Size ratio').fill('1');
+      await dialog(admin).getByLabel('Description').fill('local disks');
+      await dialog(admin).getByRole('button', { name: 'Save' }).click();
+      await rowReads(poolRow, ['pool-e2e', 'local', 'available', '0 B / 92 GiB', '100 GiB × 1 − 8 GiB reserved', 'local disks']);
+      await specRow.getByRole('button', { name: 'Edit standard' }).click();
+      await dialog(admin).getByLabel('Maximum IOPS').fill('6000');
+      await dialog(admin).getByRole('button', { name: 'Save' }).click();
+      await rowReads(specRow, ['standard', 'pool-e2e', '50/GiB, 500–6000']);
       console.log(`storage browser flow: ${Date.now() - startedAt} ms`);
     });
   });
