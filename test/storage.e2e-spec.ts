@@ -95,15 +95,17 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
     const hosts = `${cluster}/host`;
     expectResult(await as(admin).post(hosts, { uuid: agent.state.uuid }));
     await eventually(
-      async () => expectResult<{ host: { last_operation_state: number } }>(await as(admin).get(`${hosts}/${agent.state.uuid}`)).host,
+      async () =>
+        expectResult<{ host: { last_operation_state: number } }>(await as(admin).get(`${hosts}/${agent.state.uuid}`)).host,
       (h) => h.last_operation_state === 1,
     );
     return { agent, driver, uuid: agent.state.uuid };
   };
 
   const newCluster = async () => {
-    const uuid = expectResult<{ cluster: { uuid: string } }>(await as(admin).post(`/v1/az/${az}/cluster`, { name: uniqueName('c') }))
-      .cluster.uuid;
+    const uuid = expectResult<{ cluster: { uuid: string } }>(
+      await as(admin).post(`/v1/az/${az}/cluster`, { name: uniqueName('c') }),
+    ).cluster.uuid;
     return `/v1/az/${az}/cluster/${uuid}`;
   };
 
@@ -176,7 +178,9 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
         az_uuid: az,
       });
       expect(await poolAt(cluster, pool.uuid)).toEqual({ ...pool, cluster_name: expect.any(String) });
-      const list = expectResult<Page<Pool>>(await as(alice.token).get(`${cluster}/storage_pool?type=0&name=${pool.name.slice(0, 8)}`));
+      const list = expectResult<Page<Pool>>(
+        await as(alice.token).get(`${cluster}/storage_pool?type=0&name=${pool.name.slice(0, 8)}`),
+      );
       expect(list).toMatchObject({ size: 1, total: 1, elements: [{ uuid: pool.uuid }] });
       const all = expectResult<Page<Pool>>(await as(admin).get('/v1/storage_pool?size=1000'));
       expect(all.elements.map((p) => p.uuid)).toContain(pool.uuid);
@@ -219,13 +223,20 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
         [{ name: '', physical_size: GIB }, /name/],
         [{ name: 'p', physical_size: GIB, extra: 1 }, /extra/],
       ];
-      for (const [body, message] of bad) expect(expectError(await as(admin).post(path, body), 400, 'INVALID_ARGUMENT')).toMatch(message);
+      for (const [body, message] of bad)
+        expect(expectError(await as(admin).post(path, body), 400, 'INVALID_ARGUMENT')).toMatch(message);
       const pool = await newPool(cluster, { name: 'Fast' });
-      expect(expectError(await as(admin).post(path, { name: 'fast', physical_size: GIB }), 400, 'ALREADY_EXISTS')).toMatch(/name/);
+      expect(expectError(await as(admin).post(path, { name: 'fast', physical_size: GIB }), 400, 'ALREADY_EXISTS')).toMatch(
+        /name/,
+      );
       expectError(await as(alice.token).post(path, { name: 'p', physical_size: GIB }), 403, 'PERMISSION_DENIED');
       expectError(await as(reader.token).post(path, { name: 'p', physical_size: GIB }), 403, 'PERMISSION_DENIED');
       expectError(await as(reader.token).delete(`${path}/${pool.uuid}`), 403, 'PERMISSION_DENIED');
-      expectError(await as(admin).get(`/v1/az/${az}/cluster/00000000-0000-4000-8000-000000000000/storage_pool`), 404, 'NOT_FOUND');
+      expectError(
+        await as(admin).get(`/v1/az/${az}/cluster/00000000-0000-4000-8000-000000000000/storage_pool`),
+        404,
+        'NOT_FOUND',
+      );
       expectError(await as(admin).get(`${path}/not-a-uuid`), 400, 'INVALID_ARGUMENT');
 
       const results = await Promise.all(
@@ -253,13 +264,19 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
         max_throughput: 104857600,
         step_throughput: 1048576,
       };
-      const spec = expectResult<{ volume_spec: Record<string, unknown> }>(await as(admin).post('/v1/volume_spec', body)).volume_spec;
+      const spec = expectResult<{ volume_spec: Record<string, unknown> }>(
+        await as(admin).post('/v1/volume_spec', body),
+      ).volume_spec;
       expect(spec).toMatchObject({ ...body, state: 1, cluster_count: 0, storage_pool_name: pool.name, description: '' });
       const uuid = spec.uuid as string;
       expectError(await as(admin).post('/v1/volume_spec', { ...body, name: 'x', min_iops: 6000 }), 400, 'INVALID_ARGUMENT');
       expectError(await as(admin).post('/v1/volume_spec', { ...body }), 400, 'ALREADY_EXISTS');
       expectError(
-        await as(admin).post('/v1/volume_spec', { ...body, name: 'y', storage_pool_uuid: '00000000-0000-4000-8000-000000000000' }),
+        await as(admin).post('/v1/volume_spec', {
+          ...body,
+          name: 'y',
+          storage_pool_uuid: '00000000-0000-4000-8000-000000000000',
+        }),
         404,
         'NOT_FOUND',
       );
@@ -271,11 +288,21 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       expect(relation).toEqual({ cluster_uuid: cluster.split('/')[5], volume_spec_uuid: uuid, created_at: expect.any(String) });
       expectError(await as(admin).post(`${cluster}/volume_spec_relation`, { volume_spec_uuid: uuid }), 400, 'ALREADY_EXISTS');
       expect(
-        expectError(await as(admin).post(`${other}/volume_spec_relation`, { volume_spec_uuid: uuid }), 400, 'FAILED_PRECONDITION'),
+        expectError(
+          await as(admin).post(`${other}/volume_spec_relation`, { volume_spec_uuid: uuid }),
+          400,
+          'FAILED_PRECONDITION',
+        ),
       ).toMatch(/not in cluster/);
       const listed = expectResult<Page<Record<string, unknown>>>(await as(alice.token).get(`${cluster}/volume_spec_relation`));
-      expect(listed).toMatchObject({ total: 1, elements: [{ volume_spec_uuid: uuid, volume_spec_name: body.name, max_iops: 5000 }] });
-      expect(expectResult<{ volume_spec: { cluster_count: number } }>(await as(admin).get(`/v1/volume_spec/${uuid}`)).volume_spec.cluster_count).toBe(1);
+      expect(listed).toMatchObject({
+        total: 1,
+        elements: [{ volume_spec_uuid: uuid, volume_spec_name: body.name, max_iops: 5000 }],
+      });
+      expect(
+        expectResult<{ volume_spec: { cluster_count: number } }>(await as(admin).get(`/v1/volume_spec/${uuid}`)).volume_spec
+          .cluster_count,
+      ).toBe(1);
 
       expect(expectError(await as(admin).delete(`/v1/volume_spec/${uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(/registered/);
       expect(expectError(await as(admin).delete(`${cluster}/storage_pool/${pool.uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(
@@ -330,9 +357,27 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       });
       expect((await poolAt(cluster, pool.uuid)).used_size).toBe(20 * GIB);
       // getHost shows the pools of its cluster (as ChimeStack does); lists leave them out.
-      const host = expectResult<{ host: { storage_pools: Pool[] } }>(await as(admin).get(`${cluster}/host/${volume.host_uuid}`)).host;
+      const host = expectResult<{ host: { storage_pools: Pool[] } }>(
+        await as(admin).get(`${cluster}/host/${volume.host_uuid}`),
+      ).host;
       expect(host.storage_pools.map((p) => p.uuid)).toContain(pool.uuid);
-      expect(host.storage_pools.find((p) => p.uuid === pool.uuid)).toMatchObject({ used_size: 20 * GIB, cluster_name: pool.cluster_name });
+      expect(host.storage_pools.find((p) => p.uuid === pool.uuid)).toMatchObject({
+        used_size: 20 * GIB,
+        cluster_name: pool.cluster_name,
+      });
+      // And the cluster's networks (the networks module's part).
+      const network = expectResult<{ network: { uuid: string } }>(
+        await as(admin).post(`${cluster}/network`, {
+          name: uniqueName('net'),
+          bridge_name: 'br-storage',
+          interface_name: 'eth1',
+        }),
+      ).network;
+      const withNetwork = expectResult<{ host: { networks: { uuid: string }[] } }>(
+        await as(admin).get(`${cluster}/host/${volume.host_uuid}`),
+      ).host;
+      expect(withNetwork.networks.map((n) => n.uuid)).toEqual([network.uuid]);
+      expectResult(await as(admin).delete(`${cluster}/network/${network.uuid}`));
       const listed = expectResult<Page<{ storage_pools: Pool[] }>>(await as(admin).get(`${cluster}/host`)).elements;
       expect(listed.every((h) => h.storage_pools.length === 0)).toBe(true);
 
@@ -347,27 +392,46 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
         403,
         'PERMISSION_DENIED',
       );
-      expect(expectResult(await as(alice.token).patch(`${cluster}/volume/${volume.uuid}`, { name: 'data-1' }))).toEqual({ vm: 'ok' });
+      expect(expectResult(await as(alice.token).patch(`${cluster}/volume/${volume.uuid}`, { name: 'data-1' }))).toEqual({
+        vm: 'ok',
+      });
 
       const snapshots = `/v1/volume/${volume.uuid}/snapshot`;
       const snapshot = expectResult<{ snapshot: Snapshot }>(await as(alice.token).post(snapshots, { name: 'before' })).snapshot;
-      expect(snapshot).toMatchObject({ state: 0, operation: expect.stringMatching(/^Creating#/), volume_version: 0, user_uuid: alice.uuid });
+      expect(snapshot).toMatchObject({
+        state: 0,
+        operation: expect.stringMatching(/^Creating#/),
+        volume_version: 0,
+        user_uuid: alice.uuid,
+      });
       // One thing at a time on a volume.
       const busy = await as(alice.token).post(snapshots, { name: 'again' });
       if (busy.status !== 200) expect(expectError(busy, 400, 'FAILED_PRECONDITION')).toMatch(/busy/);
       const snapped = await settled(cluster, volume.uuid, (v) => v.operation === '' && v.snapshots.every((s) => s.state === 1));
       expect(snapped).toMatchObject({ version: busy.status === 200 ? 2 : 1, snapshot_count: busy.status === 200 ? 2 : 1 });
       const got = expectResult<{ snapshot: Snapshot }>(await as(alice.token).get(`${snapshots}/${snapshot.uuid}`)).snapshot;
-      expect(got).toMatchObject({ state: 1, volume_name: 'data-1', last_operation_state: 1, tasks: [{ operation_name: 'create', state: 1 }] });
+      expect(got).toMatchObject({
+        state: 1,
+        volume_name: 'data-1',
+        last_operation_state: 1,
+        tasks: [{ operation_name: 'create', state: 1 }],
+      });
       expect(expectResult<Page<Snapshot>>(await as(alice.token).get(snapshots)).total).toBe(snapped.snapshot_count);
       expect(expectResult<Page<Snapshot>>(await as(bob.token).get('/v1/snapshot')).total).toBe(0);
       expectError(await as(bob.token).get(snapshots), 404, 'NOT_FOUND');
       expectResult(await as(alice.token).patch(`${snapshots}/${snapshot.uuid}`, { description: 'first' }));
 
-      const restoring = expectResult<{ volume: Volume }>(await as(alice.token).put(`${snapshots}/${snapshot.uuid}/restore`)).volume;
+      const restoring = expectResult<{ volume: Volume }>(
+        await as(alice.token).put(`${snapshots}/${snapshot.uuid}/restore`),
+      ).volume;
       expect(restoring.operation).toMatch(/^Restoring#/);
       const restored = await settled(cluster, volume.uuid);
-      expect(restored).toMatchObject({ parent_version: 0, version: snapped.version + 1, last_operation_name: 'restore', last_operation_state: 1 });
+      expect(restored).toMatchObject({
+        parent_version: 0,
+        version: snapped.version + 1,
+        last_operation_name: 'restore',
+        last_operation_state: 1,
+      });
 
       // With snapshots, a volume is deleted only with force_del; a snapshot is deleted by its host's agent.
       expect(expectError(await as(alice.token).delete(`${cluster}/volume/${volume.uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(
@@ -399,7 +463,9 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       const ok = results.filter((r) => r.status === 200);
       expect(ok).toHaveLength(10);
       for (const r of results.filter((r) => r.status !== 200)) {
-        expect(expectError(r, 400, 'FAILED_PRECONDITION')).toMatch(new RegExp(`storage pool ${small.uuid} has 0 bytes .* free; the volume needs ${GIB} bytes`));
+        expect(expectError(r, 400, 'FAILED_PRECONDITION')).toMatch(
+          new RegExp(`storage pool ${small.uuid} has 0 bytes .* free; the volume needs ${GIB} bytes`),
+        );
       }
       expect((await poolAt(cluster, small.uuid)).used_size).toBe(10 * GIB);
       // Spread over both hosts.
@@ -417,7 +483,12 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       const failing = await adoptedNode(cluster, { fail: ['volume/create'] });
       const before = (await poolAt(cluster, pool.uuid)).used_size;
       const volume = expectResult<{ volume: Volume }>(
-        await as(alice.token).post(`${cluster}/volume`, { name: 'doomed', size: 5 * GIB, volume_spec_uuid: spec, host_uuid: failing.uuid }),
+        await as(alice.token).post(`${cluster}/volume`, {
+          name: 'doomed',
+          size: 5 * GIB,
+          volume_spec_uuid: spec,
+          host_uuid: failing.uuid,
+        }),
       ).volume;
       expect(volume.host_uuid).toBe(failing.uuid);
       const failed = await settled(cluster, volume.uuid);
@@ -445,14 +516,25 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       // From now on each task takes 1.5 s; the agent process dies while its driver works.
       (slow as unknown as { options: { latencyMs: number } }).options.latencyMs = 1500;
       const volume = expectResult<{ volume: Volume }>(
-        await as(admin).post(`${cluster}/volume`, { name: 'resumed', size: GIB, volume_spec_uuid: spec, host_uuid: first.state.uuid }),
+        await as(admin).post(`${cluster}/volume`, {
+          name: 'resumed',
+          size: GIB,
+          volume_spec_uuid: spec,
+          host_uuid: first.state.uuid,
+        }),
       ).volume;
       await eventually(
         async () => first.state.cursor,
         (cursor) => cursor === 2,
       );
       await first.stop();
-      const second = new Agent({ server: server.url, joinToken: JOIN_TOKEN, driver: slow, state: { ...first.state } as AgentState, watchWait: 20 });
+      const second = new Agent({
+        server: server.url,
+        joinToken: JOIN_TOKEN,
+        driver: slow,
+        state: { ...first.state } as AgentState,
+        watchWait: 20,
+      });
       agents.push(second);
       await second.start();
       const done = await settled(cluster, volume.uuid);
@@ -473,7 +555,8 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
         [{ name: 'v', size: GIB, volume_spec_uuid: spec, root: 2 }, /root/],
         [{ name: 'v', size: GIB, volume_spec_uuid: spec, host_uuid: 'x' }, /host_uuid/],
       ];
-      for (const [body, message] of bad) expect(expectError(await as(alice.token).post(path, body), 400, 'INVALID_ARGUMENT')).toMatch(message);
+      for (const [body, message] of bad)
+        expect(expectError(await as(alice.token).post(path, body), 400, 'INVALID_ARGUMENT')).toMatch(message);
       const foreignPool = await newPool(await newCluster());
       const foreign = expectResult<{ volume_spec: { uuid: string } }>(
         await as(admin).post('/v1/volume_spec', {
@@ -487,24 +570,42 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
           step_throughput: 0,
         }),
       ).volume_spec.uuid;
-      expect(expectError(await as(alice.token).post(path, { name: 'v', size: GIB, volume_spec_uuid: foreign }), 400, 'FAILED_PRECONDITION')).toMatch(
-        /not registered/,
-      );
+      expect(
+        expectError(
+          await as(alice.token).post(path, { name: 'v', size: GIB, volume_spec_uuid: foreign }),
+          400,
+          'FAILED_PRECONDITION',
+        ),
+      ).toMatch(/not registered/);
       expectError(
         await as(alice.token).post(path, { name: 'v', size: GIB, volume_spec_uuid: '00000000-0000-4000-8000-000000000000' }),
         404,
         'NOT_FOUND',
       );
       expectError(
-        await as(alice.token).post(path, { name: 'v', size: GIB, volume_spec_uuid: spec, host_uuid: '00000000-0000-4000-8000-000000000000' }),
+        await as(alice.token).post(path, {
+          name: 'v',
+          size: GIB,
+          volume_spec_uuid: spec,
+          host_uuid: '00000000-0000-4000-8000-000000000000',
+        }),
         404,
         'NOT_FOUND',
       );
       expect(
-        expectError(await as(alice.token).post(path, { name: 'v', size: 2000 * GIB, volume_spec_uuid: spec }), 400, 'FAILED_PRECONDITION'),
+        expectError(
+          await as(alice.token).post(path, { name: 'v', size: 2000 * GIB, volume_spec_uuid: spec }),
+          400,
+          'FAILED_PRECONDITION',
+        ),
       ).toMatch(/free; the volume needs/);
       expectError(
-        await as(alice.token).post(path, { name: 'v', size: GIB, volume_spec_uuid: spec, image_uuid: '00000000-0000-4000-8000-000000000000' }),
+        await as(alice.token).post(path, {
+          name: 'v',
+          size: GIB,
+          volume_spec_uuid: spec,
+          image_uuid: '00000000-0000-4000-8000-000000000000',
+        }),
         404,
         'NOT_FOUND',
       );
@@ -514,24 +615,35 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
         await as(admin).post(path, { name: 'kept', size: GIB, volume_spec_uuid: spec, host_uuid: nodes[0].uuid }),
       ).volume;
       await settled(cluster, kept.uuid);
-      expect(expectError(await as(admin).delete(`${cluster}/storage_pool/${pool.uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(/volume/);
+      expect(expectError(await as(admin).delete(`${cluster}/storage_pool/${pool.uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(
+        /volume/,
+      );
       expectResult(await as(admin).delete(`${cluster}/volume_spec_relation/${spec}`));
       expect(expectError(await as(admin).delete(`/v1/volume_spec/${spec}`), 400, 'FAILED_PRECONDITION')).toMatch(/volume/);
       expectResult(await as(admin).post(`${cluster}/volume_spec_relation`, { volume_spec_uuid: spec }));
       expect(expectError(await as(admin).delete(`${cluster}/host/${kept.host_uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(
         /holds volumes/,
       );
-      expectError(await as(admin).patch(`${cluster}/storage_pool/${pool.uuid}`, { physical_size: 0 }), 400, 'FAILED_PRECONDITION');
+      expectError(
+        await as(admin).patch(`${cluster}/storage_pool/${pool.uuid}`, { physical_size: 0 }),
+        400,
+        'FAILED_PRECONDITION',
+      );
 
       // A volume on an unreachable host is deleted only with force_del.
       await Promise.all(agents.filter((a) => a.state.uuid === kept.host_uuid).map((a) => a.stop()));
       await eventually(
-        async () => expectResult<{ host: { monitor_state: number } }>(await as(admin).get(`${cluster}/host/${kept.host_uuid}`)).host,
+        async () =>
+          expectResult<{ host: { monitor_state: number } }>(await as(admin).get(`${cluster}/host/${kept.host_uuid}`)).host,
         (h) => h.monitor_state === 0,
       );
       expect(expectError(await as(admin).delete(`${path}/${kept.uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(/unreachable/);
       expect(
-        expectError(await as(admin).post(path, { name: 'v', size: GIB, volume_spec_uuid: spec, host_uuid: kept.host_uuid }), 400, 'FAILED_PRECONDITION'),
+        expectError(
+          await as(admin).post(path, { name: 'v', size: GIB, volume_spec_uuid: spec, host_uuid: kept.host_uuid }),
+          400,
+          'FAILED_PRECONDITION',
+        ),
       ).toMatch(/unreachable/);
       expect(expectResult(await as(admin).delete(`${path}/${kept.uuid}?force_del=true`))).toBe(1);
       expectError(await as(admin).get(`${path}/${kept.uuid}`), 404, 'NOT_FOUND');
@@ -539,8 +651,10 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
 
     it('makes a volume from an image the caller may use, and keeps the image while the volume lives', async () => {
       // An image the sim agents report bigger than 1 GiB (the sim size is drawn from the URL: sim-images.ts).
-      const simSize = (candidate: string) => (256 + (createHash('sha256').update(candidate).digest().readUInt32BE(0) % 3841)) * 2 ** 20;
-      const url = Array.from({ length: 100 }, (_, i) => `https://mirror.example/storage-${i}.qcow2`).find((u) => simSize(u) > GIB) ?? '';
+      const simSize = (candidate: string) =>
+        (256 + (createHash('sha256').update(candidate).digest().readUInt32BE(0) % 3841)) * 2 ** 20;
+      const url =
+        Array.from({ length: 100 }, (_, i) => `https://mirror.example/storage-${i}.qcow2`).find((u) => simSize(u) > GIB) ?? '';
       const image = expectResult<{ image: { uuid: string; name: string } }>(
         await as(admin).post('/v1/image/public', { name: uniqueName('img'), install_url: url }),
       ).image;
@@ -550,7 +664,12 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       );
       expect(
         expectError(
-          await as(alice.token).post(`${cluster}/volume`, { name: 'small', size: GIB, volume_spec_uuid: spec, image_uuid: image.uuid }),
+          await as(alice.token).post(`${cluster}/volume`, {
+            name: 'small',
+            size: GIB,
+            volume_spec_uuid: spec,
+            image_uuid: image.uuid,
+          }),
           400,
           'INVALID_ARGUMENT',
         ),
@@ -567,7 +686,9 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       expect(volume).toMatchObject({ image_uuid: image.uuid, image_name: image.name });
       await settled(cluster, volume.uuid);
       expect(drivers.some((driver) => driver.node.images.has(image.uuid))).toBe(true);
-      expect(expectError(await as(admin).delete(`/v1/image/${image.uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(/volumes were made/);
+      expect(expectError(await as(admin).delete(`/v1/image/${image.uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(
+        /volumes were made/,
+      );
       expectResult(await as(alice.token).delete(`${cluster}/volume/${volume.uuid}`));
       await eventually(
         async () => (await as(admin).get(`${cluster}/volume/${volume.uuid}`)).status,
@@ -609,7 +730,9 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       const specs = await Promise.all([extra(), extra(), extra()]);
       const results = await Promise.all(
         specs.map((r) =>
-          as(admin).post(`${other}/volume_spec_relation`, { volume_spec_uuid: (r.body.result.volume_spec as { uuid: string }).uuid }),
+          as(admin).post(`${other}/volume_spec_relation`, {
+            volume_spec_uuid: (r.body.result.volume_spec as { uuid: string }).uuid,
+          }),
         ),
       );
       expect(results.filter((r) => r.status === 200)).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { HostNetworks } from './host-networks';
 import { streamReplay } from '@chime/event-log';
 import { FeatureModule } from '../../platform/feature-module';
 import { CreateNetworkHandler } from './commands/create-network';
@@ -29,6 +30,7 @@ import { SubnetsController } from './subnets.controller';
   importers: [NETWORKS_IMPORTER],
   controllers: [NetworksController, SubnetsController],
   providers: [
+    HostNetworks,
     CreateNetworkHandler,
     UpdateNetworkHandler,
     DeleteNetworkHandler,
