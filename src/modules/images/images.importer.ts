@@ -195,6 +195,8 @@ async function planImages(context: ImportContext): Promise<ImageEntity[]> {
     };
     if (!passes(context, IMAGES, uuid, CreateImageDto, fields)) continue;
     images.push(image);
+    // Volumes made from it refer to it (the storage importer).
+    context.ids.add('image', uuid);
   }
   context.report.count(IMAGES, images.length);
   return images;

@@ -254,8 +254,14 @@ async function planPools(
   const skipInventory = (uuid: string) => {
     if (inventories.has(uuid)) context.report.skip(INVENTORIES, uuid, 'its storage pool is skipped');
   };
-  const live: { row: PoolSourceRow; uuid: string; clusterUuid: string; azUuid: string; state: StoragePoolState; createdAt: Date }[] =
-    [];
+  const live: {
+    row: PoolSourceRow;
+    uuid: string;
+    clusterUuid: string;
+    azUuid: string;
+    state: StoragePoolState;
+    createdAt: Date;
+  }[] = [];
   for (const row of rows) {
     const uuid = sourceUuid(context, POOLS, row.uuid);
     if (!uuid) continue;
@@ -437,7 +443,8 @@ async function planSpecs(
       context.report.problem(SPECS, uuid, `unknown state ${row.state}`);
       continue;
     }
-    if (!context.ids.parent(context, { table: SPECS, uuid, kind: 'volume_spec' }, 'storage_pool', row.storage_pool_uuid)) continue;
+    if (!context.ids.parent(context, { table: SPECS, uuid, kind: 'volume_spec' }, 'storage_pool', row.storage_pool_uuid))
+      continue;
     if (SPEC_NOT_OFFERED.has(row.state)) {
       notOffered.add(uuid);
       context.report.notes.push(
@@ -628,7 +635,9 @@ function planVolume(
     problems.push(`its host ${row.host_uuid} is in cluster ${host.cluster_uuid} of AZ ${host.az_uuid}, not in its own`);
   }
   if (pool.clusterUuid !== host.cluster_uuid) {
-    problems.push(`its spec's storage pool ${pool.uuid} is in cluster ${pool.clusterUuid}, not in its host's ${host.cluster_uuid}`);
+    problems.push(
+      `its spec's storage pool ${pool.uuid} is in cluster ${pool.clusterUuid}, not in its host's ${host.cluster_uuid}`,
+    );
   }
   if (row.type !== pool.type) problems.push(`type ${row.type} is not its storage pool's type ${pool.type}`);
   for (const column of ['root', 'cdrom'] as const) {
@@ -661,7 +670,9 @@ function planVolume(
     imageUuid = null;
   }
   if (row.operation) {
-    context.report.notes.push(`${VOLUMES} ${uuid}: "${row.operation}" was under way in ChimeStack; nothing runs after an import, cleared`);
+    context.report.notes.push(
+      `${VOLUMES} ${uuid}: "${row.operation}" was under way in ChimeStack; nothing runs after an import, cleared`,
+    );
   }
   return {
     uuid,
@@ -721,7 +732,11 @@ async function planSnapshots(context: ImportContext, volumes: Map<string, Volume
       );
     }
     if (state === undefined) {
-      context.report.problem(SNAPSHOTS, uuid, `unknown state ${row.state} (fix with --set ${SNAPSHOTS}:${uuid}.state=<0, 1 or 10>)`);
+      context.report.problem(
+        SNAPSHOTS,
+        uuid,
+        `unknown state ${row.state} (fix with --set ${SNAPSHOTS}:${uuid}.state=<0, 1 or 10>)`,
+      );
       continue;
     }
     if (!context.ids.parent(context, { table: SNAPSHOTS, uuid }, 'volume', row.volume_uuid)) continue;
@@ -743,7 +758,9 @@ async function planSnapshots(context: ImportContext, volumes: Map<string, Volume
       );
     }
     if (row.operation) {
-      context.report.notes.push(`${SNAPSHOTS} ${uuid}: "${row.operation}" was under way in ChimeStack; nothing runs after an import, cleared`);
+      context.report.notes.push(
+        `${SNAPSHOTS} ${uuid}: "${row.operation}" was under way in ChimeStack; nothing runs after an import, cleared`,
+      );
     }
     snapshots.push({
       uuid,
