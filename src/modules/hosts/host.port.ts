@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { FailedPreconditionError, NotFoundError } from '../../platform/errors/domain-error';
 import { HostState, MonitorState } from './host.contract';
-import { HostRowEntity } from './host.entity';
-import { HOST_VIEW_ROWS } from './host.store';
 import { HostDetails, type HostDetailField, type HostDetailProvider } from './host-details';
 export type { HostDetailField, HostDetailProvider, HostPlace } from './host-details';
 
@@ -18,22 +16,16 @@ export interface HostSummary {
   monitor_state: MonitorState;
 }
 
-function summary(row: HostRowEntity): HostSummary {
-  return {
-    uuid: row.uuid,
-    name: row.name,
-    az_uuid: row.azUuid,
-    cluster_uuid: row.clusterUuid,
-    manage_ip: row.manageIp,
-    state: row.state,
-    monitor_state: row.monitorState,
-  };
-}
+/**
+ * Hosts with what their nodes report, from the tables themselves (not the host_rows view, whose
+ * last-task column costs an index probe per host): placement reads a whole cluster's hosts.
+ */
+const SUMMARIES = `
+SELECT h.uuid, c.name, h.az_uuid, h.cluster_uuid, c.manage_ip, h.state, c.monitor_state
+  FROM hosts h JOIN clients c ON c.uuid = h.uuid`;
 
-/** Whether a host takes new work: enabled and reachable (an agent that reports an error still works). */
-function takesWork(row: HostRowEntity): boolean {
-  return row.state === HostState.Enabled && row.monitorState !== MonitorState.Unreachable;
-}
+const TAKING_WORK = `${SUMMARIES}
+ WHERE h.state = ${HostState.Enabled} AND c.monitor_state <> ${MonitorState.Unreachable}`;
 
 /**
  * What other modules (storage, images, compute) may know of hosts, and ask of them: the hosts
@@ -61,16 +53,19 @@ export class HostPort {
    * (disabled, suspended, or unreachable).
    */
   async forWork(manager: EntityManager, clusterUuid: string, hostUuid: string): Promise<HostSummary> {
-    const row = await HOST_VIEW_ROWS.findOne(manager, { uuid: hostUuid, clusterUuid });
-    if (!row) throw new NotFoundError(`host ${hostUuid} not found in cluster ${clusterUuid}`);
-    if (row.state !== HostState.Enabled) {
-      const state = row.state === HostState.Suspended ? 'suspended' : 'disabled';
+    const [host]: HostSummary[] = await manager.query(`${SUMMARIES} WHERE h.uuid = $1 AND h.cluster_uuid = $2`, [
+      hostUuid,
+      clusterUuid,
+    ]);
+    if (!host) throw new NotFoundError(`host ${hostUuid} not found in cluster ${clusterUuid}`);
+    if (host.state !== HostState.Enabled) {
+      const state = host.state === HostState.Suspended ? 'suspended' : 'disabled';
       throw new FailedPreconditionError(`host ${hostUuid} is ${state} and takes no new work`);
     }
-    if (row.monitorState === MonitorState.Unreachable) {
+    if (host.monitor_state === MonitorState.Unreachable) {
       throw new FailedPreconditionError(`host ${hostUuid} is unreachable: its agent has not reported for too long`);
     }
-    return summary(row);
+    return host;
   }
 
   /**
@@ -78,27 +73,25 @@ export class HostPort {
    * FAILED_PRECONDITION when its agent is unreachable; a disabled host still does such work.
    */
   async assertReachable(manager: EntityManager, hostUuid: string, what: string): Promise<void> {
-    const row = await HOST_VIEW_ROWS.findOne(manager, { uuid: hostUuid });
-    if (!row) throw new FailedPreconditionError(`${what} is on host ${hostUuid}, which is gone`);
-    if (row.monitorState === MonitorState.Unreachable) {
+    const [host]: HostSummary[] = await manager.query(`${SUMMARIES} WHERE h.uuid = $1`, [hostUuid]);
+    if (!host) throw new FailedPreconditionError(`${what} is on host ${hostUuid}, which is gone`);
+    if (host.monitor_state === MonitorState.Unreachable) {
       throw new FailedPreconditionError(`${what} is on host ${hostUuid}, which is unreachable: try again when its agent reports`);
     }
   }
 
   /** The hosts of a cluster (or of every cluster, without one) that take new work, by uuid. */
-  async takingWork(manager: EntityManager, clusterUuid?: string): Promise<HostSummary[]> {
-    const rows = await manager.find(HostRowEntity, {
-      where: { state: HostState.Enabled, ...(clusterUuid ? { clusterUuid } : {}) },
-      order: { uuid: 'ASC' },
-    });
-    return rows.filter(takesWork).map(summary);
+  takingWork(manager: EntityManager, clusterUuid?: string): Promise<HostSummary[]> {
+    return clusterUuid
+      ? manager.query(`${TAKING_WORK} AND h.cluster_uuid = $1 ORDER BY h.uuid`, [clusterUuid])
+      : manager.query(`${TAKING_WORK} ORDER BY h.uuid`);
   }
 
   /** These hosts as they are now (hosts deleted since are left out), for views that name them. */
   async summaries(uuids: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, HostSummary>> {
     const wanted = [...new Set(uuids.filter((uuid) => uuid))];
     if (wanted.length === 0) return new Map();
-    const rows = await manager.find(HostRowEntity, { where: { uuid: In(wanted) } });
-    return new Map(rows.map((row) => [row.uuid, summary(row)]));
+    const hosts: HostSummary[] = await manager.query(`${SUMMARIES} WHERE h.uuid = ANY($1::uuid[])`, [wanted]);
+    return new Map(hosts.map((host) => [host.uuid, host]));
   }
 }
