@@ -11,10 +11,14 @@ import {
   NETWORK,
   NODE,
   PASSWORDS,
+  POOL,
+  SNAPSHOT,
   SPEC,
   SUBNET,
   T,
   USER,
+  VOLUME,
+  VOLUME_SPEC,
   seedChimeStack,
 } from './support/chimestack-fixture';
 import { bcryptHash, createChimeStackSource, type ChimeStackSource } from './support/chimestack-source';
@@ -45,6 +49,11 @@ async function snapshot(server: TestServer): Promise<unknown> {
     'subnets',
     'clients',
     'hosts',
+    'storage_pools',
+    'volume_specs',
+    'cluster_volume_specs',
+    'volumes',
+    'snapshots',
   ];
   const rows: Record<string, unknown> = {};
   for (const table of tables) rows[table] = await server.dataSource.query(`SELECT * FROM ${table} ORDER BY 1`);
@@ -94,6 +103,12 @@ describe('import from ChimeStack (npm run import)', () => {
         t_host_inventory: 3,
         t_image_bucket: 2,
         t_image: 3,
+        t_storage_pool: 2,
+        t_storage_pool_inventory: 2,
+        t_volume_spec: 3,
+        r_cluster_volume_spec: 2,
+        t_volume: 4,
+        t_snapshot: 2,
       });
       expect(outcome.report.skipped).toEqual(
         expect.arrayContaining([
@@ -134,12 +149,43 @@ describe('import from ChimeStack (npm run import)', () => {
           { table: 't_image', uuid: IMAGE.deleted1, reason: 'deleted in ChimeStack (state 5)' },
           { table: 't_image', uuid: IMAGE.deleted2, reason: 'deleted in ChimeStack (state 5)' },
           { table: 't_image', uuid: IMAGE.orphan, reason: `its image_bucket ${USER.gone} is skipped` },
+          { table: 't_storage_pool', uuid: POOL.gone, reason: 'deleted in ChimeStack (state 4)' },
+          { table: 't_storage_pool_inventory', uuid: POOL.gone, reason: 'its storage pool is skipped' },
+          { table: 't_volume_spec', uuid: VOLUME_SPEC.old, reason: 'deleted in ChimeStack (state 4)' },
+          {
+            table: 'r_cluster_volume_spec',
+            uuid: `${CLUSTER.main}/${VOLUME_SPEC.ceph}`,
+            reason: 'its volume spec is not available in ChimeStack',
+          },
+          {
+            table: 'r_cluster_volume_spec',
+            uuid: `${CLUSTER.main}/${VOLUME_SPEC.old}`,
+            reason: `its volume_spec ${VOLUME_SPEC.old} is skipped`,
+          },
+          { table: 't_volume', uuid: VOLUME.deleted, reason: 'deleted in ChimeStack (state 5)' },
+          { table: 't_volume', uuid: VOLUME.retired, reason: `its host ${NODE.retired} is skipped` },
+          { table: 't_snapshot', uuid: SNAPSHOT.deleted, reason: 'deleted in ChimeStack (state 5)' },
+          { table: 't_snapshot', uuid: SNAPSHOT.ofDeleted, reason: `its volume ${VOLUME.deleted} is skipped` },
         ]),
       );
-      expect(outcome.report.skipped).toHaveLength(17);
+      expect(outcome.report.skipped).toHaveLength(26);
       expect(outcome.report.renamed).toEqual([
         { table: 't_cluster', uuid: CLUSTER.web2, from: 'web', to: 'web-2', why: 'name already used in its scope' },
         { table: 't_cluster', uuid: CLUSTER.web3, from: 'WEB', to: 'WEB-3', why: 'name already used in its scope' },
+        {
+          table: 't_storage_pool',
+          uuid: POOL.ceph,
+          from: 'local storage',
+          to: 'local storage-2',
+          why: 'name already used in its scope',
+        },
+        {
+          table: 't_volume_spec',
+          uuid: VOLUME_SPEC.ceph,
+          from: 'standard(local)',
+          to: 'standard(local)-2',
+          why: 'name already used in its scope',
+        },
       ]);
       expect(outcome.report.problems).toEqual([]);
       expect(outcome.report.notes).toEqual([
@@ -147,6 +193,16 @@ describe('import from ChimeStack (npm run import)', () => {
         `t_host ${NODE.web}: named "web-old-name", its node "web-node": a host takes its node's name`,
         `t_host ${NODE.lost} ("lost-node"): no t_client row; its node is made from the host (its name, no addresses, no size until its agent enrols)`,
         `t_image ${IMAGE.devFetching}: being fetched in ChimeStack (state 0); no fetch runs here, so it comes in failed (10): delete it and register it again`,
+        // capacity()'s nudge gives 2 bytes more than ChimeStack's total of 1,900 GiB.
+        `t_storage_pool_inventory ${POOL.ceph}: total_size ${1900 * GIB + 2} here (floor(physical_size × size_ratio) − reserved_size), ${1900 * GIB} in ChimeStack`,
+        `t_volume_spec ${VOLUME_SPEC.ceph}: suspended in ChimeStack (state 2); specs here have no such state: it comes in for its volumes, registered in no cluster, so no new volume gets it`,
+        `t_volume ${VOLUME.creating}: being created in ChimeStack (state 0); no task runs here, so it comes in failed (10), claiming nothing: delete it and create it again`,
+        `t_volume ${VOLUME.creating}: "Creating#req-1" was under way in ChimeStack; nothing runs after an import, cleared`,
+        `t_volume ${VOLUME.ceph}: reserved in ChimeStack (state 3); it comes in available (1)`,
+        `t_volume ${VOLUME.ceph}: made from image ${IMAGE.deleted1}, which is not imported (deleted in ChimeStack?); it comes in made from no image`,
+        `t_snapshot ${SNAPSHOT.taking}: being taken in ChimeStack (state 0); no task runs here, so it comes in failed (10): delete it and take it again`,
+        `t_snapshot ${SNAPSHOT.taking}: "Creating#req-2" was under way in ChimeStack; nothing runs after an import, cleared`,
+        `t_storage_pool_inventory ${POOL.local}: used_size ${70 * GIB} here (what its imported volumes that are not failed claim), 0 in ChimeStack`,
       ]);
     });
 
@@ -351,8 +407,9 @@ describe('import from ChimeStack (npm run import)', () => {
       ).elements;
       // 2 AZs, 4 clusters, the old admin's deletion, 4 users and 2 defaults, 2 specs and 3 registrations, 2 networks,
       // 2 subnets; 6 clients enrolled, 3 of them adopted; 3 hosts created, 2 of them disabled or suspended; a user's
-      // image bucket (the public one is there from the server's first start) and 3 images.
-      expect(events).toHaveLength(40);
+      // image bucket (the public one is there from the server's first start) and 3 images; 2 storage pools, 3 volume
+      // specs and 2 registrations, 4 volumes and 2 snapshots.
+      expect(events).toHaveLength(53);
       expect(new Set(events.map((event) => event.type))).toEqual(
         new Set([
           'AzCreated',
@@ -370,6 +427,11 @@ describe('import from ChimeStack (npm run import)', () => {
           'HostStateChanged',
           'ImageBucketCreated',
           'ImageCreated',
+          'StoragePoolCreated',
+          'VolumeSpecCreated',
+          'VolumeSpecRegistered',
+          'VolumeCreated',
+          'SnapshotCreated',
         ]),
       );
       for (const event of events) {
@@ -442,6 +504,151 @@ describe('import from ChimeStack (npm run import)', () => {
         404,
         'NOT_FOUND',
       );
+      await server.caughtUp();
+      expect(await verifyReplay(server.dataSource)).toEqual([]);
+    });
+
+    it('brings storage in: pools with recomputed claims, specs and registrations, volumes and snapshots (idle; being created or taken: failed)', async () => {
+      const api = as(server, admin);
+      const pools = expectResult<{ elements: object[]; total: number }>(
+        await api.get('/v1/storage_pool?sort=created_at&order=asc'),
+      );
+      const pool = {
+        az_uuid: AZ.main,
+        cluster_uuid: CLUSTER.main,
+        cluster_name: 'Default',
+        description: '',
+        reserved_size: 0,
+      };
+      expect(pools).toMatchObject({ total: 2 });
+      expect(pools.elements).toEqual([
+        {
+          ...pool,
+          uuid: POOL.local,
+          name: 'Local Storage',
+          type: 0,
+          state: 1,
+          meta: '{"backend_path":"/mnt/local/backend","image_cache_path":"/mnt/local/cache"}',
+          physical_size: 100 * GIB,
+          size_ratio: 2,
+          total_size: 200 * GIB,
+          // dev-data and admin-root; the volume being created came in failed and claims nothing.
+          used_size: 70 * GIB,
+          created_at: ISO('2024-06-04 21:41:44'),
+        },
+        {
+          ...pool,
+          uuid: POOL.ceph,
+          name: 'local storage-2',
+          description: 'ceph cluster',
+          type: 2,
+          state: 0,
+          meta: '',
+          physical_size: 1000 * GIB,
+          size_ratio: 2,
+          reserved_size: 100 * GIB,
+          total_size: 1900 * GIB + 2,
+          used_size: 100 * GIB,
+          created_at: ISO('2024-06-06 12:00:00'),
+        },
+      ]);
+      const specs = expectResult<{ elements: { uuid: string; name: string; cluster_count: number }[] }>(
+        await api.get('/v1/volume_spec?sort=name&order=asc'),
+      ).elements;
+      expect(specs.map((spec) => [spec.uuid, spec.name, spec.cluster_count])).toEqual([
+        [VOLUME_SPEC.performance, 'Performance(Local)', 1],
+        [VOLUME_SPEC.standard, 'Standard(Local)', 1],
+        [VOLUME_SPEC.ceph, 'standard(local)-2', 0],
+      ]);
+      const mainPath = `/v1/az/${AZ.main}/cluster/${CLUSTER.main}`;
+      const registered = expectResult<{ elements: object[] }>(
+        await api.get(`${mainPath}/volume_spec_relation?sort=created_at&order=asc`),
+      ).elements;
+      expect(registered).toEqual([
+        expect.objectContaining({ volume_spec_uuid: VOLUME_SPEC.performance, created_at: ISO('2024-06-04 21:43:56') }),
+        expect.objectContaining({ volume_spec_uuid: VOLUME_SPEC.standard, created_at: ISO('2024-06-04 21:44:03') }),
+      ]);
+
+      const { volume: data } = expectResult<{ volume: Record<string, unknown> }>(
+        await api.get(`${mainPath}/volume/${VOLUME.data}`),
+      );
+      expect(data).toMatchObject({
+        uuid: VOLUME.data,
+        name: 'dev-data',
+        description: 'data',
+        user_uuid: USER.dev,
+        host_uuid: NODE.chime1,
+        host_name: 'chime1',
+        storage_pool_uuid: POOL.local,
+        storage_pool_name: 'Local Storage',
+        volume_spec_uuid: VOLUME_SPEC.standard,
+        spec_name: 'Standard(Local)',
+        image_uuid: '',
+        size: 20 * GIB,
+        iops: 1000,
+        throughput: 20971520,
+        format: 'qcow2',
+        type: 0,
+        state: 1,
+        operation: '',
+        version: 3,
+        parent_version: 2,
+        snapshot_count: 2,
+        last_operation_name: '',
+        tasks: [],
+        created_at: ISO('2024-06-06 12:00:00'),
+      });
+      const volume = async (uuid: string) =>
+        expectResult<{ volume: Record<string, unknown> }>(await api.get(`${mainPath}/volume/${uuid}`)).volume;
+      expect(await volume(VOLUME.root)).toMatchObject({
+        user_uuid: USER.admin,
+        state: 2,
+        root: 1,
+        image_uuid: IMAGE.centos,
+        image_name: 'CentOS 8.5.2111 ISO',
+        spec_name: 'Performance(Local)',
+      });
+      expect(await volume(VOLUME.creating)).toMatchObject({ state: 10, operation: '', size: 10 * GIB });
+      expect(await volume(VOLUME.ceph)).toMatchObject({
+        state: 1,
+        cluster_uuid: CLUSTER.main,
+        host_uuid: NODE.lost,
+        storage_pool_uuid: POOL.ceph,
+        storage_pool_type: 2,
+        image_uuid: '',
+        format: 'raw',
+      });
+      expectError(await api.get(`${mainPath}/volume/${VOLUME.deleted}`), 404, 'NOT_FOUND');
+      expectError(await api.get(`${mainPath}/volume/${VOLUME.retired}`), 404, 'NOT_FOUND');
+
+      // dev sees its own volume's snapshots; the one being taken came in failed.
+      const dev = as(server, await login(server, 'dev', PASSWORDS.dev.password));
+      const snapshots = expectResult<{ elements: object[]; total: number }>(
+        await dev.get(`/v1/volume/${VOLUME.data}/snapshot?sort=created_at&order=asc`),
+      );
+      expect(snapshots.total).toBe(2);
+      expect(snapshots.elements).toEqual([
+        expect.objectContaining({
+          uuid: SNAPSHOT.kept,
+          name: 'before-upgrade',
+          description: 'v2',
+          user_uuid: USER.dev,
+          volume_uuid: VOLUME.data,
+          volume_name: 'dev-data',
+          volume_version: 2,
+          parent_volume_version: 1,
+          state: 1,
+          operation: '',
+          created_at: ISO('2024-06-07 12:00:00'),
+        }),
+        expect.objectContaining({ uuid: SNAPSHOT.taking, state: 10, operation: '', volume_version: 3 }),
+      ]);
+      // A failed volume goes at once, its pool's count with it (nothing claimed to give back).
+      expect(expectResult(await dev.delete(`${mainPath}/volume/${VOLUME.creating}`))).toBe(1);
+      const local = expectResult<{ storage_pool: { used_size: number } }>(
+        await api.get(`${mainPath}/storage_pool/${POOL.local}`),
+      ).storage_pool;
+      expect(local.used_size).toBe(70 * GIB);
       await server.caughtUp();
       expect(await verifyReplay(server.dataSource)).toEqual([]);
     });
@@ -744,7 +951,7 @@ describe('import from ChimeStack (npm run import)', () => {
     expect(outcome.report.imported.get('t_cluster')).toBe(4);
     expect(outcome.report.imported.get('t_client')).toBe(5);
     expect(outcome.report.imported.get('t_host')).toBe(3);
-    expect(outcome.report.renamed).toHaveLength(2);
+    expect(outcome.report.renamed).toHaveLength(4);
     expect(await snapshot(server)).toEqual(before);
   });
 
@@ -946,7 +1153,7 @@ describe('import from ChimeStack (npm run import)', () => {
       expect(dryRun.stdout).toContain(`t_cluster ${CLUSTER.web2}: "web" -> "web-2" (name already used in its scope)`);
       const imported = await run('src/import/main.ts', '--from', source.url);
       expect(imported).toMatchObject({ code: 0, stdout: expect.stringContaining('imported:\n  t_az') });
-      expect(imported.stdout).toContain(`skipped (17):\n  t_az ${AZ.old}: deleted in ChimeStack (state 4)`);
+      expect(imported.stdout).toContain(`skipped (26):\n  t_az ${AZ.old}: deleted in ChimeStack (state 4)`);
       expect(imported.stdout).toMatch(/^ {2}t_host +3$/m);
       const again = await run('src/import/main.ts', '--from', source.url);
       expect(again.code).toBe(1);

@@ -9,7 +9,10 @@ import { bcryptHash, type ChimeStackSource } from './chimestack-source';
  * reservations and placed amounts, a free client, a client whose host is deleted (state 4), a host
  * in a deleted AZ's cluster, and a host without a t_client row; images: chime.sql's own rows (two
  * deleted, state 5), a user's bucket with an available shared image and one being fetched, and the
- * bucket of a deleted user with its image.
+ * bucket of a deleted user with its image; storage: chime.sql's pool and specs, a second pool of the
+ * same name (another case), a suspended spec, deleted pool, spec, volume and snapshot, a volume
+ * being created and a snapshot being taken (both come in failed), a reserved volume made from a
+ * deleted image, and a volume on a deleted host.
  */
 export const AZ = {
   main: '4a28bf21-1600-40e5-924f-5c03c7f76d4f',
@@ -62,6 +65,31 @@ export const IMAGE = {
   devShared: '88888888-0000-4000-8000-000000000001',
   devFetching: '88888888-0000-4000-8000-000000000002',
   orphan: '88888888-0000-4000-8000-000000000003',
+};
+export const POOL = {
+  local: '862b711b-5427-404d-a981-381ef562aa63', // chime.sql's own rows
+  ceph: '99990000-0000-4000-8000-000000000001',
+  gone: '99990000-0000-4000-8000-000000000002',
+};
+export const VOLUME_SPEC = {
+  performance: 'e1acaea8-b260-4f3b-807a-a037f4ef95b6', // chime.sql's own rows
+  standard: 'f41c85d8-245f-45fb-8c17-8f0cc000450c',
+  ceph: '99991111-0000-4000-8000-000000000001',
+  old: '99991111-0000-4000-8000-000000000002',
+};
+export const VOLUME = {
+  data: '99992222-0000-4000-8000-000000000001',
+  root: '99992222-0000-4000-8000-000000000002',
+  creating: '99992222-0000-4000-8000-000000000003',
+  ceph: '99992222-0000-4000-8000-000000000004',
+  deleted: '99992222-0000-4000-8000-000000000005',
+  retired: '99992222-0000-4000-8000-000000000006',
+};
+export const SNAPSHOT = {
+  kept: '99993333-0000-4000-8000-000000000001',
+  taking: '99993333-0000-4000-8000-000000000002',
+  deleted: '99993333-0000-4000-8000-000000000003',
+  ofDeleted: '99993333-0000-4000-8000-000000000004',
 };
 export const GIB = 1024 ** 3;
 
@@ -212,6 +240,160 @@ export async function seedChimeStack(source: ChimeStackSource): Promise<void> {
   ]);
   await seedNodes(source);
   await seedImages(source);
+  await seedStorage(source);
+}
+
+async function seedStorage(source: ChimeStackSource): Promise<void> {
+  const pool = (uuid: string, name: string, state: number, day: number, extra: object = {}) => ({
+    uuid,
+    az_uuid: AZ.main,
+    cluster_uuid: CLUSTER.main,
+    name,
+    type: 0,
+    state,
+    description: '',
+    meta: '{"backend_path":"/mnt/local/backend","image_cache_path":"/mnt/local/cache"}',
+    created_at: T(day),
+    ...extra,
+  });
+  await source.insert('t_storage_pool', [
+    // chime.sql's own row.
+    { ...pool(POOL.local, 'Local Storage', 1, 4), created_at: '2024-06-04 21:41:44' },
+    // The same name in the same cluster (regardless of case), unavailable, no meta (ChimeStack's default).
+    pool(POOL.ceph, 'local storage', 0, 6, { type: 2, meta: '', description: 'ceph cluster' }),
+    pool(POOL.gone, 'gone', 4, 5),
+  ]);
+  const inventory = (uuid: string, extra: object) => ({
+    storage_pool_uuid: uuid,
+    total_size: 0,
+    used_size: 0,
+    physical_size: 0,
+    reserved_size: 0,
+    created_at: T(5),
+    ...extra,
+  });
+  await source.insert('t_storage_pool_inventory', [
+    // chime.sql's: total = physical × 2, nothing reserved, nothing claimed (ChimeStack's count; the volumes below claim 70 GiB).
+    inventory(POOL.local, { total_size: 214748364800, physical_size: 107374182400, created_at: '2024-06-04 21:41:44' }),
+    // total = physical × 2 − reserved.
+    inventory(POOL.ceph, { total_size: 1900 * GIB, used_size: 100 * GIB, physical_size: 1000 * GIB, reserved_size: 100 * GIB }),
+    inventory(POOL.gone, { total_size: 10 * GIB, physical_size: 10 * GIB }),
+  ]);
+  const spec = (uuid: string, pool: string, name: string, state: number, created_at: string, extra: object = {}) => ({
+    uuid,
+    storage_pool_uuid: pool,
+    name,
+    state,
+    operation: '',
+    min_iops: 500,
+    max_iops: 5000,
+    step_iops: 50,
+    min_throughput: 10485760,
+    max_throughput: 104857600,
+    step_throughput: 1048576,
+    description: '',
+    created_at,
+    ...extra,
+  });
+  await source.insert('t_volume_spec', [
+    // chime.sql's own rows.
+    spec(VOLUME_SPEC.performance, POOL.local, 'Performance(Local)', 1, '2024-06-04 21:43:50', {
+      max_iops: 10000,
+      step_iops: 100,
+      max_throughput: 524288000,
+      step_throughput: 5242880,
+    }),
+    spec(VOLUME_SPEC.standard, POOL.local, 'Standard(Local)', 1, '2024-06-04 21:42:41'),
+    // Suspended, and named as another spec regardless of case.
+    spec(VOLUME_SPEC.ceph, POOL.ceph, 'standard(local)', 2, T(6), { description: 'on ceph' }),
+    spec(VOLUME_SPEC.old, POOL.local, 'old', 4, T(5)),
+  ]);
+  await source.insert('r_cluster_volume_spec', [
+    // chime.sql's own rows.
+    { cluster_uuid: CLUSTER.main, volume_spec_uuid: VOLUME_SPEC.performance, created_at: '2024-06-04 21:43:56' },
+    { cluster_uuid: CLUSTER.main, volume_spec_uuid: VOLUME_SPEC.standard, created_at: '2024-06-04 21:44:03' },
+    { cluster_uuid: CLUSTER.main, volume_spec_uuid: VOLUME_SPEC.ceph, created_at: T(6) },
+    { cluster_uuid: CLUSTER.main, volume_spec_uuid: VOLUME_SPEC.old, created_at: T(6) },
+  ]);
+  const volume = (uuid: string, name: string, owner: string, spec: string, state: number, day: number, extra: object = {}) => ({
+    uuid,
+    name,
+    user_uuid: owner,
+    az_uuid: AZ.main,
+    cluster_uuid: CLUSTER.main,
+    host_uuid: NODE.chime1,
+    volume_spec_uuid: spec,
+    size: 20 * GIB,
+    iops: 1000,
+    throughput: 20971520,
+    install_path: `/mnt/local/backend/${uuid}.qcow2`,
+    state,
+    operation: '',
+    root: 0,
+    cdrom: 0,
+    image_uuid: '',
+    description: '',
+    created_at: T(day),
+    version: 0,
+    parent_version: 0,
+    format: 'qcow2',
+    type: 0,
+    ...extra,
+  });
+  await source.insert('t_volume', [
+    volume(VOLUME.data, 'dev-data', USER.dev, VOLUME_SPEC.standard, 1, 6, { description: 'data', version: 3, parent_version: 2 }),
+    volume(VOLUME.root, 'admin-root', USER.admin, VOLUME_SPEC.performance, 2, 6, {
+      size: 50 * GIB,
+      iops: 5000,
+      throughput: 262144000,
+      root: 1,
+      image_uuid: IMAGE.centos,
+    }),
+    // Being created: comes in failed, claiming nothing.
+    volume(VOLUME.creating, 'dev-creating', USER.dev, VOLUME_SPEC.standard, 0, 7, {
+      size: 10 * GIB,
+      operation: 'Creating#req-1',
+    }),
+    // Reserved (3): available here; its image deleted in ChimeStack; on a disabled host, with no cluster_uuid.
+    volume(VOLUME.ceph, 'ops-ceph', USER.ops, VOLUME_SPEC.ceph, 3, 7, {
+      host_uuid: NODE.lost,
+      cluster_uuid: null,
+      size: 100 * GIB,
+      type: 2,
+      format: 'raw',
+      image_uuid: IMAGE.deleted1,
+    }),
+    volume(VOLUME.deleted, 'dev-deleted', USER.dev, VOLUME_SPEC.standard, 5, 5),
+    volume(VOLUME.retired, 'on-retired', USER.dev, VOLUME_SPEC.standard, 1, 5, { host_uuid: NODE.retired }),
+  ]);
+  const snapshot = (uuid: string, name: string, volume: string, state: number, day: number, extra: object = {}) => ({
+    uuid,
+    name,
+    user_uuid: USER.dev,
+    volume_uuid: volume,
+    volume_version: 1,
+    parent_volume_version: 0,
+    state,
+    operation: '',
+    description: '',
+    created_at: T(day),
+    ...extra,
+  });
+  await source.insert('t_snapshot', [
+    snapshot(SNAPSHOT.kept, 'before-upgrade', VOLUME.data, 1, 7, {
+      volume_version: 2,
+      parent_volume_version: 1,
+      description: 'v2',
+    }),
+    // Being taken: comes in failed.
+    snapshot(SNAPSHOT.taking, 'nightly', VOLUME.data, 0, 8, {
+      volume_version: 3,
+      parent_volume_version: 2,
+      operation: 'Creating#req-2',
+    }),
+    snapshot(SNAPSHOT.deleted, 'old', VOLUME.data, 5, 6),
+    snapshot(SNAPSHOT.ofDeleted, 'of-deleted', VOLUME.deleted, 1, 6),
+  ]);
 }
 
 async function seedImages(source: ChimeStackSource): Promise<void> {

@@ -76,6 +76,41 @@ const SCHEMA = [
      uuid varchar(64) NOT NULL, name varchar(255) NOT NULL, state tinyint NOT NULL DEFAULT 0, description varchar(2048) DEFAULT NULL,
      type tinyint NOT NULL DEFAULT 0, owner varchar(64) NOT NULL DEFAULT '', bucket_name varchar(255) NOT NULL DEFAULT '',
      created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
+  `CREATE TABLE t_storage_pool (
+     uuid varchar(64) NOT NULL, az_uuid varchar(64) NOT NULL, cluster_uuid varchar(64) DEFAULT NULL, name varchar(255) NOT NULL,
+     type tinyint NOT NULL DEFAULT 0, state tinyint NOT NULL DEFAULT 0, description varchar(2048) NOT NULL DEFAULT '',
+     meta varchar(4096) NOT NULL DEFAULT '', created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL,
+     PRIMARY KEY (uuid))`,
+  `CREATE TABLE t_storage_pool_inventory (
+     storage_pool_uuid varchar(64) NOT NULL, total_size bigint NOT NULL DEFAULT 0, used_size bigint NOT NULL DEFAULT 0,
+     physical_size bigint NOT NULL DEFAULT 0, reserved_size bigint NOT NULL DEFAULT 0, created_at timestamp NULL DEFAULT NULL,
+     updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (storage_pool_uuid))`,
+  `CREATE TABLE t_volume_spec (
+     uuid varchar(64) NOT NULL, storage_pool_uuid varchar(64) DEFAULT NULL, name varchar(255) NOT NULL,
+     state tinyint NOT NULL DEFAULT 0, operation varchar(64) NOT NULL DEFAULT '', min_iops int NOT NULL DEFAULT 0,
+     max_iops int NOT NULL DEFAULT 0, step_iops int NOT NULL DEFAULT 0, min_throughput bigint NOT NULL DEFAULT 0,
+     max_throughput bigint NOT NULL DEFAULT 0, step_throughput bigint NOT NULL DEFAULT 0,
+     description varchar(2048) NOT NULL DEFAULT '', created_at timestamp NULL DEFAULT NULL,
+     updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
+  `CREATE TABLE r_cluster_volume_spec (
+     cluster_uuid varchar(64) NOT NULL, volume_spec_uuid varchar(64) NOT NULL, created_at timestamp NULL DEFAULT NULL,
+     UNIQUE KEY udx_uuid (cluster_uuid, volume_spec_uuid))`,
+  `CREATE TABLE t_volume (
+     uuid varchar(64) NOT NULL, name varchar(255) NOT NULL, user_uuid varchar(64) NOT NULL DEFAULT 'admin',
+     az_uuid varchar(64) NOT NULL, cluster_uuid varchar(64) DEFAULT NULL, host_uuid varchar(64) DEFAULT NULL,
+     volume_spec_uuid varchar(64) DEFAULT NULL, size bigint NOT NULL DEFAULT 0, iops int NOT NULL DEFAULT 0,
+     throughput bigint NOT NULL DEFAULT 0, install_path varchar(1024) NOT NULL, state tinyint NOT NULL DEFAULT 0,
+     operation varchar(64) NOT NULL DEFAULT '', root tinyint NOT NULL DEFAULT 0, cdrom tinyint NOT NULL DEFAULT 0,
+     image_uuid varchar(64) NOT NULL DEFAULT '', description varchar(2048) NOT NULL DEFAULT '',
+     created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, version int NOT NULL DEFAULT 0,
+     parent_version int NOT NULL DEFAULT 0, format varchar(64) NOT NULL DEFAULT 'raw', type int NOT NULL DEFAULT 0,
+     PRIMARY KEY (uuid))`,
+  `CREATE TABLE t_snapshot (
+     uuid varchar(64) NOT NULL, name varchar(255) NOT NULL, user_uuid varchar(64) NOT NULL DEFAULT 'admin',
+     volume_uuid varchar(64) NOT NULL DEFAULT '', volume_version int NOT NULL DEFAULT 0,
+     parent_volume_version int NOT NULL DEFAULT 0, state tinyint NOT NULL DEFAULT 0, operation varchar(64) NOT NULL DEFAULT '',
+     description varchar(2048) NOT NULL DEFAULT '', created_at timestamp NULL DEFAULT NULL,
+     updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
 ];
 
 /** A ChimeStack database of a test's own on the MariaDB server, dropped afterwards. */
