@@ -12,9 +12,9 @@ import { ImagePort, type ImageForVolume } from '../../images/image.port';
 import { bytes, perGib, started } from '../operations';
 import { StorageAccess } from '../storage-access';
 import { StoragePoolState, VolumeState, type CreateVolumeRequest, type VolumeView } from '../storage.contract';
-import { ClusterVolumeSpecEntity, VOLUME_STREAM, type StoragePoolEntity, type VolumeEntity } from '../storage.entity';
+import { VOLUME_STREAM, type StoragePoolEntity, type VolumeEntity, type VolumeSpecEntity } from '../storage.entity';
 import { VolumeCreated } from '../storage.events';
-import { findSpec, POOL_ROWS, VOLUME_TABLE_ROWS } from '../storage.store';
+import { VOLUME_TABLE_ROWS } from '../storage.store';
 import { toVolumeState, toVolumeView } from '../storage.view';
 
 export class CreateVolumeCommand extends Command<VolumeView> {
@@ -64,8 +64,65 @@ function poolMeta(meta: string): { backend_path: string; image_cache_path: strin
   } catch {
     // An imported pool may carry anything; the defaults below stand in.
   }
-  const path = (key: string, fallback: string) => (typeof parsed[key] === 'string' && parsed[key] ? (parsed[key] as string) : fallback);
+  const path = (key: string, fallback: string) =>
+    typeof parsed[key] === 'string' && parsed[key] ? (parsed[key] as string) : fallback;
   return { backend_path: path('backend_path', '/chime/backend'), image_cache_path: path('image_cache_path', '/chime/cache') };
+}
+
+interface SpecForVolume {
+  spec: Pick<
+    VolumeSpecEntity,
+    | 'uuid'
+    | 'name'
+    | 'storagePoolUuid'
+    | 'minIops'
+    | 'maxIops'
+    | 'stepIops'
+    | 'minThroughput'
+    | 'maxThroughput'
+    | 'stepThroughput'
+  >;
+  pool: Pick<StoragePoolEntity, 'uuid' | 'name' | 'type' | 'state' | 'meta' | 'totalSize' | 'usedSize'>;
+  registered: boolean;
+}
+
+/** The spec, its pool, and whether the spec is registered in the cluster: one round trip. 404 without the spec. */
+async function specForVolume(manager: EntityManager, specUuid: string, clusterUuid: string): Promise<SpecForVolume> {
+  const [row]: Record<string, string | number | boolean>[] = await manager.query(
+    `SELECT s.uuid, s.name, s.storage_pool_uuid, s.min_iops, s.max_iops, s.step_iops,
+            s.min_throughput::float8 AS min_throughput, s.max_throughput::float8 AS max_throughput,
+            s.step_throughput::float8 AS step_throughput, p.name AS pool_name, p.type AS pool_type,
+            p.state AS pool_state, p.meta AS pool_meta, p.total_size::float8 AS total_size, p.used_size::float8 AS used_size,
+            EXISTS (SELECT 1 FROM cluster_volume_specs r WHERE r.cluster_uuid = $2 AND r.volume_spec_uuid = s.uuid) AS registered
+       FROM volume_specs s JOIN storage_pools p ON p.uuid = s.storage_pool_uuid
+      WHERE s.uuid = $1`,
+    [specUuid, clusterUuid],
+  );
+  if (!row) throw NotFoundError.of('volume specification', specUuid);
+  const n = (key: string) => Number(row[key]);
+  return {
+    spec: {
+      uuid: String(row.uuid),
+      name: String(row.name),
+      storagePoolUuid: String(row.storage_pool_uuid),
+      minIops: n('min_iops'),
+      maxIops: n('max_iops'),
+      stepIops: n('step_iops'),
+      minThroughput: n('min_throughput'),
+      maxThroughput: n('max_throughput'),
+      stepThroughput: n('step_throughput'),
+    },
+    pool: {
+      uuid: String(row.storage_pool_uuid),
+      name: String(row.pool_name),
+      type: n('pool_type'),
+      state: n('pool_state'),
+      meta: String(row.pool_meta),
+      totalSize: n('total_size'),
+      usedSize: n('used_size'),
+    },
+    registered: row.registered === true,
+  };
 }
 
 /**
@@ -92,8 +149,8 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolumeCommand>
       if (cluster.state !== State.Enabled) {
         throw new FailedPreconditionError(`cluster ${clusterUuid} is disabled and accepts nothing new`);
       }
-      const spec = await findSpec(tx.manager, request.volume_spec_uuid);
-      if (!(await tx.manager.exists(ClusterVolumeSpecEntity, { where: { clusterUuid, volumeSpecUuid: spec.uuid } }))) {
+      const { spec, pool, registered } = await specForVolume(tx.manager, request.volume_spec_uuid, clusterUuid);
+      if (!registered) {
         throw new FailedPreconditionError(`volume specification ${spec.uuid} is not registered in cluster ${clusterUuid}`);
       }
       const image = request.image_uuid ? await this.images.forVolume(tx.manager, request.image_uuid, actor) : undefined;
@@ -104,8 +161,7 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolumeCommand>
       const host = request.host_uuid
         ? await this.hosts.forWork(tx.manager, clusterUuid, request.host_uuid)
         : await this.chooseHost(tx.manager, clusterUuid, spec.storagePoolUuid, uuid);
-      const pool = await POOL_ROWS.findOne(tx.manager, { uuid: spec.storagePoolUuid });
-      if (!pool || pool.state !== StoragePoolState.Available || pool.usedSize + request.size > pool.totalSize) {
+      if (pool.state !== StoragePoolState.Available || pool.usedSize + request.size > pool.totalSize) {
         throw await refusal(tx.manager, spec.storagePoolUuid, request.size);
       }
       const volume = await this.insert(tx, {
@@ -156,7 +212,7 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolumeCommand>
       clusterUuid: string;
       request: CreateVolumeRequest;
       host: HostSummary;
-      pool: StoragePoolEntity;
+      pool: Pick<StoragePoolEntity, 'uuid' | 'type'>;
       image: ImageForVolume | undefined;
       iops: number;
       throughput: number;
@@ -201,7 +257,12 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolumeCommand>
    * the one whose volumes in this pool claim the fewest bytes (spread; ties broken by the volume's
    * uuid, so concurrent creations do not all pick the same one).
    */
-  private async chooseHost(manager: EntityManager, clusterUuid: string, poolUuid: string, volumeUuid: string): Promise<HostSummary> {
+  private async chooseHost(
+    manager: EntityManager,
+    clusterUuid: string,
+    poolUuid: string,
+    volumeUuid: string,
+  ): Promise<HostSummary> {
     const candidates = await this.hosts.takingWork(manager, clusterUuid);
     if (candidates.length === 0) {
       throw new FailedPreconditionError(`no enabled, reachable host in cluster ${clusterUuid} to put the volume on`);
