@@ -1116,6 +1116,61 @@ describe('import from ChimeStack (npm run import)', () => {
       expect(host).toMatchObject({ name: 'good-node', manage_ip: '10.0.0.30', cpu_ratio: 2, total_vcpus: 8, memory_ratio: 1 });
     });
 
+    it('names a volume and a pool this server refuses (long name, claims over the total) and takes them with --rename and --set', async () => {
+      const long = '66666666-0000-4000-8000-000000000010';
+      const name = `data-${'x'.repeat(70)}`;
+      const big = '66666666-0000-4000-8000-000000000011';
+      const volume = (uuid: string, volumeName: string, size: number) => ({
+        uuid,
+        name: volumeName,
+        user_uuid: USER.dev,
+        az_uuid: AZ.main,
+        cluster_uuid: CLUSTER.main,
+        host_uuid: NODE.chime1,
+        volume_spec_uuid: VOLUME_SPEC.standard,
+        size,
+        install_path: `/mnt/local/backend/${uuid}.qcow2`,
+        state: 1,
+        created_at: T(8),
+      });
+      // 70 GiB claimed already: 200 more is over the pool's 200 GiB.
+      await source.insert('t_volume', [volume(long, name, 10 * GIB), volume(big, 'big', 200 * GIB)]);
+      const renameAz = { table: 't_az', uuid: BAD, column: 'name', value: 'bad-name' };
+      const refused = await importInto({ dryRun: true, rules: [renameAz] });
+      expect(refused.report.problems).toEqual([
+        {
+          table: 't_volume',
+          uuid: long,
+          message: `name must be shorter than or equal to 64 characters (name "${name}"; fix with --rename t_volume:${long}=<name> or --set t_volume:${long}.<column>=<value>)`,
+        },
+        {
+          table: 't_storage_pool_inventory',
+          uuid: POOL.local,
+          message: `its volumes claim ${270 * GIB} bytes, more than its total_size ${200 * GIB} here (fix with --set t_storage_pool_inventory:${POOL.local}.<physical_size, total_size or reserved_size>=<value>)`,
+        },
+      ]);
+      const outcome = await importInto({
+        rules: [
+          renameAz,
+          { table: 't_volume', uuid: long, column: 'name', value: 'data-long' },
+          { table: 't_storage_pool_inventory', uuid: POOL.local, column: 'total_size', value: String(300 * GIB) },
+        ],
+      });
+      expect(outcome.report.notes).toContain(
+        `t_storage_pool_inventory ${POOL.local}: total_size set by --set (was ${200 * GIB})`,
+      );
+      const admin = await login(server, 'admin', PASSWORDS.admin.password);
+      const api = as(server, admin);
+      const mainPath = `/v1/az/${AZ.main}/cluster/${CLUSTER.main}`;
+      expect(expectResult<{ volume: object }>(await api.get(`${mainPath}/volume/${long}`)).volume).toMatchObject({
+        name: 'data-long',
+        size: 10 * GIB,
+      });
+      expect(
+        expectResult<{ storage_pool: object }>(await api.get(`${mainPath}/storage_pool/${POOL.local}`)).storage_pool,
+      ).toMatchObject({ size_ratio: 3, total_size: 300 * GIB, used_size: 280 * GIB });
+    });
+
     it('rolls everything back when a row fails as it is written, naming it', async () => {
       // Two VLAN networks on one interface with the same VLAN id pass every check of their own,
       // and fail on the database's unique index only after the AZs, clusters and users were written.

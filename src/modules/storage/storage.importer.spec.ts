@@ -327,6 +327,7 @@ describe('STORAGE_IMPORTER', () => {
         volumeRow(vol(4), spec(1), { cluster_uuid: OTHER_CLUSTER, type: 2, size: 3 * GIB + 1 }),
         volumeRow(vol(5), spec(1), { size: 15 * GIB }),
         volumeRow(vol(6), spec(1), { size: 15 * GIB }),
+        volumeRow(vol(7), spec(1), { user_uuid: 'admin' }),
       ],
       t_snapshot: [snapshotRow(snap(1), vol(9)), snapshotRow(snap(2), vol(5), { state: 2 })],
     });
@@ -349,6 +350,7 @@ describe('STORAGE_IMPORTER', () => {
           `^t_volume ${vol(4)}: its host ${HOST} is in cluster ${CLUSTER} of AZ ${AZ}, not in its own; type 2 is not its storage pool's type 0; size must be a whole number of GiB`,
         ),
       ),
+      `t_volume ${vol(7)}: user_uuid "admin" is not a user's uuid (fix with --set t_volume:${vol(7)}.user_uuid=<uuid>)`,
       `t_snapshot ${snap(1)}: refers to volume ${vol(9)}, which is not imported`,
       `t_snapshot ${snap(2)}: unknown state 2 (fix with --set t_snapshot:${snap(2)}.state=<0, 1 or 10>)`,
       `t_storage_pool_inventory ${pool(1)}: its volumes claim ${30 * GIB} bytes, more than its total_size ${20 * GIB} here (fix with --set t_storage_pool_inventory:${pool(1)}.<physical_size, total_size or reserved_size>=<value>)`,

@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@chime/event-log';
 import { capacity } from '../../platform/domain/capacity';
+import { UUID } from '../../platform/http/validation';
 import {
   checkLimit,
   dtoProblems,
@@ -624,6 +625,15 @@ function planVolume(
   // A spec or pool refused above is a problem already: the import stops.
   if (!spec || !pool) return undefined;
   const userUuid = (row.user_uuid ?? '').toLowerCase();
+  if (!UUID.test(userUuid)) {
+    // ChimeStack's column defaults to "admin": whose volume it is must be said, not guessed.
+    context.report.problem(
+      VOLUMES,
+      uuid,
+      `user_uuid "${row.user_uuid}" is not a user's uuid (fix with --set ${VOLUMES}:${uuid}.user_uuid=<uuid>)`,
+    );
+    return undefined;
+  }
   if (!context.ids.get('user', userUuid)) {
     context.report.skip(VOLUMES, uuid, `its user ${row.user_uuid} is not imported`);
     context.ids.skipped('volume', uuid);
