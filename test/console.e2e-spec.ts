@@ -635,6 +635,7 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
     let hostsServer: TestServer;
     let hostsAdmin: string;
     let hostsReader: TestUser;
+    let hostsCluster: string;
 
     beforeAll(async () => {
       hostsServer = await startTestServer({
@@ -643,7 +644,11 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
       hostsAdmin = await login(hostsServer, ADMIN.name, ADMIN.password);
       hostsReader = await createUser(hostsServer, hostsAdmin, Role.ReadOnlyAdmin, 'hostreader');
       const az = await hostsServer.http.post('/v1/az').set(bearer(hostsAdmin)).send({ name: 'zone-h' });
-      await hostsServer.http.post(`/v1/az/${az.body.result.az.uuid}/cluster`).set(bearer(hostsAdmin)).send({ name: 'cluster-h' });
+      const cluster = await hostsServer.http
+        .post(`/v1/az/${az.body.result.az.uuid}/cluster`)
+        .set(bearer(hostsAdmin))
+        .send({ name: 'cluster-h' });
+      hostsCluster = `/v1/az/${az.body.result.az.uuid}/cluster/${cluster.body.result.cluster.uuid}`;
     }, 60_000);
 
     afterAll(() => hostsServer?.close());
@@ -765,6 +770,33 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
         await shownWithText(page.locator('dl.details'), '0 B used of 15 GiB (16 GiB physical × 1 − 1 GiB reserved)');
         const task = page.getByRole('table', { name: 'Recent tasks' }).getByRole('row').filter({ hasText: 'create' });
         await rowReads(task, ['create', 'succeeded', '']);
+        // What other modules keep in the host's cluster: a pool and a network made now follow the event stream.
+        const pool = await hostsServer.http
+          .post(`${hostsCluster}/storage_pool`)
+          .set(bearer(hostsAdmin))
+          .send({ name: 'pool-h', physical_size: 100 * GIB, size_ratio: 2, reserved_size: 8 * GIB, description: 'local disks' });
+        expect(pool.status).toBe(200);
+        const network = await hostsServer.http
+          .post(`${hostsCluster}/network`)
+          .set(bearer(hostsAdmin))
+          .send({ name: 'net-h', bridge_name: 'br100', interface_name: 'ens224', type: 1, vlan_id: 100 });
+        expect(network.status).toBe(200);
+        await rowReads(page.getByRole('table', { name: 'Storage pools' }).getByRole('row').filter({ hasText: 'pool-h' }), [
+          'pool-h',
+          'local',
+          'available',
+          '0 B / 192 GiB',
+          '100 GiB × 2 − 8 GiB reserved',
+          'local disks',
+        ]);
+        await rowReads(page.getByRole('table', { name: 'Networks' }).getByRole('row').filter({ hasText: 'net-h' }), [
+          'net-h',
+          'VLAN',
+          '100',
+          'br100',
+          'ens224',
+          '',
+        ]);
         // The agent reports a problem: the node is in error, and the page says what the agent said.
         const details = page.locator('dl.details');
         node.problem = 'disk /var is full';

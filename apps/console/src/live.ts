@@ -59,12 +59,15 @@ export function queriesInvalidatedBy(event: Pick<ChimeEvent, 'stream_type'>): Qu
       return [...keys, ['host'], ['volume'], ['image'], ['resource']];
     case 'storage_pool':
     case 'volume_spec':
-      // The Storage screen, and the specs the volume form offers.
-      return [...keys, ['storage']];
+      // The Storage screen, the specs the volume form offers, and a host's page (its cluster's pools).
+      return [...keys, ['storage'], ['host', 'one']];
     case 'volume':
     case 'snapshot':
       // Volumes claim their pools' capacity, which moves with them (no pool event says so).
-      return [...keys, ['volume'], ['storage']];
+      return [...keys, ['volume'], ['storage'], ['host', 'one']];
+    case 'network':
+      // A host's page lists its cluster's networks; the networks' own pages are derived ones.
+      return [...keys, ['host', 'one'], ['resource']];
     case 'image':
     case 'image_bucket':
       return [...keys, ['image']];

@@ -172,6 +172,64 @@ export function Pager({
   );
 }
 
+/** The Pager of a list kept by useListState, over the page the server answered. */
+export function ListPager({ list, data }: { list: ListState; data: { total?: number; size: number } | undefined }) {
+  return (
+    <Pager
+      page={list.page}
+      size={list.size}
+      total={data?.total}
+      shown={data?.size ?? 0}
+      onPage={list.setPage}
+      onSize={list.setSize}
+    />
+  );
+}
+
+/** A row's action: the button says what it does, its accessible name also which row ("Edit pool-e2e"). */
+export function RowButton({ action, name, onClick }: { action: string; name: string; onClick: () => void }) {
+  return (
+    <button type="button" onClick={onClick} aria-label={`${action} ${name}`}>
+      {action}
+    </button>
+  );
+}
+
+/** A screen's summary (the API's statistic of what it lists): cards in a labelled group, its error in place. */
+export function SummaryCards({ label, error, children }: { label: string; error: unknown; children: ReactNode }) {
+  return (
+    <div className="cards" role="group" aria-label={label}>
+      <ErrorNote error={error} />
+      {children}
+    </div>
+  );
+}
+
+/** One card of a summary: its title, a figure shown large, then what the figure is made of. */
+export function SummaryCard({ title, figure, children }: { title: ReactNode; figure?: ReactNode; children?: ReactNode }) {
+  return (
+    <article className="card">
+      <h3>{title}</h3>
+      {figure !== undefined && <p className="big">{figure}</p>}
+      {children !== undefined && <p>{children}</p>}
+    </article>
+  );
+}
+
+/** A record's fields as a definition list, each label beside its value. */
+export function DetailsList({ rows }: { rows: [string, ReactNode][] }) {
+  return (
+    <dl className="details">
+      {rows.map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /** A modal dialog (the browser's <dialog>: focus kept inside, Escape closes it). */
 export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -401,6 +459,8 @@ export function useDebounced<T>(value: T, ms = 250): T {
   }, [value, ms]);
   return debounced;
 }
+
+export type ListState = ReturnType<typeof useListState>;
 
 /** Paging, sorting and filters of a server-side list; any change of sort or filter goes back to page 1. */
 export function useListState(initialFilters: FormValues = {}) {

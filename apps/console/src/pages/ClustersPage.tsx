@@ -2,7 +2,7 @@ import { type Schema } from '@chime/client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { canManageInfrastructure, client, CLUSTER_TYPES, formatTime, type Owner, STATES } from '../api';
-import { type Column, ConfirmDialog, DataTable, ErrorNote, type FieldSpec, FilterBar, FormDialog, type FormValues, Pager, useListState } from '../ui';
+import { type Column, ConfirmDialog, DataTable, ErrorNote, type FieldSpec, FilterBar, FormDialog, type FormValues, ListPager, RowButton, useListState } from '../ui';
 
 type Cluster = Schema<'Cluster'>;
 
@@ -148,9 +148,7 @@ export function ClusterList({ azUuid, manage }: { azUuid: string; manage: boolea
           manage
             ? (cluster) => (
                 <>
-                  <button type="button" onClick={() => setDialog({ kind: 'edit', cluster })} aria-label={`Edit ${cluster.name}`}>
-                    Edit
-                  </button>
+                  <RowButton action="Edit" name={cluster.name} onClick={() => setDialog({ kind: 'edit', cluster })} />
                   <button
                     type="button"
                     onClick={() => void setState(cluster, cluster.state !== 1)}
@@ -158,16 +156,14 @@ export function ClusterList({ azUuid, manage }: { azUuid: string; manage: boolea
                   >
                     {cluster.state === 1 ? 'Disable' : 'Enable'}
                   </button>
-                  <button type="button" onClick={() => setDialog({ kind: 'delete', cluster })} aria-label={`Delete ${cluster.name}`}>
-                    Delete
-                  </button>
+                  <RowButton action="Delete" name={cluster.name} onClick={() => setDialog({ kind: 'delete', cluster })} />
                   {actionError?.uuid === cluster.uuid && <ErrorNote error={actionError.error} />}
                 </>
               )
             : undefined
         }
       />
-      <Pager page={list.page} size={list.size} total={data?.total} shown={data?.size ?? 0} onPage={list.setPage} onSize={list.setSize} />
+      <ListPager list={list} data={data} />
       {dialog?.kind === 'create' && (
         <FormDialog
           title="New cluster"

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { client } from '../api';
-import { ConfirmDialog, ErrorNote, FormDialog, type FormValues } from '../ui';
+import { ConfirmDialog, ErrorNote, FormDialog, type FormValues, RowButton } from '../ui';
 import { CapacityFields, CAPACITY_FIELDS, capacityBody, capacityValues, type Host } from './host-view';
 
 const STATE_ACTIONS = [
@@ -32,9 +32,7 @@ export function HostActions({ host, onDeleted }: { host: Host; onDeleted?: () =>
   const initial = capacityValues(host);
   return (
     <>
-      <button type="button" onClick={() => setDialog('edit')} aria-label={`Edit ${host.name}`}>
-        Edit
-      </button>
+      <RowButton action="Edit" name={host.name} onClick={() => setDialog('edit')} />
       {STATE_ACTIONS.filter((action) => action.state !== host.state).map((action) => (
         <button
           key={action.operation}
@@ -45,9 +43,7 @@ export function HostActions({ host, onDeleted }: { host: Host; onDeleted?: () =>
           {action.label}
         </button>
       ))}
-      <button type="button" onClick={() => setDialog('delete')} aria-label={`Delete ${host.name}`}>
-        Delete
-      </button>
+      <RowButton action="Delete" name={host.name} onClick={() => setDialog('delete')} />
       <ErrorNote error={error} />
       {dialog === 'edit' && (
         <FormDialog

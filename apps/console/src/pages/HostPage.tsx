@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type ReactNode } from 'react';
 import { canManageInfrastructure, client, formatTime, type Owner } from '../api';
 import { Link, navigate, useSearchParams } from '../router';
-import { type Column, DataTable, ErrorNote } from '../ui';
+import { type Column, DataTable, DetailsList, ErrorNote } from '../ui';
 import { HostActions } from './HostActions';
 import {
   formatBytes,
@@ -13,12 +13,16 @@ import {
   LastHeartbeat,
   LastOperation,
   MonitorBadge,
+  type Network,
+  NETWORK_TYPES,
   StateBadge,
-  type Task,
-  TASK_STATES,
 } from './host-view';
+import { POOL_COLUMNS, type StoragePool, TASK_COLUMNS } from './storage-view';
 
-/** One host (`/host/{uuid}?az=…&cluster=…`): its node, capacity and state, and its 20 latest tasks. */
+/**
+ * One host (`/host/{uuid}?az=…&cluster=…`): its node, capacity and state, the storage pools and
+ * networks of its cluster, and its 20 latest tasks.
+ */
 export default function HostPage({ uuid, owner }: { uuid: string; owner: Owner }) {
   const search = useSearchParams();
   const [azUuid, clusterUuid] = [search.get('az'), search.get('cluster')];
@@ -46,19 +50,34 @@ export default function HostPage({ uuid, owner }: { uuid: string; owner: Owner }
       </header>
       <ErrorNote error={error} />
       {host && <HostDetails host={host} />}
+      <h2>Storage pools</h2>
+      {/* getHost fills these from the storage and networks modules; its schema types them as plain objects. */}
+      <DataTable
+        caption="Storage pools"
+        columns={POOL_COLUMNS}
+        rows={host?.storage_pools as StoragePool[] | undefined}
+        rowKey={(pool) => pool.uuid}
+      />
+      <h2>Networks</h2>
+      <DataTable
+        caption="Networks"
+        columns={NETWORK_COLUMNS}
+        rows={host?.networks as Network[] | undefined}
+        rowKey={(network) => network.uuid}
+      />
       <h2>Recent tasks</h2>
       <DataTable caption="Recent tasks" columns={TASK_COLUMNS} rows={host?.tasks} rowKey={(task) => task.uuid} />
     </section>
   );
 }
 
-const TASK_COLUMNS: Column<Task>[] = [
-  { key: 'operation_name', label: 'Operation' },
-  { key: 'state', label: 'State', render: (t) => <StateBadge label={TASK_STATES[t.state]} /> },
-  { key: 'message', label: 'Message' },
-  { key: 'created_at', label: 'Created', render: (t) => formatTime(t.created_at) },
-  { key: 'finished_at', label: 'Finished', render: (t) => formatTime(t.finished_at) },
-  { key: 'request_id', label: 'Request id', render: (t) => <code>{t.request_id}</code> },
+const NETWORK_COLUMNS: Column<Network>[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'type', label: 'Type', render: (n) => NETWORK_TYPES[n.type] },
+  { key: 'vlan_id', label: 'VLAN id / VNI' },
+  { key: 'bridge_name', label: 'Bridge' },
+  { key: 'interface_name', label: 'Interface' },
+  { key: 'description', label: 'Description' },
 ];
 
 function HostDetails({ host }: { host: Host }) {
@@ -88,16 +107,7 @@ function HostDetails({ host }: { host: Host }) {
     ['Last operation', <LastOperation key="operation" host={host} />],
     ['Adopted', formatTime(host.created_at)],
   ];
-  return (
-    <dl className="details">
-      {rows.map(([label, value]) => (
-        <div key={label}>
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <DetailsList rows={rows} />;
 }
 
 /**

@@ -1,9 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useId } from 'react';
 import { canManageInfrastructure, client, type Owner } from '../api';
-import { Link, navigate, useSearchParams } from '../router';
-import { type Column, DataTable, ErrorNote, FilterBar, Pager, useListState } from '../ui';
-import { useAllClusters, useAllZones, useOwnDefault } from './ClustersPage';
+import { Link } from '../router';
+import { type Column, DataTable, ErrorNote, FilterBar, ListPager, SummaryCard, SummaryCards, useListState } from '../ui';
 import { HostActions } from './HostActions';
 import {
   formatBytes,
@@ -18,6 +16,7 @@ import {
   StateBadge,
   usedOf,
 } from './host-view';
+import { useClusterPicker } from './storage-view';
 import { WaitingClients } from './WaitingClients';
 
 /**
@@ -26,19 +25,11 @@ import { WaitingClients } from './WaitingClients';
  */
 export default function HostsPage({ owner }: { owner: Owner }) {
   const manage = canManageInfrastructure(owner);
-  const search = useSearchParams();
-  const ownDefault = useOwnDefault(owner).data?.default;
-  const zones = useAllZones();
-  const zoneList = zones.data?.elements ?? [];
-  const wantedAz = search.get('az') ?? ownDefault?.az_uuid;
-  const azUuid = zoneList.some((az) => az.uuid === wantedAz) ? wantedAz! : zoneList[0]?.uuid;
-  const clusters = useAllClusters(azUuid);
-  // While another AZ's clusters load, the previous AZ's are no choice.
-  const clusterList = (clusters.data?.elements ?? []).filter((cluster) => cluster.az_uuid === azUuid);
-  const wantedCluster = search.get('cluster') ?? (azUuid === ownDefault?.az_uuid ? ownDefault?.clusters_uuid : undefined);
-  const clusterUuid = clusterList.some((c) => c.uuid === wantedCluster) ? wantedCluster! : clusterList[0]?.uuid;
-  const azPicker = useId();
-  const clusterPicker = useId();
+  const { azUuid, clusterUuid, pickers, error } = useClusterPicker(
+    owner,
+    'host',
+    'There is no availability zone yet: create one first.',
+  );
   return (
     <section>
       <header className="page-header">
@@ -46,34 +37,8 @@ export default function HostsPage({ owner }: { owner: Owner }) {
       </header>
       <WaitingClients manage={manage} placement={{ azUuid, clusterUuid }} />
       <h2 className="subsection">Hosts by cluster</h2>
-      <div className="parent-picker">
-        <label htmlFor={azPicker}>Availability zone</label>
-        <select id={azPicker} value={azUuid ?? ''} onChange={(event) => navigate(hostsHref(event.target.value))}>
-          {zoneList.map((az) => (
-            <option key={az.uuid} value={az.uuid}>
-              {az.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="parent-picker">
-        <label htmlFor={clusterPicker}>Cluster</label>
-        <select
-          id={clusterPicker}
-          value={clusterUuid ?? ''}
-          onChange={(event) => navigate(hostsHref(azUuid!, event.target.value))}
-        >
-          {clusterList.map((cluster) => (
-            <option key={cluster.uuid} value={cluster.uuid}>
-              {cluster.name}
-              {cluster.state === 0 ? ' (disabled)' : ''}
-            </option>
-          ))}
-        </select>
-      </div>
-      <ErrorNote error={zones.error ?? clusters.error} />
-      {zones.data && zoneList.length === 0 && <p>There is no availability zone yet: create one first.</p>}
-      {clusters.data && azUuid && clusterList.length === 0 && <p>There is no cluster in this availability zone yet.</p>}
+      {pickers}
+      <ErrorNote error={error} />
       {azUuid && clusterUuid && (
         <>
           <ClusterSummary clusterUuid={clusterUuid} />
@@ -93,36 +58,24 @@ function ClusterSummary({ clusterUuid }: { clusterUuid: string }) {
   });
   const s = data?.host_statistic;
   return (
-    <div className="cards" role="group" aria-label="Cluster summary">
-      <ErrorNote error={error} />
+    <SummaryCards label="Cluster summary" error={error}>
       {s && (
         <>
-          <article className="card">
-            <h3>Hosts</h3>
-            <p className="big">{s.hosts}</p>
-            <p>
-              {s.enabled} enabled, {s.disabled} disabled, {s.suspended} suspended
-            </p>
-          </article>
-          <article className="card">
-            <h3>Monitor</h3>
-            <p>
-              {s.reachable} reachable, {s.unreachable} unreachable, {s.error} error
-            </p>
-          </article>
-          <article className="card">
-            <h3>vCPUs used</h3>
-            <p className="big">{usedOf(s.used_vcpus, s.total_vcpus)}</p>
-            <p>{s.physical_vcpus} physical CPUs</p>
-          </article>
-          <article className="card">
-            <h3>Memory used</h3>
-            <p className="big">{usedOf(s.used_memory, s.total_memory, formatBytes)}</p>
-            <p>{formatBytes(s.physical_memory)} physical</p>
-          </article>
+          <SummaryCard title="Hosts" figure={s.hosts}>
+            {s.enabled} enabled, {s.disabled} disabled, {s.suspended} suspended
+          </SummaryCard>
+          <SummaryCard title="Monitor">
+            {s.reachable} reachable, {s.unreachable} unreachable, {s.error} error
+          </SummaryCard>
+          <SummaryCard title="vCPUs used" figure={usedOf(s.used_vcpus, s.total_vcpus)}>
+            {s.physical_vcpus} physical CPUs
+          </SummaryCard>
+          <SummaryCard title="Memory used" figure={usedOf(s.used_memory, s.total_memory, formatBytes)}>
+            {formatBytes(s.physical_memory)} physical
+          </SummaryCard>
         </>
       )}
-    </div>
+    </SummaryCards>
   );
 }
 
@@ -180,14 +133,7 @@ function HostList({ azUuid, clusterUuid, manage }: { azUuid: string; clusterUuid
         onSort={list.setSort}
         actions={manage ? (host) => <HostActions host={host} /> : undefined}
       />
-      <Pager
-        page={list.page}
-        size={list.size}
-        total={data?.total}
-        shown={data?.size ?? 0}
-        onPage={list.setPage}
-        onSize={list.setSize}
-      />
+      <ListPager list={list} data={data} />
     </>
   );
 }

@@ -10,7 +10,10 @@ import {
   FilterBar,
   FormDialog,
   type FormValues,
-  Pager,
+  ListPager,
+  RowButton,
+  SummaryCard,
+  SummaryCards,
   useListState,
 } from '../ui';
 import { formatBytes } from './host-view';
@@ -69,30 +72,19 @@ function ImageSummary() {
   const { data, error } = useQuery({ queryKey: ['image', 'statistic'], queryFn: () => client.call('getImageStatistic') });
   const s = data?.image_statistic;
   return (
-    <div className="cards" role="group" aria-label="Image summary">
-      <ErrorNote error={error} />
+    <SummaryCards label="Image summary" error={error}>
       {s && (
         <>
-          <article className="card">
-            <h3>Images</h3>
-            <p className="big">{s.images}</p>
-            <p>
-              {s.available} available, {s.fetching} being fetched, {s.failed} failed, {s.suspended} suspended
-            </p>
-          </article>
-          <article className="card">
-            <h3>Where</h3>
-            <p>
-              {s.public} public, {s.private} in users' buckets ({s.shared} shared)
-            </p>
-          </article>
-          <article className="card">
-            <h3>Available bytes</h3>
-            <p className="big">{formatBytes(s.available_bytes)}</p>
-          </article>
+          <SummaryCard title="Images" figure={s.images}>
+            {s.available} available, {s.fetching} being fetched, {s.failed} failed, {s.suspended} suspended
+          </SummaryCard>
+          <SummaryCard title="Where">
+            {s.public} public, {s.private} in users' buckets ({s.shared} shared)
+          </SummaryCard>
+          <SummaryCard title="Available bytes" figure={formatBytes(s.available_bytes)} />
         </>
       )}
-    </div>
+    </SummaryCards>
   );
 }
 
@@ -171,25 +163,14 @@ function ImageList({ owner, onDialog }: { owner: Owner; onDialog: (dialog: Dialo
             ? (image) =>
                 mayChangeImage(owner, image) && (
                   <>
-                    <button type="button" onClick={() => onDialog({ kind: 'edit', image })} aria-label={`Edit ${image.name}`}>
-                      Edit
-                    </button>
-                    <button type="button" onClick={() => onDialog({ kind: 'delete', image })} aria-label={`Delete ${image.name}`}>
-                      Delete
-                    </button>
+                    <RowButton action="Edit" name={image.name} onClick={() => onDialog({ kind: 'edit', image })} />
+                    <RowButton action="Delete" name={image.name} onClick={() => onDialog({ kind: 'delete', image })} />
                   </>
                 )
             : undefined
         }
       />
-      <Pager
-        page={list.page}
-        size={list.size}
-        total={data?.total}
-        shown={data?.size ?? 0}
-        onPage={list.setPage}
-        onSize={list.setSize}
-      />
+      <ListPager list={list} data={data} />
     </>
   );
 }
@@ -324,14 +305,7 @@ function Buckets({ owner }: { owner: Owner }) {
             : undefined
         }
       />
-      <Pager
-        page={list.page}
-        size={list.size}
-        total={data?.total}
-        shown={data?.size ?? 0}
-        onPage={list.setPage}
-        onSize={list.setSize}
-      />
+      <ListPager list={list} data={data} />
       {deleting && (
         <ConfirmDialog
           title={`Delete bucket ${deleting.name}`}

@@ -2,7 +2,7 @@ import { type Schema } from '@chime/client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { canReadEvents, client, formatTime, type Owner } from '../api';
-import { type Column, DataTable, Drawer, ErrorNote, FilterBar, type FieldSpec, Pager, useListState } from '../ui';
+import { type Column, DataTable, Drawer, ErrorNote, type FieldSpec, FilterBar, ListPager, useListState } from '../ui';
 import { EventRows } from './EventsPage';
 
 type Entry = Schema<'OperationLog'>;
@@ -84,14 +84,7 @@ export default function OperationLogPage({ owner }: { owner: Owner }) {
           </button>
         )}
       />
-      <Pager
-        page={list.page}
-        size={list.size}
-        total={data?.total}
-        shown={data?.size ?? 0}
-        onPage={list.setPage}
-        onSize={list.setSize}
-      />
+      <ListPager list={list} data={data} />
       {openId !== undefined && <EntryDrawer id={openId} owner={owner} onClose={() => setOpenId(undefined)} />}
     </section>
   );

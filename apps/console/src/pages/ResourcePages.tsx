@@ -3,7 +3,7 @@ import { type ReactNode, useId, useState } from 'react';
 import { client, formatTime, type Owner } from '../api';
 import { type DerivedOperation, type DerivedResource, type JsonSchema, type ParentParam, unpickable, useResources } from '../derived';
 import { Link, navigate, useSearchParams } from '../router';
-import { type Column, ConfirmDialog, DataTable, ErrorNote, type FieldSpec, FormDialog, type FormValues, Pager, useListState } from '../ui';
+import { type Column, ConfirmDialog, DataTable, ErrorNote, type FieldSpec, FormDialog, type FormValues, ListPager, RowButton, useListState } from '../ui';
 import { useOwnDefault } from './ClustersPage';
 
 type Row = Record<string, unknown>;
@@ -227,15 +227,13 @@ function ResourceList({ resource, parents, manage }: { resource: DerivedResource
           // Without a detail page (a relation), deleting is done from the list.
           manage && resource.remove && !resource.get
             ? (row) => (
-                <button type="button" onClick={() => setDialog({ kind: 'delete', row })} aria-label={`Delete ${String(row[resource.idField])}`}>
-                  Delete
-                </button>
+                <RowButton action="Delete" name={String(row[resource.idField])} onClick={() => setDialog({ kind: 'delete', row })} />
               )
             : undefined
         }
       />
       {queryNames.has('page') && (
-        <Pager page={list.page} size={list.size} total={data?.total} shown={data?.size ?? 0} onPage={list.setPage} onSize={list.setSize} />
+        <ListPager list={list} data={data} />
       )}
       {dialog?.kind === 'create' && (
         <FormDialog

@@ -2,18 +2,20 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useState } from 'react';
 import { canManageInfrastructure, client, type Owner } from '../api';
 import {
-  type Column,
   ConfirmDialog,
   DataTable,
   ErrorNote,
   type FieldSpec,
   FormDialog,
   type FormValues,
-  Pager,
+  ListPager,
+  RowButton,
+  SummaryCard,
+  SummaryCards,
   useListState,
 } from '../ui';
 import { formatBytes } from './host-view';
-import { fromGib, POOL_STATES, POOL_TYPES, type StoragePool, toGib, UsageBar, useClusterPicker } from './storage-view';
+import { fromGib, POOL_COLUMNS, POOL_TYPES, type StoragePool, toGib, UsageBar, useClusterPicker } from './storage-view';
 import { VolumeSpecs } from './VolumeSpecs';
 
 /**
@@ -50,31 +52,22 @@ function PoolSummary({ clusterUuid }: { clusterUuid: string }) {
   });
   const s = data?.storage_pool_statistic;
   return (
-    <div className="cards" role="group" aria-label="Storage summary">
-      <ErrorNote error={error} />
+    <SummaryCards label="Storage summary" error={error}>
       {s && (
         <>
-          <article className="card">
-            <h3>Pools</h3>
-            <p className="big">{s.storage_pools}</p>
-            <p>holding {s.volumes} volumes</p>
-          </article>
-          <article className="card">
-            <h3>Claimed by volumes</h3>
-            <p className="big">{formatBytes(s.used_size)}</p>
-            <p>
-              <UsageBar used={s.used_size} total={s.total_size} label="Claimed of the cluster's pools" />,{' '}
-              {formatBytes(s.free_size)} free
-            </p>
-          </article>
-          <article className="card">
-            <h3>Physical</h3>
-            <p className="big">{formatBytes(s.physical_size)}</p>
-            <p>{formatBytes(s.reserved_size)} reserved</p>
-          </article>
+          <SummaryCard title="Pools" figure={s.storage_pools}>
+            holding {s.volumes} volumes
+          </SummaryCard>
+          <SummaryCard title="Claimed by volumes" figure={formatBytes(s.used_size)}>
+            <UsageBar used={s.used_size} total={s.total_size} label="Claimed of the cluster's pools" />,{' '}
+            {formatBytes(s.free_size)} free
+          </SummaryCard>
+          <SummaryCard title="Physical" figure={formatBytes(s.physical_size)}>
+            {formatBytes(s.reserved_size)} reserved
+          </SummaryCard>
         </>
       )}
-    </div>
+    </SummaryCards>
   );
 }
 
@@ -154,24 +147,6 @@ function Pools({ azUuid, clusterUuid, manage }: { azUuid: string; clusterUuid: s
     placeholderData: keepPreviousData,
   });
   const refresh = () => queries.invalidateQueries({ queryKey: ['storage'] });
-  const columns: Column<StoragePool>[] = [
-    { key: 'name', label: 'Name', sortable: true },
-    { key: 'type', label: 'Type', sortable: true, render: (p) => POOL_TYPES[p.type] },
-    { key: 'state', label: 'State', sortable: true, render: (p) => POOL_STATES[p.state] },
-    {
-      key: 'used_size',
-      label: 'Claimed / total',
-      sortable: true,
-      render: (p) => <UsageBar used={p.used_size} total={p.total_size} label={`Claimed of ${p.name}`} />,
-    },
-    {
-      key: 'physical_size',
-      label: 'Capacity',
-      sortable: true,
-      render: (p) => `${formatBytes(p.physical_size)} × ${p.size_ratio} − ${formatBytes(p.reserved_size)} reserved`,
-    },
-    { key: 'description', label: 'Description' },
-  ];
   return (
     <section aria-labelledby="pools-heading">
       <header className="page-header">
@@ -185,7 +160,7 @@ function Pools({ azUuid, clusterUuid, manage }: { azUuid: string; clusterUuid: s
       <ErrorNote error={error} />
       <DataTable
         caption="Storage pools"
-        columns={columns}
+        columns={POOL_COLUMNS}
         rows={data?.elements}
         rowKey={(p) => p.uuid}
         sort={list.sort}
@@ -194,25 +169,14 @@ function Pools({ azUuid, clusterUuid, manage }: { azUuid: string; clusterUuid: s
           manage
             ? (pool) => (
                 <>
-                  <button type="button" onClick={() => setDialog({ kind: 'edit', pool })} aria-label={`Edit ${pool.name}`}>
-                    Edit
-                  </button>
-                  <button type="button" onClick={() => setDialog({ kind: 'delete', pool })} aria-label={`Delete ${pool.name}`}>
-                    Delete
-                  </button>
+                  <RowButton action="Edit" name={pool.name} onClick={() => setDialog({ kind: 'edit', pool })} />
+                  <RowButton action="Delete" name={pool.name} onClick={() => setDialog({ kind: 'delete', pool })} />
                 </>
               )
             : undefined
         }
       />
-      <Pager
-        page={list.page}
-        size={list.size}
-        total={data?.total}
-        shown={data?.size ?? 0}
-        onPage={list.setPage}
-        onSize={list.setSize}
-      />
+      <ListPager list={list} data={data} />
       {dialog?.kind === 'create' && (
         <FormDialog
           title="New storage pool"

@@ -2,7 +2,7 @@ import { type Schema } from '@chime/client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { client, formatTime, grantableRoles, type Owner, ROLE_NAMES } from '../api';
-import { type Column, ConfirmDialog, DataTable, ErrorNote, FilterBar, FormDialog, type FormValues, Modal, Pager, useListState } from '../ui';
+import { type Column, ConfirmDialog, DataTable, ErrorNote, FilterBar, FormDialog, type FormValues, ListPager, Modal, RowButton, useListState } from '../ui';
 import { DefaultsFields, defaultValues, useSaveUserDefault, useUserDefault } from './UserDefaults';
 
 type User = Schema<'User'>;
@@ -71,12 +71,8 @@ export default function UsersPage({ owner }: { owner: Owner }) {
                   )}
                   {manages(user) && (
                     <>
-                      <button type="button" onClick={() => setDialog({ kind: 'edit', user })} aria-label={`Edit ${user.name}`}>
-                        Edit
-                      </button>
-                      <button type="button" onClick={() => setDialog({ kind: 'delete', user })} aria-label={`Delete ${user.name}`}>
-                        Delete
-                      </button>
+                      <RowButton action="Edit" name={user.name} onClick={() => setDialog({ kind: 'edit', user })} />
+                      <RowButton action="Delete" name={user.name} onClick={() => setDialog({ kind: 'delete', user })} />
                     </>
                   )}
                 </>
@@ -84,7 +80,7 @@ export default function UsersPage({ owner }: { owner: Owner }) {
             : undefined
         }
       />
-      <Pager page={list.page} size={list.size} total={data?.total} shown={data?.size ?? 0} onPage={list.setPage} onSize={list.setSize} />
+      <ListPager list={list} data={data} />
       {dialog?.kind === 'create' && (
         <FormDialog
           title="New user"

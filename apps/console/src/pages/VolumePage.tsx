@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { client, formatTime, isApiError, type Owner } from '../api';
 import { Link, navigate, useSearchParams } from '../router';
-import { type Column, ConfirmDialog, DataTable, ErrorNote, FormDialog } from '../ui';
+import { type Column, ConfirmDialog, DataTable, DetailsList, ErrorNote, FormDialog } from '../ui';
 import { formatBytes } from './host-view';
 import {
   clusterHref,
@@ -198,14 +198,5 @@ function VolumeDetails({ volume }: { volume: Volume }) {
     ['Description', volume.description],
     ['Created', formatTime(volume.created_at)],
   ];
-  return (
-    <dl className="details">
-      {rows.map(([label, value]) => (
-        <div key={label}>
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <DetailsList rows={rows} />;
 }

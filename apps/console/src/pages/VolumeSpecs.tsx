@@ -9,7 +9,8 @@ import {
   type FieldSpec,
   FormDialog,
   type FormValues,
-  Pager,
+  ListPager,
+  RowButton,
   useListState,
 } from '../ui';
 import { type ClusterVolumeSpec, formatRate, fromMib, toMib, type VolumeSpec } from './storage-view';
@@ -80,22 +81,11 @@ function Registered({ azUuid, clusterUuid, manage }: { azUuid: string; clusterUu
         onSort={list.setSort}
         actions={
           manage
-            ? (spec) => (
-                <button type="button" onClick={() => setUnregistering(spec)} aria-label={`Unregister ${spec.volume_spec_name}`}>
-                  Unregister
-                </button>
-              )
+            ? (spec) => <RowButton action="Unregister" name={spec.volume_spec_name} onClick={() => setUnregistering(spec)} />
             : undefined
         }
       />
-      <Pager
-        page={list.page}
-        size={list.size}
-        total={data?.total}
-        shown={data?.size ?? 0}
-        onPage={list.setPage}
-        onSize={list.setSize}
-      />
+      <ListPager list={list} data={data} />
       {registering && <RegisterDialog azUuid={azUuid} clusterUuid={clusterUuid} onClose={() => setRegistering(false)} />}
       {unregistering && (
         <ConfirmDialog
@@ -301,25 +291,14 @@ function AllSpecs({ manage }: { manage: boolean }) {
           manage
             ? (spec) => (
                 <>
-                  <button type="button" onClick={() => setDialog({ kind: 'edit', spec })} aria-label={`Edit ${spec.name}`}>
-                    Edit
-                  </button>
-                  <button type="button" onClick={() => setDialog({ kind: 'delete', spec })} aria-label={`Delete ${spec.name}`}>
-                    Delete
-                  </button>
+                  <RowButton action="Edit" name={spec.name} onClick={() => setDialog({ kind: 'edit', spec })} />
+                  <RowButton action="Delete" name={spec.name} onClick={() => setDialog({ kind: 'delete', spec })} />
                 </>
               )
             : undefined
         }
       />
-      <Pager
-        page={list.page}
-        size={list.size}
-        total={data?.total}
-        shown={data?.size ?? 0}
-        onPage={list.setPage}
-        onSize={list.setSize}
-      />
+      <ListPager list={list} data={data} />
       {dialog?.kind === 'create' && <SpecDialog onClose={() => setDialog(undefined)} />}
       {dialog?.kind === 'edit' && <SpecDialog spec={dialog.spec} onClose={() => setDialog(undefined)} />}
       {dialog?.kind === 'delete' && (

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { client, formatTime, type Owner } from '../api';
 import { Link } from '../router';
-import { type Column, DataTable, ErrorNote, FilterBar, Pager, useListState } from '../ui';
+import { type Column, DataTable, ErrorNote, FilterBar, ListPager, SummaryCard, SummaryCards, useListState } from '../ui';
 import { formatBytes } from './host-view';
 import {
   clusterHref,
@@ -59,25 +59,18 @@ function VolumeSummary({ owner }: { owner: Owner }) {
   });
   const s = data?.volume_statistic;
   return (
-    <div className="cards" role="group" aria-label="Volume summary">
-      <ErrorNote error={error} />
+    <SummaryCards label="Volume summary" error={error}>
       {s && (
         <>
-          <article className="card">
-            <h3>{owner.role === 0 ? 'Your volumes' : 'Volumes'} (all clusters)</h3>
-            <p className="big">{s.volumes}</p>
-            <p>
-              {s.available} available, {s.in_use} in use, {s.unavailable} being created, {s.failed} failed
-            </p>
-          </article>
-          <article className="card">
-            <h3>Claimed</h3>
-            <p className="big">{formatBytes(s.size)}</p>
-            <p>{s.snapshots} snapshots</p>
-          </article>
+          <SummaryCard title={`${owner.role === 0 ? 'Your volumes' : 'Volumes'} (all clusters)`} figure={s.volumes}>
+            {s.available} available, {s.in_use} in use, {s.unavailable} being created, {s.failed} failed
+          </SummaryCard>
+          <SummaryCard title="Claimed" figure={formatBytes(s.size)}>
+            {s.snapshots} snapshots
+          </SummaryCard>
         </>
       )}
-    </div>
+    </SummaryCards>
   );
 }
 
@@ -136,14 +129,7 @@ function VolumeList({ azUuid, clusterUuid }: { azUuid: string; clusterUuid: stri
         sort={list.sort}
         onSort={list.setSort}
       />
-      <Pager
-        page={list.page}
-        size={list.size}
-        total={data?.total}
-        shown={data?.size ?? 0}
-        onPage={list.setPage}
-        onSize={list.setSize}
-      />
+      <ListPager list={list} data={data} />
     </>
   );
 }

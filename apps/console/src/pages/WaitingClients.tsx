@@ -2,7 +2,18 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useState } from 'react';
 import { client, formatTime } from '../api';
 import { navigate } from '../router';
-import { type Column, DataTable, ErrorNote, Fields, FilterBar, FormDialog, type FormValues, Pager, useListState } from '../ui';
+import {
+  type Column,
+  DataTable,
+  ErrorNote,
+  Fields,
+  FilterBar,
+  FormDialog,
+  type FormValues,
+  ListPager,
+  RowButton,
+  useListState,
+} from '../ui';
 import { useAllClusters, useAllZones } from './ClustersPage';
 import {
   CapacityFields,
@@ -85,23 +96,11 @@ export function WaitingClients({ manage, placement }: { manage: boolean; placeme
         onSort={list.setSort}
         actions={
           manage
-            ? (node) =>
-                node.state === 0 && (
-                  <button type="button" onClick={() => setAdopting(node)} aria-label={`Adopt ${node.name}`}>
-                    Adopt
-                  </button>
-                )
+            ? (node) => node.state === 0 && <RowButton action="Adopt" name={node.name} onClick={() => setAdopting(node)} />
             : undefined
         }
       />
-      <Pager
-        page={list.page}
-        size={list.size}
-        total={data?.total}
-        shown={data?.size ?? 0}
-        onPage={list.setPage}
-        onSize={list.setSize}
-      />
+      <ListPager list={list} data={data} />
       {adopting && <AdoptDialog node={adopting} placement={placement} onClose={() => setAdopting(undefined)} />}
     </section>
   );

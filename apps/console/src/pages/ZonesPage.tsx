@@ -3,7 +3,17 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { client, formatTime, STATES } from '../api';
 import { Link } from '../router';
-import { type Column, ConfirmDialog, DataTable, ErrorNote, FilterBar, FormDialog, Pager, useListState } from '../ui';
+import {
+  type Column,
+  ConfirmDialog,
+  DataTable,
+  ErrorNote,
+  FilterBar,
+  FormDialog,
+  ListPager,
+  RowButton,
+  useListState,
+} from '../ui';
 
 type Az = Schema<'Az'>;
 
@@ -83,35 +93,20 @@ export default function ZonesPage({ manage }: { manage: boolean }) {
           manage
             ? (az) => (
                 <>
-                  <button type="button" onClick={() => setDialog({ kind: 'edit', az })} aria-label={`Edit ${az.name}`}>
-                    Edit
-                  </button>
+                  <RowButton action="Edit" name={az.name} onClick={() => setDialog({ kind: 'edit', az })} />
                   {az.state === 1 ? (
-                    <button type="button" onClick={() => void setState(az, false)} aria-label={`Disable ${az.name}`}>
-                      Disable
-                    </button>
+                    <RowButton action="Disable" name={az.name} onClick={() => void setState(az, false)} />
                   ) : (
-                    <button type="button" onClick={() => void setState(az, true)} aria-label={`Enable ${az.name}`}>
-                      Enable
-                    </button>
+                    <RowButton action="Enable" name={az.name} onClick={() => void setState(az, true)} />
                   )}
-                  <button type="button" onClick={() => setDialog({ kind: 'delete', az })} aria-label={`Delete ${az.name}`}>
-                    Delete
-                  </button>
+                  <RowButton action="Delete" name={az.name} onClick={() => setDialog({ kind: 'delete', az })} />
                   {actionError?.uuid === az.uuid && <ErrorNote error={actionError.error} />}
                 </>
               )
             : undefined
         }
       />
-      <Pager
-        page={list.page}
-        size={list.size}
-        total={data?.total}
-        shown={data?.size ?? 0}
-        onPage={list.setPage}
-        onSize={list.setSize}
-      />
+      <ListPager list={list} data={data} />
       {dialog?.kind === 'create' && (
         <FormDialog
           title="New availability zone"

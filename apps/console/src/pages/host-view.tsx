@@ -7,6 +7,7 @@ import { type FieldSpec, Fields, type FormValues } from '../ui';
 export type Host = Schema<'Host'>;
 export type Client = Schema<'Client'>;
 export type Task = Schema<'Task'>;
+export type Network = Schema<'Network'>;
 
 /**
  * Heartbeats are not events (only changes of state are), so the lists are also refetched this often
@@ -21,6 +22,7 @@ export const hostsHref = (azUuid: string, clusterUuid?: string, hostUuid?: strin
 export const HOST_STATES = ['disabled', 'enabled', 'suspended'] as const;
 export const MONITOR_STATES = ['unreachable', 'reachable', 'error'] as const;
 export const TASK_STATES = ['running', 'succeeded', 'failed'] as const;
+export const NETWORK_TYPES = ['classical', 'VLAN', 'VXLAN'] as const;
 
 export type Tone = 'ok' | 'bad' | 'warn' | 'neutral';
 

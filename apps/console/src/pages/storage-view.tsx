@@ -78,6 +78,26 @@ export function UsageBar({ used, total, label }: { used: number; total: number; 
   );
 }
 
+/** A pool's row, on the Storage screen (sortable there) and on a host's page. */
+export const POOL_COLUMNS: Column<StoragePool>[] = [
+  { key: 'name', label: 'Name', sortable: true },
+  { key: 'type', label: 'Type', sortable: true, render: (p) => POOL_TYPES[p.type] },
+  { key: 'state', label: 'State', sortable: true, render: (p) => POOL_STATES[p.state] },
+  {
+    key: 'used_size',
+    label: 'Claimed / total',
+    sortable: true,
+    render: (p) => <UsageBar used={p.used_size} total={p.total_size} label={`Claimed of ${p.name}`} />,
+  },
+  {
+    key: 'physical_size',
+    label: 'Capacity',
+    sortable: true,
+    render: (p) => `${formatBytes(p.physical_size)} × ${p.size_ratio} − ${formatBytes(p.reserved_size)} reserved`,
+  },
+  { key: 'description', label: 'Description' },
+];
+
 /** 10485760 → "10 MiB/s". */
 export const formatRate = (bytesPerSecond: number) => `${formatBytes(bytesPerSecond)}/s`;
 export const toMib = (bytes: number) => String(Number((bytes / MIB).toFixed(3)));
@@ -145,10 +165,10 @@ export const clusterHref = (screen: string, azUuid: string, clusterUuid?: string
   `/${screen}${uuid ? `/${uuid}` : ''}?${new URLSearchParams({ az: azUuid, ...(clusterUuid ? { cluster: clusterUuid } : {}) })}`;
 
 /**
- * The AZ and cluster a screen shows, kept in the URL and starting at the user's defaults (as on
- * the Hosts screen), with their pickers.
+ * The AZ and cluster a screen shows (Hosts, Storage, Volumes), kept in the URL and starting at the
+ * user's defaults, with their pickers. `noZone` is what the screen says while there is no AZ.
  */
-export function useClusterPicker(owner: Owner, screen: string) {
+export function useClusterPicker(owner: Owner, screen: string, noZone = 'There is no availability zone yet.') {
   const search = useSearchParams();
   const ownDefault = useOwnDefault(owner).data?.default;
   const zones = useAllZones();
@@ -156,6 +176,7 @@ export function useClusterPicker(owner: Owner, screen: string) {
   const wantedAz = search.get('az') ?? ownDefault?.az_uuid;
   const azUuid = zoneList.some((az) => az.uuid === wantedAz) ? wantedAz! : zoneList[0]?.uuid;
   const clusters = useAllClusters(azUuid);
+  // While another AZ's clusters load, the previous AZ's are no choice.
   const clusterList = (clusters.data?.elements ?? []).filter((cluster) => cluster.az_uuid === azUuid);
   const wantedCluster = search.get('cluster') ?? (azUuid === ownDefault?.az_uuid ? ownDefault?.clusters_uuid : undefined);
   const clusterUuid = clusterList.some((c) => c.uuid === wantedCluster) ? wantedCluster! : clusterList[0]?.uuid;
@@ -188,7 +209,7 @@ export function useClusterPicker(owner: Owner, screen: string) {
           ))}
         </select>
       </div>
-      {zones.data && zoneList.length === 0 && <p>There is no availability zone yet.</p>}
+      {zones.data && zoneList.length === 0 && <p>{noZone}</p>}
       {clusters.data && azUuid && clusterList.length === 0 && <p>There is no cluster in this availability zone yet.</p>}
     </>
   );
