@@ -13,4 +13,13 @@ describe('capacity', () => {
     }
     expect(capacity(11, 15 / 11, 0)).toBe(15);
   });
+
+  it('never adds bytes to a large amount (2 TiB × 1 is 2 TiB, not a byte more)', () => {
+    const tib = 2 ** 40;
+    expect(capacity(2 * tib, 1, 0)).toBe(2 * tib);
+    expect(capacity(1900 * 2 ** 30, 1, 0)).toBe(1900 * 2 ** 30);
+    expect(capacity(1000 * 2 ** 30, 1.5, 0)).toBe(1500 * 2 ** 30);
+    expect(capacity(2 ** 52, 1, 0)).toBe(2 ** 52);
+    expect(capacity(3, 0.5, 0)).toBe(1);
+  });
 });

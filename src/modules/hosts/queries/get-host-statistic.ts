@@ -2,17 +2,13 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import type { HostStatisticView } from '../host.contract';
 import type { HostStatisticParams } from '../host.dto';
-import { CAPACITY_NUDGE } from '../../../platform/domain/capacity';
+import { capacitySql } from '../../../platform/domain/capacity';
 
 export class GetHostStatisticQuery extends Query<HostStatisticView> {
   constructor(readonly params: HostStatisticParams) {
     super();
   }
 }
-
-/** The capacity a host offers (host.view.ts `capacity`), in SQL. */
-const total = (physical: string, ratio: string, reserved: string) =>
-  `greatest(0, floor(${physical} * ${ratio} * (1 + ${CAPACITY_NUDGE})) - ${reserved})`;
 
 const STATISTIC = `
 SELECT count(*)::int AS hosts,
@@ -23,10 +19,10 @@ SELECT count(*)::int AS hosts,
        count(*) FILTER (WHERE monitor_state = 0)::int AS unreachable,
        count(*) FILTER (WHERE monitor_state = 2)::int AS error,
        coalesce(sum(physical_vcpus), 0)::float8 AS physical_vcpus,
-       coalesce(sum(${total('physical_vcpus', 'cpu_ratio', 'reserved_vcpus')}), 0)::float8 AS total_vcpus,
+       coalesce(sum(${capacitySql('physical_vcpus', 'cpu_ratio', 'reserved_vcpus')}), 0)::float8 AS total_vcpus,
        coalesce(sum(used_vcpus), 0)::float8 AS used_vcpus,
        coalesce(sum(physical_memory), 0)::float8 AS physical_memory,
-       coalesce(sum(${total('physical_memory', 'memory_ratio', 'reserved_memory')}), 0)::float8 AS total_memory,
+       coalesce(sum(${capacitySql('physical_memory', 'memory_ratio', 'reserved_memory')}), 0)::float8 AS total_memory,
        coalesce(sum(used_memory), 0)::float8 AS used_memory
   FROM host_rows
  WHERE ($1::uuid IS NULL OR cluster_uuid = $1) AND ($2::uuid IS NULL OR uuid = $2)`;
