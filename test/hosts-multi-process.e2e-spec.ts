@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Agent } from '../apps/agent/src/agent';
+import { SimDriver } from '../apps/agent/src/sim-driver';
 import { verifyReplay } from '../src/replay/verify-replay';
 import { SCHEMA } from '../src/schema';
 import { eventually } from './support/eventually';
@@ -12,7 +14,8 @@ const GIB = 1024 ** 3;
 /**
  * Nodes and their agents seen by three server processes on one PostgreSQL database: every change of
  * a node's monitor state recorded once, whichever process sees it; a credential revoked on one
- * process refused on all; a task created on one process reaching a watch held by another. Only on a
+ * process refused on all; a task created on one process reaching a watch held by another; a storage
+ * pool claimed exactly by creations on all three. Only on a
  * PostgreSQL server (the embedded database belongs to one process).
  */
 const describeOnServer = process.env.DATABASE_URL ? describe : describe.skip;
@@ -112,5 +115,56 @@ describeOnServer('hosts and agents with several server processes on one database
     expect(refused.status).toBe(401);
     expect(refused.body).toMatchObject({ error: { status: 'UNAUTHENTICATED' } });
     expect((await call(b, 'GET', '/v1/agent/task', node.credential)).status).toBe(401);
+  }, 60_000);
+  it("claims a storage pool exactly with creations spread over the processes, and a node's agent creates them", async () => {
+    const [a, b, c] = servers;
+    const driver = new SimDriver({ name: 'mp-storage', vcpus: 8, memory: 16 * GIB });
+    const agent = new Agent({ server: a.url, joinToken: JOIN_TOKEN, driver, watchWait: 20 });
+    await agent.start();
+    try {
+      const az = (await call(a, 'POST', '/v1/az', admin, { name: 'mp-storage-az' })).body.result.az.uuid as string;
+      const cluster = `/v1/az/${az}/cluster/${(await call(b, 'POST', `/v1/az/${az}/cluster`, admin, { name: 'mp-sc' })).body.result.cluster.uuid as string}`;
+      expect((await call(c, 'POST', `${cluster}/host`, admin, { uuid: agent.state.uuid })).status).toBe(200);
+      const pool = (await call(a, 'POST', `${cluster}/storage_pool`, admin, { name: 'mp-pool', physical_size: 10 * GIB })).body
+        .result.storage_pool.uuid as string;
+      const spec = (
+        await call(b, 'POST', '/v1/volume_spec', admin, {
+          name: 'mp-spec',
+          storage_pool_uuid: pool,
+          min_iops: 0,
+          max_iops: 0,
+          step_iops: 0,
+          min_throughput: 0,
+          max_throughput: 0,
+          step_throughput: 0,
+        })
+      ).body.result.volume_spec.uuid as string;
+      expect((await call(c, 'POST', `${cluster}/volume_spec_relation`, admin, { volume_spec_uuid: spec })).status).toBe(200);
+
+      const results = await Promise.all(
+        Array.from({ length: 45 }, (_, i) =>
+          call(servers[i % 3], 'POST', `${cluster}/volume`, admin, { name: `mp-v${i}`, size: GIB, volume_spec_uuid: spec }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 200)).toHaveLength(10);
+      for (const r of results.filter((r) => r.status !== 200)) {
+        expect(r).toMatchObject({ status: 400, body: { error: { status: 'FAILED_PRECONDITION' } } });
+      }
+      const [claimed] = await dataSource.query(
+        'SELECT used_size::float8 AS used, volume_count AS n FROM storage_pools WHERE uuid = $1',
+        [pool],
+      );
+      expect(claimed).toEqual({ used: 10 * GIB, n: 10 });
+      await eventually(
+        async () =>
+          (await dataSource.query('SELECT count(*)::int AS n FROM volumes WHERE storage_pool_uuid = $1 AND state = 1', [pool]))[0]
+            .n as number,
+        (n) => n === 10,
+        20_000,
+      );
+      expect(driver.node.volumes.size).toBe(10);
+    } finally {
+      await agent.stop();
+    }
   }, 60_000);
 });
