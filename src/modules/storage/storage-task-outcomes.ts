@@ -1,9 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Transaction } from '@chime/event-log';
 import { TaskPort, type EndedTask } from '../hosts/task.port';
-import { ended, operationFields } from './operations';
+import { ended } from './operations';
 import { SnapshotState, VolumeState } from './storage.contract';
-import { SNAPSHOT_STREAM, SnapshotEntity, VOLUME_STREAM, VolumeEntity } from './storage.entity';
+import type { SnapshotEntity, VolumeEntity } from './storage.entity';
 import {
   SnapshotOperationFailed,
   SnapshotOperationSucceeded,
@@ -11,7 +11,7 @@ import {
   VolumeOperationSucceeded,
 } from './storage.events';
 import { SNAPSHOT_TABLE_ROWS, VOLUME_TABLE_ROWS } from './storage.store';
-import { removeSnapshot, removeVolume } from './volume-lifecycle';
+import { changeSnapshot, changeVolume, releaseClaim, removeSnapshot, removeVolume } from './volume-lifecycle';
 
 /**
  * Volumes and snapshots follow their tasks: when a host's agent reports (or a task times out, or
@@ -46,29 +46,24 @@ export class StorageTaskOutcomes implements OnModuleInit {
       } else {
         changes.state = VolumeState.Failed;
         released = volume.size;
-        await tx.manager.query('UPDATE storage_pools SET used_size = used_size - $2 WHERE uuid = $1', [
-          volume.storagePoolUuid,
-          released,
-        ]);
+        await releaseClaim(tx, volume.storagePoolUuid, released);
       }
     } else if (outcome.operation === 'restore' && succeeded) {
       const kept = outcome.payload.volume_version;
       changes.parentVersion = typeof kept === 'number' ? kept : volume.parentVersion;
       changes.dataVersion = volume.dataVersion + 1;
     }
-    await tx.manager.update(VolumeEntity, { uuid: volume.uuid }, { ...changes, version: volume.version + 1 });
-    const next = { ...volume, ...changes };
-    const wire = {
-      ...operationFields(next),
-      ...(changes.state === undefined ? {} : { state: next.state }),
-      ...(changes.installPath === undefined ? {} : { install_path: next.installPath }),
-      ...(changes.dataVersion === undefined ? {} : { version: next.dataVersion, parent_version: next.parentVersion }),
-    };
-    await tx.append({ type: VOLUME_STREAM, id: volume.uuid }, volume.version, [
+    await changeVolume(tx, volume, changes, (changed) =>
       succeeded
-        ? new VolumeOperationSucceeded({ uuid: volume.uuid, task_uuid: outcome.uuid, changes: wire })
-        : new VolumeOperationFailed({ uuid: volume.uuid, task_uuid: outcome.uuid, message: outcome.message, released, changes: wire }),
-    ]);
+        ? new VolumeOperationSucceeded({ uuid: volume.uuid, task_uuid: outcome.uuid, changes: changed })
+        : new VolumeOperationFailed({
+            uuid: volume.uuid,
+            task_uuid: outcome.uuid,
+            message: outcome.message,
+            released,
+            changes: changed,
+          }),
+    );
   }
 
   private async snapshot(tx: Transaction, outcome: EndedTask, succeeded: boolean): Promise<void> {
@@ -93,26 +88,27 @@ export class StorageTaskOutcomes implements OnModuleInit {
           volumeChanges.dataVersion = volume.dataVersion + 1;
         }
       }
-      await tx.manager.update(SnapshotEntity, { uuid: snapshot.uuid }, { ...changes, version: snapshot.version + 1 });
-      const next = { ...snapshot, ...changes };
-      const wire = { ...operationFields(next), ...(changes.state === undefined ? {} : { state: next.state }) };
-      await tx.append({ type: SNAPSHOT_STREAM, id: snapshot.uuid }, snapshot.version, [
+      await changeSnapshot(tx, snapshot, changes, (changed) =>
         succeeded
-          ? new SnapshotOperationSucceeded({ uuid: snapshot.uuid, task_uuid: outcome.uuid, changes: wire })
-          : new SnapshotOperationFailed({ uuid: snapshot.uuid, task_uuid: outcome.uuid, message: outcome.message, changes: wire }),
-      ]);
+          ? new SnapshotOperationSucceeded({ uuid: snapshot.uuid, task_uuid: outcome.uuid, changes: changed })
+          : new SnapshotOperationFailed({
+              uuid: snapshot.uuid,
+              task_uuid: outcome.uuid,
+              message: outcome.message,
+              changes: changed,
+            }),
+      );
     }
-    await tx.manager.update(VolumeEntity, { uuid: volume.uuid }, { ...volumeChanges, version: volume.version + 1 });
-    const next = { ...volume, ...volumeChanges };
-    const wire = {
-      ...operationFields(next),
-      ...(volumeChanges.snapshotCount === undefined ? {} : { snapshot_count: next.snapshotCount }),
-      ...(volumeChanges.dataVersion === undefined ? {} : { version: next.dataVersion, parent_version: next.parentVersion }),
-    };
-    await tx.append({ type: VOLUME_STREAM, id: volume.uuid }, volume.version, [
+    await changeVolume(tx, volume, volumeChanges, (changed) =>
       succeeded
-        ? new VolumeOperationSucceeded({ uuid: volume.uuid, task_uuid: outcome.uuid, changes: wire })
-        : new VolumeOperationFailed({ uuid: volume.uuid, task_uuid: outcome.uuid, message: outcome.message, released: 0, changes: wire }),
-    ]);
+        ? new VolumeOperationSucceeded({ uuid: volume.uuid, task_uuid: outcome.uuid, changes: changed })
+        : new VolumeOperationFailed({
+            uuid: volume.uuid,
+            task_uuid: outcome.uuid,
+            message: outcome.message,
+            released: 0,
+            changes: changed,
+          }),
+    );
   }
 }

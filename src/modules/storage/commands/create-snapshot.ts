@@ -5,13 +5,14 @@ import { FailedPreconditionError, LimitExceededError } from '../../../platform/e
 import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
-import { assertIdle, operationFields, started } from '../operations';
+import { assertIdle, started } from '../operations';
 import { StorageAccess } from '../storage-access';
 import { SnapshotState, STORAGE_LIMITS, VolumeState, type CreateSnapshotRequest, type SnapshotView } from '../storage.contract';
-import { SNAPSHOT_STREAM, VOLUME_STREAM, VolumeEntity, type SnapshotEntity } from '../storage.entity';
+import { SNAPSHOT_STREAM, type SnapshotEntity } from '../storage.entity';
 import { SnapshotCreated, VolumeOperationStarted } from '../storage.events';
 import { lockVolume, SNAPSHOT_TABLE_ROWS, volumeNotFound } from '../storage.store';
 import { toSnapshotState, toSnapshotView } from '../storage.view';
+import { changeVolume } from '../volume-lifecycle';
 
 export class CreateSnapshotCommand extends Command<SnapshotView> {
   constructor(
@@ -73,19 +74,12 @@ export class CreateSnapshotHandler implements ICommandHandler<CreateSnapshotComm
         description: `create-snapshot-${snapshot.uuid}`,
         payload: { volume_uuid: volumeUuid, volume_version: volume.dataVersion, install_path: volume.installPath },
       });
-      const busy = started('snapshot', tx.metadata.request_id, now);
-      await tx.manager.update(
-        VolumeEntity,
-        { uuid: volumeUuid },
-        { ...busy, snapshotCount: volume.snapshotCount + 1, version: volume.version + 1 },
+      await changeVolume(
+        tx,
+        volume,
+        { ...started('snapshot', tx.metadata.request_id, now), snapshotCount: volume.snapshotCount + 1 },
+        (changes) => new VolumeOperationStarted({ uuid: volumeUuid, task_uuid: task.uuid, changes }),
       );
-      await tx.append({ type: VOLUME_STREAM, id: volumeUuid }, volume.version, [
-        new VolumeOperationStarted({
-          uuid: volumeUuid,
-          task_uuid: task.uuid,
-          changes: { ...operationFields(busy), snapshot_count: volume.snapshotCount + 1 },
-        }),
-      ]);
       return toSnapshotView({ ...snapshot, volumeName: volume.name });
     });
   }

@@ -3,13 +3,12 @@ import { UnitOfWork } from '@chime/event-log';
 import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
-import { assertIdle, operationFields, started } from '../operations';
+import { assertIdle, started } from '../operations';
 import { StorageAccess } from '../storage-access';
 import { SnapshotState } from '../storage.contract';
-import { SNAPSHOT_STREAM, SnapshotEntity, VOLUME_STREAM, VolumeEntity } from '../storage.entity';
 import { SnapshotOperationStarted, VolumeOperationStarted, VolumeUpdated } from '../storage.events';
 import { lockSnapshot, lockVolume, volumeNotFound } from '../storage.store';
-import { removeSnapshot } from '../volume-lifecycle';
+import { changeSnapshot, changeVolume, removeSnapshot } from '../volume-lifecycle';
 
 export class DeleteSnapshotCommand extends Command<'ok'> {
   constructor(
@@ -41,11 +40,12 @@ export class DeleteSnapshotHandler implements ICommandHandler<DeleteSnapshotComm
       assertIdle('volume', volumeUuid, volume.operation);
       if (snapshot.state === SnapshotState.Failed) {
         await removeSnapshot(tx, snapshot);
-        const snapshotCount = volume.snapshotCount - 1;
-        await tx.manager.update(VolumeEntity, { uuid: volumeUuid }, { snapshotCount, version: volume.version + 1 });
-        await tx.append({ type: VOLUME_STREAM, id: volumeUuid }, volume.version, [
-          new VolumeUpdated({ uuid: volumeUuid, changes: { snapshot_count: snapshotCount } }),
-        ]);
+        await changeVolume(
+          tx,
+          volume,
+          { snapshotCount: volume.snapshotCount - 1 },
+          (changes) => new VolumeUpdated({ uuid: volumeUuid, changes }),
+        );
         return;
       }
       await this.hosts.assertReachable(tx.manager, volume.hostUuid, `volume ${volumeUuid}`);
@@ -58,16 +58,18 @@ export class DeleteSnapshotHandler implements ICommandHandler<DeleteSnapshotComm
         payload: { volume_uuid: volumeUuid, install_path: volume.installPath },
       });
       const now = new Date();
-      const deleting = started('delete', tx.metadata.request_id, now);
-      await tx.manager.update(SnapshotEntity, { uuid: snapshotUuid }, { ...deleting, version: snapshot.version + 1 });
-      await tx.append({ type: SNAPSHOT_STREAM, id: snapshotUuid }, snapshot.version, [
-        new SnapshotOperationStarted({ uuid: snapshotUuid, task_uuid: task.uuid, changes: operationFields(deleting) }),
-      ]);
-      const busy = started('snapshot', tx.metadata.request_id, now);
-      await tx.manager.update(VolumeEntity, { uuid: volumeUuid }, { ...busy, version: volume.version + 1 });
-      await tx.append({ type: VOLUME_STREAM, id: volumeUuid }, volume.version, [
-        new VolumeOperationStarted({ uuid: volumeUuid, task_uuid: task.uuid, changes: operationFields(busy) }),
-      ]);
+      await changeSnapshot(
+        tx,
+        snapshot,
+        started('delete', tx.metadata.request_id, now),
+        (changes) => new SnapshotOperationStarted({ uuid: snapshotUuid, task_uuid: task.uuid, changes }),
+      );
+      await changeVolume(
+        tx,
+        volume,
+        started('snapshot', tx.metadata.request_id, now),
+        (changes) => new VolumeOperationStarted({ uuid: volumeUuid, task_uuid: task.uuid, changes }),
+      );
     });
     return 'ok';
   }

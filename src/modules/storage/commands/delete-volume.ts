@@ -4,13 +4,12 @@ import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
-import { assertIdle, operationFields, started } from '../operations';
+import { assertIdle, started } from '../operations';
 import { StorageAccess } from '../storage-access';
 import { VolumeState } from '../storage.contract';
-import { VOLUME_STREAM, VolumeEntity } from '../storage.entity';
 import { VolumeOperationStarted } from '../storage.events';
 import { lockVolume, volumeNotFound, type VolumePath } from '../storage.store';
-import { removeSnapshot, removeVolume, snapshotsOf } from '../volume-lifecycle';
+import { changeVolume, removeSnapshot, removeVolume, snapshotsOf } from '../volume-lifecycle';
 
 export class DeleteVolumeCommand extends Command<1> {
   constructor(
@@ -75,11 +74,12 @@ export class DeleteVolumeHandler implements ICommandHandler<DeleteVolumeCommand>
       }
       await this.hosts.assertReachable(tx.manager, volume.hostUuid, `volume ${volume.uuid}`);
       const created = await this.tasks.create(tx, task);
-      const next = started('delete', tx.metadata.request_id, new Date());
-      await tx.manager.update(VolumeEntity, { uuid: volume.uuid }, { ...next, version: volume.version + 1 });
-      await tx.append({ type: VOLUME_STREAM, id: volume.uuid }, volume.version, [
-        new VolumeOperationStarted({ uuid: volume.uuid, task_uuid: created.uuid, changes: operationFields(next) }),
-      ]);
+      await changeVolume(
+        tx,
+        volume,
+        started('delete', tx.metadata.request_id, new Date()),
+        (changes) => new VolumeOperationStarted({ uuid: volume.uuid, task_uuid: created.uuid, changes }),
+      );
     });
     return 1;
   }

@@ -4,12 +4,12 @@ import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
-import { assertIdle, operationFields, started } from '../operations';
+import { assertIdle, started } from '../operations';
 import { StorageAccess } from '../storage-access';
 import { SnapshotState, VolumeState, type VolumeView } from '../storage.contract';
-import { VOLUME_STREAM, VolumeEntity } from '../storage.entity';
 import { VolumeOperationStarted } from '../storage.events';
 import { lockSnapshot, lockVolume, volumeNotFound, VOLUME_ROWS } from '../storage.store';
+import { changeVolume } from '../volume-lifecycle';
 import { VolumeViews } from '../volume-views';
 
 export class RestoreVolumeCommand extends Command<VolumeView> {
@@ -60,11 +60,12 @@ export class RestoreVolumeHandler implements ICommandHandler<RestoreVolumeComman
         description: `restore-volume-${volumeUuid}`,
         payload: { snapshot_uuid: snapshotUuid, volume_version: snapshot.volumeVersion, install_path: volume.installPath },
       });
-      const restoring = started('restore', tx.metadata.request_id, new Date());
-      await tx.manager.update(VolumeEntity, { uuid: volumeUuid }, { ...restoring, version: volume.version + 1 });
-      await tx.append({ type: VOLUME_STREAM, id: volumeUuid }, volume.version, [
-        new VolumeOperationStarted({ uuid: volumeUuid, task_uuid: task.uuid, changes: operationFields(restoring) }),
-      ]);
+      await changeVolume(
+        tx,
+        volume,
+        started('restore', tx.metadata.request_id, new Date()),
+        (changes) => new VolumeOperationStarted({ uuid: volumeUuid, task_uuid: task.uuid, changes }),
+      );
       const row = await VOLUME_ROWS.findOne(tx.manager, { uuid: volumeUuid });
       if (!row) throw volumeNotFound(volumeUuid);
       return this.views.detail(tx.manager, row);
