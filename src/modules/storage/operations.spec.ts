@@ -1,7 +1,7 @@
 import { Role } from '@chime/contracts';
 import { NotFoundError, PermissionDeniedError } from '../../platform/errors/domain-error';
 import { assertIdle, bytes, ended, operationFields, operationLabel, perGib, started } from './operations';
-import { StorageAccess } from './storage-access';
+import { Ownership } from '../../platform/domain/ownership';
 
 const GIB = 2 ** 30;
 
@@ -44,25 +44,25 @@ describe('who may see and change volumes', () => {
   const actor = (role: Role, uuid = 'someone') => ({ uuid, name: 'n', role });
 
   it('limits a user to their own, and hides the others as not found', () => {
-    expect(StorageAccess.ownerScope(actor(Role.User, owner))).toBe(owner);
-    expect(() => StorageAccess.assertVisible(actor(Role.User, owner), owner, notFound)).not.toThrow();
-    expect(() => StorageAccess.assertVisible(actor(Role.User), owner, notFound)).toThrow(NotFoundError);
-    expect(() => StorageAccess.assertMayChange(actor(Role.User), owner, notFound)).toThrow(NotFoundError);
-    expect(() => StorageAccess.assertMayCreate(actor(Role.User))).not.toThrow();
+    expect(Ownership.ownerScope(actor(Role.User, owner))).toBe(owner);
+    expect(() => Ownership.assertVisible(actor(Role.User, owner), owner, notFound)).not.toThrow();
+    expect(() => Ownership.assertVisible(actor(Role.User), owner, notFound)).toThrow(NotFoundError);
+    expect(() => Ownership.assertMayChange(actor(Role.User), owner, notFound)).toThrow(NotFoundError);
+    expect(() => Ownership.assertMayCreate(actor(Role.User))).not.toThrow();
   });
 
   it('lets read-only administrators read everything and change nothing', () => {
     const reader = actor(Role.ReadOnlyAdmin);
-    expect(StorageAccess.ownerScope(reader)).toBeUndefined();
-    expect(() => StorageAccess.assertVisible(reader, owner, notFound)).not.toThrow();
-    expect(() => StorageAccess.assertMayChange(reader, owner, notFound)).toThrow(PermissionDeniedError);
-    expect(() => StorageAccess.assertMayCreate(reader)).toThrow(PermissionDeniedError);
+    expect(Ownership.ownerScope(reader)).toBeUndefined();
+    expect(() => Ownership.assertVisible(reader, owner, notFound)).not.toThrow();
+    expect(() => Ownership.assertMayChange(reader, owner, notFound)).toThrow(PermissionDeniedError);
+    expect(() => Ownership.assertMayCreate(reader)).toThrow(PermissionDeniedError);
   });
 
   it('lets administrators see and change all', () => {
     for (const role of [Role.Admin, Role.SuperAdmin]) {
-      expect(StorageAccess.ownerScope(actor(role))).toBeUndefined();
-      expect(() => StorageAccess.assertMayChange(actor(role), owner, notFound)).not.toThrow();
+      expect(Ownership.ownerScope(actor(role))).toBeUndefined();
+      expect(() => Ownership.assertMayChange(actor(role), owner, notFound)).not.toThrow();
     }
   });
 });

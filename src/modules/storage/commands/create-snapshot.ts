@@ -6,7 +6,7 @@ import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
 import { assertIdle, started } from '../operations';
-import { StorageAccess } from '../storage-access';
+import { Ownership } from '../../../platform/domain/ownership';
 import { SnapshotState, STORAGE_LIMITS, VolumeState, type CreateSnapshotRequest, type SnapshotView } from '../storage.contract';
 import { SNAPSHOT_STREAM, type SnapshotEntity } from '../storage.entity';
 import { SnapshotCreated, VolumeOperationStarted } from '../storage.events';
@@ -41,7 +41,7 @@ export class CreateSnapshotHandler implements ICommandHandler<CreateSnapshotComm
   execute({ actor, volumeUuid, request }: CreateSnapshotCommand): Promise<SnapshotView> {
     return this.uow.run(async (tx) => {
       const volume = await lockVolume(tx.manager, volumeUuid);
-      StorageAccess.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
+      Ownership.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
       if (volume.state !== VolumeState.Available && volume.state !== VolumeState.InUse) {
         throw new FailedPreconditionError(`volume ${volumeUuid} is not available (state ${volume.state})`);
       }

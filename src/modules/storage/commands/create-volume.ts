@@ -10,7 +10,7 @@ import { HostPort, type HostSummary } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
 import { ImagePort, type ImageForVolume } from '../../images/image.port';
 import { bytes, perGib, started } from '../operations';
-import { StorageAccess } from '../storage-access';
+import { Ownership } from '../../../platform/domain/ownership';
 import { StoragePoolState, VolumeState, type CreateVolumeRequest, type VolumeView } from '../storage.contract';
 import { VOLUME_STREAM, type StoragePoolEntity, type VolumeEntity, type VolumeSpecEntity } from '../storage.entity';
 import { VolumeCreated } from '../storage.events';
@@ -143,7 +143,7 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolumeCommand>
   ) {}
 
   execute({ actor, azUuid, clusterUuid, request }: CreateVolumeCommand): Promise<VolumeView> {
-    StorageAccess.assertMayCreate(actor);
+    Ownership.assertMayCreate(actor);
     return this.uow.run(async (tx) => {
       const cluster = await this.clusters.get(azUuid, clusterUuid, tx.manager);
       if (cluster.state !== State.Enabled) {

@@ -4,7 +4,7 @@ import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
 import { assertIdle, started } from '../operations';
-import { StorageAccess } from '../storage-access';
+import { Ownership } from '../../../platform/domain/ownership';
 import { SnapshotState } from '../storage.contract';
 import { SnapshotOperationStarted, VolumeOperationStarted, VolumeUpdated } from '../storage.events';
 import { lockSnapshot, lockVolume, volumeNotFound } from '../storage.store';
@@ -35,7 +35,7 @@ export class DeleteSnapshotHandler implements ICommandHandler<DeleteSnapshotComm
   async execute({ actor, volumeUuid, snapshotUuid }: DeleteSnapshotCommand): Promise<'ok'> {
     await this.uow.run(async (tx) => {
       const volume = await lockVolume(tx.manager, volumeUuid);
-      StorageAccess.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
+      Ownership.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
       const snapshot = await lockSnapshot(tx.manager, volumeUuid, snapshotUuid);
       assertIdle('volume', volumeUuid, volume.operation);
       if (snapshot.state === SnapshotState.Failed) {

@@ -5,7 +5,7 @@ import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
 import { assertIdle, started } from '../operations';
-import { StorageAccess } from '../storage-access';
+import { Ownership } from '../../../platform/domain/ownership';
 import { VolumeState } from '../storage.contract';
 import { VolumeOperationStarted } from '../storage.events';
 import { lockVolume, volumeNotFound, type VolumePath } from '../storage.store';
@@ -42,7 +42,7 @@ export class DeleteVolumeHandler implements ICommandHandler<DeleteVolumeCommand>
   async execute({ actor, path, force }: DeleteVolumeCommand): Promise<1> {
     await this.uow.run(async (tx) => {
       const volume = await lockVolume(tx.manager, path.volumeUuid, path);
-      StorageAccess.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volume.uuid));
+      Ownership.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volume.uuid));
       if (volume.state === VolumeState.InUse) {
         throw new FailedPreconditionError(`volume ${volume.uuid} is attached to a VM; detach it first`);
       }

@@ -5,7 +5,7 @@ import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
 import { assertIdle, started } from '../operations';
-import { StorageAccess } from '../storage-access';
+import { Ownership } from '../../../platform/domain/ownership';
 import { SnapshotState, VolumeState, type VolumeView } from '../storage.contract';
 import { VolumeOperationStarted } from '../storage.events';
 import { lockSnapshot, lockVolume, volumeNotFound, VOLUME_ROWS } from '../storage.store';
@@ -39,7 +39,7 @@ export class RestoreVolumeHandler implements ICommandHandler<RestoreVolumeComman
   execute({ actor, volumeUuid, snapshotUuid }: RestoreVolumeCommand): Promise<VolumeView> {
     return this.uow.run(async (tx) => {
       const volume = await lockVolume(tx.manager, volumeUuid);
-      StorageAccess.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
+      Ownership.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
       const snapshot = await lockSnapshot(tx.manager, volumeUuid, snapshotUuid);
       if (volume.state === VolumeState.InUse) {
         throw new FailedPreconditionError(`volume ${volumeUuid} is attached to a VM; detach it before restoring it`);

@@ -2,7 +2,7 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import type { Actor } from '../../../platform/http/request-context';
-import { StorageAccess } from '../storage-access';
+import { Ownership } from '../../../platform/domain/ownership';
 import type { UpdateSnapshotRequest } from '../storage.contract';
 import { SNAPSHOT_STREAM, SnapshotEntity } from '../storage.entity';
 import { SnapshotUpdated, type SnapshotState } from '../storage.events';
@@ -27,7 +27,7 @@ export class UpdateSnapshotHandler implements ICommandHandler<UpdateSnapshotComm
   async execute({ actor, volumeUuid, snapshotUuid, request }: UpdateSnapshotCommand): Promise<'ok'> {
     await this.uow.run(async (tx) => {
       const volume = await lockVolume(tx.manager, volumeUuid);
-      StorageAccess.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
+      Ownership.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
       const snapshot = await lockSnapshot(tx.manager, volumeUuid, snapshotUuid);
       const changes: Partial<SnapshotState> = changedFields<SnapshotState>(toSnapshotState(snapshot), request);
       await tx.manager.update(

@@ -2,7 +2,7 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { UnitOfWork } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import type { Actor } from '../../../platform/http/request-context';
-import { StorageAccess } from '../storage-access';
+import { Ownership } from '../../../platform/domain/ownership';
 import type { UpdateVolumeRequest } from '../storage.contract';
 import { VOLUME_STREAM, VolumeEntity } from '../storage.entity';
 import { VolumeUpdated, type VolumeState } from '../storage.events';
@@ -27,7 +27,7 @@ export class UpdateVolumeHandler implements ICommandHandler<UpdateVolumeCommand>
   async execute({ actor, path, request }: UpdateVolumeCommand): Promise<'ok'> {
     await this.uow.run(async (tx) => {
       const volume = await lockVolume(tx.manager, path.volumeUuid, path);
-      StorageAccess.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volume.uuid));
+      Ownership.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volume.uuid));
       const changes: Partial<VolumeState> = changedFields<VolumeState>(toVolumeState(volume), request);
       await tx.manager.update(
         VolumeEntity,

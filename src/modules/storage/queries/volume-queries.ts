@@ -6,7 +6,7 @@ import { NotFoundError } from '../../../platform/errors/domain-error';
 import { findPage, type ListSpec } from '../../../platform/http/list-query';
 import type { Actor } from '../../../platform/http/request-context';
 import { ClusterPort } from '../../clusters/cluster.port';
-import { StorageAccess } from '../storage-access';
+import { Ownership } from '../../../platform/domain/ownership';
 import type { SnapshotView, VolumeStatisticView, VolumeView } from '../storage.contract';
 import type { SnapshotListParams, VolumeListParams } from '../storage.dto';
 import type { SnapshotRowEntity, VolumeRowEntity } from '../storage.entity';
@@ -37,12 +37,12 @@ async function visibleVolume(dataSource: DataSource, actor: Actor, uuid: string,
     path ? { uuid, azUuid: path.azUuid, clusterUuid: path.clusterUuid } : { uuid },
   );
   if (!row) throw volumeNotFound(uuid, path ? ` in cluster ${path.clusterUuid} of availability zone ${path.azUuid}` : '');
-  StorageAccess.assertVisible(actor, row.userUuid, () => volumeNotFound(uuid));
+  Ownership.assertVisible(actor, row.userUuid, () => volumeNotFound(uuid));
   return row;
 }
 
 function ownerScope<E extends { userUuid: string }>(actor: Actor): Where<E> {
-  const owner = StorageAccess.ownerScope(actor);
+  const owner = Ownership.ownerScope(actor);
   return (owner ? { userUuid: owner } : {}) as Where<E>;
 }
 
@@ -118,7 +118,7 @@ export class GetVolumeStatisticHandler implements IQueryHandler<GetVolumeStatist
   constructor(private readonly dataSource: DataSource) {}
 
   async execute({ actor }: GetVolumeStatisticQuery): Promise<VolumeStatisticView> {
-    const [row]: VolumeStatisticView[] = await this.dataSource.query(VOLUME_STATISTIC, [StorageAccess.ownerScope(actor) ?? null]);
+    const [row]: VolumeStatisticView[] = await this.dataSource.query(VOLUME_STATISTIC, [Ownership.ownerScope(actor) ?? null]);
     return row;
   }
 }

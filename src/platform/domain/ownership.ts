@@ -1,13 +1,14 @@
 import { Role } from '@chime/contracts';
-import { PermissionDeniedError, type NotFoundError } from '../../platform/errors/domain-error';
-import type { Actor } from '../../platform/http/request-context';
+import { PermissionDeniedError, type NotFoundError } from '../errors/domain-error';
+import type { Actor } from '../http/request-context';
 
 /**
- * Who may see and change volumes and snapshots (README, "Who may do what"): a user (role 0) sees and
- * changes only their own, and someone else's is "not found" to them; read-only administrators see
- * all and change nothing; administrators see and change all.
+ * Who may see and change what users own (volumes, snapshots, VMs, NICs, security groups; README,
+ * "Who may do what"): a user (role 0) sees and changes only their own, and someone else's is "not
+ * found" to them; read-only administrators see all and change nothing; administrators see and
+ * change all.
  */
-export const StorageAccess = {
+export const Ownership = {
   /** The owner a list is limited to: the caller, for a user; nobody's in particular for administrators. */
   ownerScope(actor: Actor): string | undefined {
     return actor.role === Role.User ? actor.uuid : undefined;
@@ -23,7 +24,7 @@ export const StorageAccess = {
   },
 
   assertMayChange(actor: Actor, ownerUuid: string, notFound: () => NotFoundError): void {
-    StorageAccess.assertVisible(actor, ownerUuid, notFound);
+    Ownership.assertVisible(actor, ownerUuid, notFound);
     if (actor.role === Role.ReadOnlyAdmin) throw new PermissionDeniedError('read-only administrators change nothing');
   },
 };
