@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Transaction } from '@chime/event-log';
 import { TaskPort, type EndedTask } from '../hosts/task.port';
-import { ended } from './operations';
+import { ended } from '../../platform/domain/operations';
 import { SnapshotState, VolumeState } from './storage.contract';
 import type { SnapshotEntity, VolumeEntity } from './storage.entity';
 import {

@@ -4,6 +4,7 @@
  * published API and chime.sql (`t_storage_pool`, `t_volume_spec`, `t_volume`, `t_snapshot`).
  */
 import type { TaskView } from '../hosts/task.port';
+import type { OperationState } from '../../platform/domain/operations';
 
 /** `t_storage_pool.type`: `0` local (each host's own disk), `1` iSCSI, `2` Ceph. */
 export enum StoragePoolType {
@@ -44,8 +45,6 @@ export enum SnapshotState {
 }
 export const SNAPSHOT_STATES = [SnapshotState.Unavailable, SnapshotState.Available, SnapshotState.Failed] as const;
 
-/** How the last task about a resource went (`last_operation_state`): `0` none or running, `1` succeeded, `2` failed. */
-export type OperationState = 0 | 1 | 2;
 
 export const GIB = 2 ** 30;
 

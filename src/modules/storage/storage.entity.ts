@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn, ViewColumn, ViewEntity } from 'typeorm';
 import { BIGINT } from '../../platform/database/bigint';
+import type { OperationState } from '../../platform/domain/operations';
 import type {
-  OperationState,
   SnapshotState,
   StoragePoolState,
   StoragePoolType,

@@ -22,6 +22,7 @@ import {
   type VolumeStatisticView,
   type VolumeView,
 } from './storage.contract';
+import type { OperationState } from '../../platform/domain/operations';
 
 const BYTES = { type: 'integer', format: 'int64', minimum: 0, description: 'bytes' } as const;
 const COUNT = { type: 'integer', minimum: 0 } as const;

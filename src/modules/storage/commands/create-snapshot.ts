@@ -5,7 +5,7 @@ import { FailedPreconditionError, LimitExceededError } from '../../../platform/e
 import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
-import { assertIdle, started } from '../operations';
+import { assertIdle, started } from '../../../platform/domain/operations';
 import { Ownership } from '../../../platform/domain/ownership';
 import { SnapshotState, STORAGE_LIMITS, VolumeState, type CreateSnapshotRequest, type SnapshotView } from '../storage.contract';
 import { SNAPSHOT_STREAM, type SnapshotEntity } from '../storage.entity';

@@ -3,7 +3,7 @@ import { UnitOfWork } from '@chime/event-log';
 import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
-import { assertIdle, started } from '../operations';
+import { assertIdle, started } from '../../../platform/domain/operations';
 import { Ownership } from '../../../platform/domain/ownership';
 import { SnapshotState } from '../storage.contract';
 import { SnapshotOperationStarted, VolumeOperationStarted, VolumeUpdated } from '../storage.events';

@@ -4,7 +4,7 @@ import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
-import { assertIdle, started } from '../operations';
+import { assertIdle, started } from '../../../platform/domain/operations';
 import { Ownership } from '../../../platform/domain/ownership';
 import { SnapshotState, VolumeState, type VolumeView } from '../storage.contract';
 import { VolumeOperationStarted } from '../storage.events';

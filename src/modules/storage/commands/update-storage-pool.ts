@@ -3,7 +3,7 @@ import { UnitOfWork } from '@chime/event-log';
 import { capacity } from '../../../platform/domain/capacity';
 import { changedFields } from '../../../platform/domain/changes';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
-import { bytes } from '../operations';
+import { bytes } from '../../../platform/domain/operations';
 import type { UpdateStoragePoolRequest } from '../storage.contract';
 import { STORAGE_POOL_STREAM, StoragePoolEntity } from '../storage.entity';
 import { StoragePoolUpdated, type StoragePoolState } from '../storage.events';

@@ -1,5 +1,7 @@
-import { FailedPreconditionError } from '../../platform/errors/domain-error';
-import type { OperationState } from './storage.contract';
+import { FailedPreconditionError } from '../errors/domain-error';
+
+/** A resource's last operation: 0 running, 1 succeeded, 2 failed (ChimeStack's `last_operation_state`). */
+export type OperationState = 0 | 1 | 2;
 
 /** What a running operation is called in `operation` (ChimeStack's `Creating#<request id>`). */
 const LABELS: Record<string, string> = {
@@ -7,6 +9,14 @@ const LABELS: Record<string, string> = {
   delete: 'Deleting',
   restore: 'Restoring',
   snapshot: 'Snapshotting',
+  start: 'Starting',
+  stop: 'Stopping',
+  migrate: 'Migrating',
+  rebuild: 'Rebuilding',
+  attach_volume: 'AttachingVolume',
+  detach_volume: 'DetachingVolume',
+  attach_nic: 'AttachingNic',
+  detach_nic: 'DetachingNic',
 };
 
 export function operationLabel(operation: string, requestId: string | null): string {
@@ -14,7 +24,7 @@ export function operationLabel(operation: string, requestId: string | null): str
   return requestId ? `${label}#${requestId}` : label;
 }
 
-/** The fields of a volume or snapshot about what runs on it. */
+/** The fields of a resource about what runs on it. */
 export interface OperatedFields {
   operation: string;
   lastOperationName: string;
@@ -34,7 +44,7 @@ export function operationFields(fields: OperatedFields) {
   };
 }
 
-/** The fields of a volume or snapshot that say a task on it started now. */
+/** The fields of a resource that say a task on it started now. */
 export function started(operation: string, requestId: string | null, now: Date): OperatedFields {
   return {
     operation: operationLabel(operation, requestId),
@@ -45,7 +55,7 @@ export function started(operation: string, requestId: string | null, now: Date):
   };
 }
 
-/** The fields of a volume or snapshot that say its task ended. */
+/** The fields of a resource that say its task ended. */
 export function ended(succeeded: boolean, finishedAt: Date): Omit<OperatedFields, 'lastOperationName' | 'lastOperationCreatedAt'> {
   return {
     operation: '',
@@ -54,16 +64,11 @@ export function ended(succeeded: boolean, finishedAt: Date): Omit<OperatedFields
   };
 }
 
-/** One thing at a time on a volume or snapshot: 400 while a task runs on it. */
+/** One thing at a time on a resource: 400 while a task runs on it. */
 export function assertIdle(what: string, uuid: string, operation: string): void {
   if (operation !== '') {
     throw new FailedPreconditionError(`${what} ${uuid} is busy (${operation}); try again when that has finished`);
   }
-}
-
-/** ChimeStack's rule for a volume's IOPS and throughput: the spec's step per GiB, within its bounds. */
-export function perGib(step: number, min: number, max: number, size: number): number {
-  return Math.min(max, Math.max(min, step * Math.ceil(size / 2 ** 30)));
 }
 
 /** Bytes as people read them, beside the exact number. */
