@@ -11,7 +11,6 @@ import {
   VolumeSpecState,
   type ClusterVolumeSpecRelationView,
   type ClusterVolumeSpecView,
-  type OperationState,
   type SnapshotState,
   type SnapshotView,
   type StoragePoolStatisticView,
