@@ -6,6 +6,7 @@ import { IdentityModule } from './modules/identity/identity.module';
 import { InstanceSpecsModule } from './modules/instance-specs/instance-specs.module';
 import { NetworksModule } from './modules/networks/networks.module';
 import { OperationLogModule } from './modules/operation-log/operation-log.module';
+import { SecurityGroupsModule } from './modules/security-groups/security-groups.module';
 import { StorageModule } from './modules/storage/storage.module';
 import { ZonesModule } from './modules/zones/zones.module';
 import type { ModuleImport } from './platform/feature-module';
@@ -23,6 +24,7 @@ export const MODULES: readonly ModuleImport[] = [
   InstanceSpecsModule,
   HostsModule,
   ImagesModule,
+  SecurityGroupsModule,
   StorageModule,
   OperationLogModule,
   EventsModule,
