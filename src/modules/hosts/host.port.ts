@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { capacitySql } from '../../platform/domain/capacity';
 import { FailedPreconditionError, NotFoundError } from '../../platform/errors/domain-error';
 import { HostState, MonitorState } from './host.contract';
 import { HostDetails, type HostDetailField, type HostDetailProvider } from './host-details';
@@ -26,6 +27,28 @@ SELECT h.uuid, c.name, h.az_uuid, h.cluster_uuid, c.manage_ip, h.state, c.monito
 
 const TAKING_WORK = `${SUMMARIES}
  WHERE h.state = ${HostState.Enabled} AND c.monitor_state <> ${MonitorState.Unreachable}`;
+
+/** A host with its compute capacity (after ratios and reservations) and what VMs claim of it. */
+export interface HostCapacity extends HostSummary {
+  total_vcpus: number;
+  used_vcpus: number;
+  total_memory: number;
+  used_memory: number;
+}
+
+const TOTAL_VCPUS = capacitySql('c.physical_vcpus', 'h.cpu_ratio', 'h.reserved_vcpus');
+const TOTAL_MEMORY = capacitySql('c.physical_memory', 'h.memory_ratio', 'h.reserved_memory');
+
+const CAPACITIES = `
+SELECT h.uuid, c.name, h.az_uuid, h.cluster_uuid, c.manage_ip, h.state, c.monitor_state,
+       ${TOTAL_VCPUS}::int AS total_vcpus, h.used_vcpus, ${TOTAL_MEMORY}::float8 AS total_memory, h.used_memory::float8 AS used_memory
+  FROM hosts h JOIN clients c ON c.uuid = h.uuid`;
+
+/** What VMs claim of hosts: vCPUs and bytes of memory. */
+export interface ComputeClaim {
+  vcpus: number;
+  memory: number;
+}
 
 /**
  * What other modules (storage, images, compute) may know of hosts, and ask of them: the hosts
@@ -85,6 +108,52 @@ export class HostPort {
     return clusterUuid
       ? manager.query(`${TAKING_WORK} AND h.cluster_uuid = $1 ORDER BY h.uuid`, [clusterUuid])
       : manager.query(`${TAKING_WORK} ORDER BY h.uuid`);
+  }
+
+  /** The hosts of a cluster with their compute capacity and claims, by uuid (the scheduler's candidates). */
+  async capacities(manager: EntityManager, clusterUuid: string): Promise<HostCapacity[]> {
+    const rows: HostCapacity[] = await manager.query(`${CAPACITIES} WHERE h.cluster_uuid = $1 ORDER BY h.uuid`, [clusterUuid]);
+    return rows.map((row) => ({ ...row, used_memory: Number(row.used_memory), total_memory: Number(row.total_memory) }));
+  }
+
+  /**
+   * Claims vCPUs and memory of a host for a VM in one statement: it succeeds only while the host
+   * takes work (enabled, reachable) and the claim fits its capacity, and its row lock makes
+   * concurrent claims on the host take turns until each commits, so no host is ever over-committed.
+   * Take it last in the transaction: the row stays locked from here to the commit.
+   */
+  async claim(manager: EntityManager, hostUuid: string, claim: ComputeClaim): Promise<boolean> {
+    const [rows]: [unknown[]] = await manager.query(
+      `UPDATE hosts h SET used_vcpus = h.used_vcpus + $2, used_memory = h.used_memory + $3
+         FROM clients c
+        WHERE h.uuid = $1 AND c.uuid = h.uuid AND h.state = ${HostState.Enabled}
+          AND c.monitor_state <> ${MonitorState.Unreachable}
+          AND h.used_vcpus + $2 <= ${TOTAL_VCPUS} AND h.used_memory + $3 <= ${TOTAL_MEMORY}
+       RETURNING h.uuid`,
+      [hostUuid, claim.vcpus, claim.memory],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Claims a host for a VM whatever it has free (a VM rebuilt or recorded where it already runs):
+   * the host must exist; its claims may then exceed its capacity until VMs leave.
+   */
+  async claimAnyway(manager: EntityManager, hostUuid: string, claim: ComputeClaim): Promise<void> {
+    await manager.query('UPDATE hosts SET used_vcpus = used_vcpus + $2, used_memory = used_memory + $3 WHERE uuid = $1', [
+      hostUuid,
+      claim.vcpus,
+      claim.memory,
+    ]);
+  }
+
+  /** Gives a VM's claim back to its host (never below zero). */
+  async release(manager: EntityManager, hostUuid: string, claim: ComputeClaim): Promise<void> {
+    await manager.query(
+      `UPDATE hosts SET used_vcpus = greatest(0, used_vcpus - $2), used_memory = greatest(0, used_memory - $3)
+        WHERE uuid = $1`,
+      [hostUuid, claim.vcpus, claim.memory],
+    );
   }
 
   /** These hosts as they are now (hosts deleted since are left out), for views that name them. */

@@ -72,17 +72,27 @@ export const CLIENT_REPLAY: StreamProjection<Keyed<ClientAggregate>> = {
   },
 };
 
-/** Hosts rebuilt from their events. */
-export const HOST_REPLAY: StreamProjection<Keyed<HostAggregate>> = {
+/**
+ * A host's state without what VMs claim of it (used_vcpus, used_memory): operational state that
+ * moves with every VM, in the VMs' events, not the host's.
+ */
+function withoutClaims<T extends HostAggregate>({ used_vcpus: _vcpus, used_memory: _memory, ...host }: T) {
+  return host;
+}
+
+/** Hosts rebuilt from their events (claims left out: see withoutClaims). */
+export const HOST_REPLAY: StreamProjection<Keyed<Omit<HostAggregate, 'used_vcpus' | 'used_memory'>>> = {
   streamType: HOST_STREAM,
   handles: [HostCreated.type, HostUpdated.type, HostStateChanged.type, HostDeleted.type],
   apply(state, event) {
     const data = event.data as Record<string, unknown>;
     switch (event.type) {
       case HostCreated.type:
-        return { ...(data as unknown as HostAggregate), key: event.streamId, version: event.version };
-      case HostUpdated.type:
-        return state && { ...state, ...(data.changes as Partial<HostAggregate>), version: event.version };
+        return { ...withoutClaims(data as unknown as HostAggregate), key: event.streamId, version: event.version };
+      case HostUpdated.type: {
+        const changes = data.changes as Partial<HostAggregate>;
+        return state && { ...state, ...withoutClaims({ ...state, ...changes } as HostAggregate), version: event.version };
+      }
       case HostStateChanged.type:
         return state && { ...state, state: data.state as HostAggregate['state'], version: event.version };
       case HostDeleted.type:
@@ -93,7 +103,7 @@ export const HOST_REPLAY: StreamProjection<Keyed<HostAggregate>> = {
   },
   async load(manager: EntityManager, page) {
     return (await loadEntityPage(manager, HostEntity, 'uuid', page)).map((h) => ({
-      ...toHostAggregate(h),
+      ...withoutClaims(toHostAggregate(h)),
       key: h.uuid,
       version: h.version,
     }));

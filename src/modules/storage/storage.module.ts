@@ -1,3 +1,4 @@
+import { Global } from '@nestjs/common';
 import { streamReplay } from '@chime/event-log';
 import { FeatureModule } from '../../platform/feature-module';
 import { CreateSnapshotHandler } from './commands/create-snapshot';
@@ -45,6 +46,8 @@ import { STORAGE_IMPORTER } from './storage.importer';
 import { CreateStorage1764300009000 } from './storage.migration';
 import { SNAPSHOT_REPLAY, STORAGE_POOL_REPLAY, VOLUME_REPLAY, VOLUME_SPEC_REPLAY } from './storage.replay';
 import { ClusterVolumeSpecsController, VolumeSpecsController } from './volume-specs.controller';
+import { StoragePort } from './storage.port';
+import { VolumeFactory } from './volume-factory';
 import { VolumeViews } from './volume-views';
 import { SnapshotsController, VolumesController } from './volumes.controller';
 
@@ -53,7 +56,9 @@ import { SnapshotsController, VolumesController } from './volumes.controller';
  * capacity, volume specifications and their registration in clusters, volumes and snapshots. Real
  * work is a task for the volume's host's agent (TaskPort, on a host HostPort finds); the outcomes
  * are applied by StorageTaskOutcomes in the transaction that ends each task. Clusters, hosts and images are reached through their ports.
+ * Global: the compute module gives VMs their volumes through StoragePort.
  */
+@Global()
 @FeatureModule({
   entities: [
     StoragePoolEntity,
@@ -83,6 +88,8 @@ import { SnapshotsController, VolumesController } from './volumes.controller';
   ],
   providers: [
     VolumeViews,
+    VolumeFactory,
+    StoragePort,
     StorageTaskOutcomes,
     HostPools,
     CreateStoragePoolHandler,
@@ -112,5 +119,6 @@ import { SnapshotsController, VolumesController } from './volumes.controller';
     ListSnapshotsHandler,
     GetSnapshotHandler,
   ],
+  exports: [StoragePort],
 })
 export class StorageModule {}

@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import type { Transaction } from '@chime/event-log';
+import { In, type EntityManager } from 'typeorm';
+import { assertIdle, ended, started } from '../../platform/domain/operations';
+import { Ownership } from '../../platform/domain/ownership';
+import { FailedPreconditionError, NotFoundError } from '../../platform/errors/domain-error';
+import type { Actor } from '../../platform/http/request-context';
+import type { HostSummary } from '../hosts/host.port';
+import { StoragePoolType, VolumeState, type CreateVolumeRequest, type VolumeView } from './storage.contract';
+import { VolumeEntity, VolumeRowEntity } from './storage.entity';
+import { VolumeOperationFailed, VolumeOperationStarted, VolumeOperationSucceeded, VolumeUpdated } from './storage.events';
+import { VOLUME_TABLE_ROWS } from './storage.store';
+import { changeVolume, removeVolume } from './volume-lifecycle';
+import { VolumeFactory, volumePayload, type PlannedVolume } from './volume-factory';
+import { VolumeViews } from './volume-views';
+
+export type { PlannedVolume } from './volume-factory';
+export type { CreateVolumeRequest, VolumeView } from './storage.contract';
+
+/** What a node's agent needs to give a VM one of its volumes. */
+export interface VolumeForAgent {
+  uuid: string;
+  root: 0 | 1;
+  storage_pool_uuid: string;
+  pool_type: number;
+  backend_path: string;
+  image_cache_path: string;
+  size: number;
+  format: string;
+  install_path: string;
+  image: { uuid: string; install_url: string; format: string; size: number } | null;
+}
+
+/** Where a VM runs, for the volumes it is given. */
+export interface VmPlace {
+  vmUuid: string;
+  azUuid: string;
+  clusterUuid: string;
+  host: HostSummary;
+}
+
+function forAgent(volume: VolumeEntity, planned?: PlannedVolume): VolumeForAgent {
+  const payload = planned
+    ? volumePayload(volume, planned)
+    : { storage_pool_uuid: volume.storagePoolUuid, pool_type: volume.type, backend_path: '', image_cache_path: '', image: null };
+  return {
+    uuid: volume.uuid,
+    root: volume.root,
+    size: volume.size,
+    format: volume.format,
+    install_path: volume.installPath,
+    ...payload,
+  } as VolumeForAgent;
+}
+
+/**
+ * What the compute module asks of storage (the storage module's export for that purpose): a VM's
+ * volumes made with it, attached and detached, moved with it, and given back when it goes. All in
+ * the caller's transaction, each change with its volume's event; a VM's volumes are in use (state
+ * 2) while attached. The VM–volume relation itself is the compute module's.
+ */
+@Injectable()
+export class StoragePort {
+  constructor(
+    private readonly factory: VolumeFactory,
+    private readonly views: VolumeViews,
+  ) {}
+
+  /** Checks a VM's volume requests before it is placed (specs registered in the cluster, images, sizes) and that their pools have room now. */
+  async plan(manager: EntityManager, actor: Actor, clusterUuid: string, requests: CreateVolumeRequest[]): Promise<PlannedVolume[]> {
+    const planned: PlannedVolume[] = [];
+    for (const request of requests) planned.push(await this.factory.plan(manager, actor, clusterUuid, request));
+    await this.factory.assertRoom(manager, planned);
+    return planned;
+  }
+
+  /**
+   * A VM's volumes on its host (state 0, `Creating#<request id>`, made by the VM's own task), their
+   * claims taken last: a claim that does not fit rolls the whole VM back with a 400 naming the pool.
+   */
+  async createForVm(tx: Transaction, actor: Actor, place: VmPlace, planned: PlannedVolume[]): Promise<VolumeForAgent[]> {
+    const made: VolumeForAgent[] = [];
+    for (const volume of planned) {
+      const row = await this.factory.insert(tx, {
+        actor,
+        azUuid: place.azUuid,
+        clusterUuid: place.clusterUuid,
+        host: place.host,
+        planned: volume,
+      });
+      made.push(forAgent(row, volume));
+    }
+    for (const volume of planned) await this.factory.claim(tx.manager, volume);
+    return made;
+  }
+
+  /** The VM's creation ended: its volumes are in use, or failed with their claims given back. */
+  async settleCreated(tx: Transaction, volumeUuids: string[], succeeded: boolean, taskUuid: string, finishedAt: Date): Promise<void> {
+    for (const uuid of volumeUuids) {
+      const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid }, { lock: true });
+      if (!volume) continue;
+      const changes: Partial<VolumeEntity> = {
+        ...ended(succeeded, finishedAt),
+        state: succeeded ? VolumeState.InUse : VolumeState.Failed,
+      };
+      if (!succeeded) {
+        await tx.manager.query('UPDATE storage_pools SET used_size = used_size - $2 WHERE uuid = $1', [
+          volume.storagePoolUuid,
+          volume.size,
+        ]);
+      }
+      await changeVolume(tx, volume, changes, (changed) =>
+        succeeded
+          ? new VolumeOperationSucceeded({ uuid, task_uuid: taskUuid, changes: changed })
+          : new VolumeOperationFailed({ uuid, task_uuid: taskUuid, message: 'the VM it was made for failed', released: volume.size, changes: changed }),
+      );
+    }
+  }
+
+  /**
+   * attachVolumeToVm: the caller's volume (404 otherwise), available and idle, in the VM's cluster,
+   * and — on a local pool — on the VM's host. It is in use from now (`AttachingVolume#…`) until the
+   * VM's task ends (attachSettled).
+   */
+  async attach(tx: Transaction, actor: Actor, volumeUuid: string, vm: { uuid: string; cluster_uuid: string; host_uuid: string }): Promise<VolumeForAgent> {
+    const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid: volumeUuid }, { lock: true });
+    const notFound = () => NotFoundError.of('volume', volumeUuid);
+    if (!volume) throw notFound();
+    Ownership.assertMayChange(actor, volume.userUuid, notFound);
+    assertIdle('volume', volume.uuid, volume.operation);
+    if (volume.state !== VolumeState.Available) {
+      throw new FailedPreconditionError(
+        volume.state === VolumeState.InUse ? `volume ${volume.uuid} is attached to a VM already` : `volume ${volume.uuid} is not available`,
+      );
+    }
+    if (volume.clusterUuid !== vm.cluster_uuid) {
+      throw new FailedPreconditionError(`volume ${volume.uuid} is in cluster ${volume.clusterUuid}, the VM in cluster ${vm.cluster_uuid}`);
+    }
+    if (volume.type === StoragePoolType.Local && volume.hostUuid !== vm.host_uuid) {
+      throw new FailedPreconditionError(
+        `volume ${volume.uuid} is on host ${volume.hostUuid}'s local storage; the VM runs on host ${vm.host_uuid}`,
+      );
+    }
+    await changeVolume(tx, volume, { state: VolumeState.InUse, ...started('attach_volume', tx.metadata.request_id, new Date()) }, (changed) =>
+      new VolumeUpdated({ uuid: volume.uuid, changes: changed }),
+    );
+    return forAgent(volume);
+  }
+
+  /** A VM's task about the volume ended (attach, detach): `inUse` says whether it is attached now. */
+  async settleAttachment(tx: Transaction, volumeUuid: string, inUse: boolean, succeeded: boolean, finishedAt: Date): Promise<void> {
+    const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid: volumeUuid }, { lock: true });
+    if (!volume) return;
+    await changeVolume(
+      tx,
+      volume,
+      { ...ended(succeeded, finishedAt), state: inUse ? VolumeState.InUse : VolumeState.Available },
+      (changed) => new VolumeUpdated({ uuid: volume.uuid, changes: changed }),
+    );
+  }
+
+  /** detachVolumeFromVm: marks the volume busy (`DetachingVolume#…`) until the VM's task ends. */
+  async startDetach(tx: Transaction, volumeUuid: string): Promise<VolumeForAgent> {
+    const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid: volumeUuid }, { lock: true });
+    if (!volume) throw NotFoundError.of('volume', volumeUuid);
+    assertIdle('volume', volume.uuid, volume.operation);
+    await changeVolume(tx, volume, started('detach_volume', tx.metadata.request_id, new Date()), (changed) =>
+      new VolumeOperationStarted({ uuid: volume.uuid, task_uuid: '', changes: changed }),
+    );
+    return forAgent(volume);
+  }
+
+  /** What an agent needs of volumes already made (a VM started, migrated, rebuilt). */
+  async forAgent(manager: EntityManager, volumeUuids: string[]): Promise<VolumeForAgent[]> {
+    if (volumeUuids.length === 0) return [];
+    const volumes = await manager.find(VolumeEntity, { where: { uuid: In(volumeUuids) } });
+    const byUuid = new Map(volumes.map((volume) => [volume.uuid, volume]));
+    return volumeUuids.flatMap((uuid) => {
+      const volume = byUuid.get(uuid);
+      return volume ? [forAgent(volume)] : [];
+    });
+  }
+
+  /** The VM moved (migrated, rebuilt): its volumes on local storage are on `host` now. */
+  async moveTo(tx: Transaction, volumeUuids: string[], hostUuid: string): Promise<void> {
+    for (const uuid of volumeUuids) {
+      const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid }, { lock: true });
+      if (!volume || volume.hostUuid === hostUuid) continue;
+      await changeVolume(tx, volume, { hostUuid }, (changed) => new VolumeUpdated({ uuid, changes: changed }));
+    }
+  }
+
+  /**
+   * The VM is gone (its `vm/delete` task succeeded, or it never came to be): its root volumes — all
+   * of them with `deleteAll` — are removed with their claims given back; the others are available.
+   */
+  async releaseForVm(tx: Transaction, volumeUuids: string[], deleteAll: boolean): Promise<void> {
+    for (const uuid of volumeUuids) {
+      const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid }, { lock: true });
+      if (!volume) continue;
+      if (deleteAll || volume.root === 1 || volume.state !== VolumeState.InUse) {
+        await removeVolume(tx, volume);
+      } else {
+        await changeVolume(tx, volume, { state: VolumeState.Available, operation: '' }, (changed) =>
+          new VolumeUpdated({ uuid, changes: changed }),
+        );
+      }
+    }
+  }
+
+  /** These volumes as the API shows them (in the order asked; missing ones left out). */
+  async viewsOf(manager: EntityManager, volumeUuids: string[]): Promise<VolumeView[]> {
+    if (volumeUuids.length === 0) return [];
+    const rows = await manager.find(VolumeRowEntity, { where: { uuid: In(volumeUuids) } });
+    const views = new Map((await this.views.list(manager, rows)).map((view) => [view.uuid, view]));
+    return volumeUuids.flatMap((uuid) => views.get(uuid) ?? []);
+  }
+}
