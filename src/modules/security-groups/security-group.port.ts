@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import type { Actor } from '../../platform/http/request-context';
 import { SecurityGroupEntity } from './security-group.entity';
+import { storedRule } from './security-group.rules';
 import { securityGroupNotFound, visibleSecurityGroup } from './security-group.store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,8 +29,8 @@ export interface UsableSecurityGroup {
 const usable = (group: SecurityGroupEntity): UsableSecurityGroup => ({
   uuid: group.uuid,
   name: group.name,
-  ingress_rules: group.ingressRules,
-  egress_rules: group.egressRules,
+  ingress_rules: group.ingressRules.map(storedRule),
+  egress_rules: group.egressRules.map(storedRule),
 });
 
 /**

@@ -95,3 +95,14 @@ export function normalizeRules(list: RuleList, rules: readonly SecurityGroupRule
   }
   return rules.map((rule, index) => normalizeRule(list, index, rule));
 }
+
+/** A stored rule with its fields in the wire order (jsonb keeps object keys in an order of its own). */
+export function storedRule(rule: SecurityGroupRuleView): SecurityGroupRuleView {
+  const { action, description, direction, protocol, sip, dip, sport, dport } = rule;
+  return { action, description, direction, protocol, sip, dip, sport, dport };
+}
+
+/** Whether two rule lists say the same thing, in the same order. */
+export function sameRules(a: readonly SecurityGroupRuleView[], b: readonly SecurityGroupRuleView[]): boolean {
+  return JSON.stringify(a.map(storedRule)) === JSON.stringify(b.map(storedRule));
+}

@@ -9,6 +9,7 @@ import {
   type SecurityGroupView,
 } from './security-group.contract';
 import type { SecurityGroupEntity } from './security-group.entity';
+import { storedRule } from './security-group.rules';
 
 export function toSecurityGroupView(group: SecurityGroupEntity): SecurityGroupView {
   return {
@@ -16,8 +17,8 @@ export function toSecurityGroupView(group: SecurityGroupEntity): SecurityGroupVi
     name: group.name,
     description: group.description,
     user_uuid: group.userUuid,
-    ingress_rules: group.ingressRules,
-    egress_rules: group.egressRules,
+    ingress_rules: group.ingressRules.map(storedRule),
+    egress_rules: group.egressRules.map(storedRule),
     created_at: group.createdAt.toISOString(),
     updated_at: group.updatedAt.toISOString(),
   };

@@ -5,7 +5,7 @@ import type { Actor } from '../../../platform/http/request-context';
 import type { SecurityGroupRuleView, UpdateSecurityGroupRequest } from '../security-group.contract';
 import { SECURITY_GROUP_STREAM, SecurityGroupEntity } from '../security-group.entity';
 import { SecurityGroupUpdated } from '../security-group.events';
-import { normalizeRules } from '../security-group.rules';
+import { normalizeRules, sameRules } from '../security-group.rules';
 import { changeableSecurityGroup } from '../security-group.store';
 
 export class UpdateSecurityGroupCommand extends Command<'ok'> {
@@ -20,7 +20,7 @@ export class UpdateSecurityGroupCommand extends Command<'ok'> {
 
 /** A rule list resent as it is stored (after normalizing) is no change. */
 function changedRules(current: SecurityGroupRuleView[], next: SecurityGroupRuleView[] | undefined) {
-  return next === undefined || JSON.stringify(next) === JSON.stringify(current) ? undefined : next;
+  return next === undefined || sameRules(current, next) ? undefined : next;
 }
 
 /**
