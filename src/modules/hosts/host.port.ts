@@ -5,6 +5,7 @@ import { FailedPreconditionError, NotFoundError } from '../../platform/errors/do
 import { HostState, MonitorState } from './host.contract';
 import { HostDetails, type HostDetailField, type HostDetailProvider } from './host-details';
 export type { HostDetailField, HostDetailProvider, HostPlace } from './host-details';
+export { HostState, MonitorState } from './host.contract';
 
 /** What other modules may know of a host: enough to place work on it and to name it in their views. */
 export interface HostSummary {

@@ -1,3 +1,4 @@
+import { Global } from '@nestjs/common';
 import { streamReplay } from '@chime/event-log';
 import { FeatureModule } from '../../platform/feature-module';
 import { ClusterDeletedConsumer } from './cluster-deleted.consumer';
@@ -10,6 +11,7 @@ import { UpdateInstanceSpecHandler } from './commands/update-instance-spec';
 import { ClusterInstanceSpecEntity, ClusterInstanceSpecListing, InstanceSpecEntity } from './instance-spec.entity';
 import { INSTANCE_SPEC_REPLAY } from './instance-spec.replay';
 import { INSTANCE_SPECS_IMPORTER } from './instance-specs.importer';
+import { InstanceSpecPort } from './instance-spec.port';
 import { InstanceSpecsController } from './instance-specs.controller';
 import { CreateInstanceSpecs1764300006400 } from './instance-specs.migration';
 import { GetInstanceSpecHandler } from './queries/get-instance-spec';
@@ -20,7 +22,9 @@ import { ListInstanceSpecsHandler } from './queries/list-instance-specs';
  * Instance specifications (vCPUs and memory) and their registration in clusters (ChimeStack's
  * InstanceSpec family). Registrations are events of the spec's stream; a deleted cluster's
  * registrations are removed by ClusterDeletedConsumer. Clusters are reached through ClusterPort only.
+ * Global: the compute module reads a VM's spec through InstanceSpecPort.
  */
+@Global()
 @FeatureModule({
   entities: [InstanceSpecEntity, ClusterInstanceSpecEntity, ClusterInstanceSpecListing],
   migrations: [CreateInstanceSpecs1764300006400],
@@ -37,6 +41,8 @@ import { ListInstanceSpecsHandler } from './queries/list-instance-specs';
     GetInstanceSpecHandler,
     ListClusterInstanceSpecsHandler,
     ClusterDeletedConsumer,
+    InstanceSpecPort,
   ],
+  exports: [InstanceSpecPort],
 })
 export class InstanceSpecsModule {}

@@ -67,7 +67,12 @@ export class StoragePort {
   ) {}
 
   /** Checks a VM's volume requests before it is placed (specs registered in the cluster, images, sizes) and that their pools have room now. */
-  async plan(manager: EntityManager, actor: Actor, clusterUuid: string, requests: CreateVolumeRequest[]): Promise<PlannedVolume[]> {
+  async plan(
+    manager: EntityManager,
+    actor: Actor,
+    clusterUuid: string,
+    requests: CreateVolumeRequest[],
+  ): Promise<PlannedVolume[]> {
     const planned: PlannedVolume[] = [];
     for (const request of requests) planned.push(await this.factory.plan(manager, actor, clusterUuid, request));
     await this.factory.assertRoom(manager, planned);
@@ -95,7 +100,13 @@ export class StoragePort {
   }
 
   /** The VM's creation ended: its volumes are in use, or failed with their claims given back. */
-  async settleCreated(tx: Transaction, volumeUuids: string[], succeeded: boolean, taskUuid: string, finishedAt: Date): Promise<void> {
+  async settleCreated(
+    tx: Transaction,
+    volumeUuids: string[],
+    succeeded: boolean,
+    taskUuid: string,
+    finishedAt: Date,
+  ): Promise<void> {
     for (const uuid of volumeUuids) {
       const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid }, { lock: true });
       if (!volume) continue;
@@ -112,7 +123,13 @@ export class StoragePort {
       await changeVolume(tx, volume, changes, (changed) =>
         succeeded
           ? new VolumeOperationSucceeded({ uuid, task_uuid: taskUuid, changes: changed })
-          : new VolumeOperationFailed({ uuid, task_uuid: taskUuid, message: 'the VM it was made for failed', released: volume.size, changes: changed }),
+          : new VolumeOperationFailed({
+              uuid,
+              task_uuid: taskUuid,
+              message: 'the VM it was made for failed',
+              released: volume.size,
+              changes: changed,
+            }),
       );
     }
   }
@@ -122,7 +139,12 @@ export class StoragePort {
    * and — on a local pool — on the VM's host. It is in use from now (`AttachingVolume#…`) until the
    * VM's task ends (attachSettled).
    */
-  async attach(tx: Transaction, actor: Actor, volumeUuid: string, vm: { uuid: string; cluster_uuid: string; host_uuid: string }): Promise<VolumeForAgent> {
+  async attach(
+    tx: Transaction,
+    actor: Actor,
+    volumeUuid: string,
+    vm: { uuid: string; cluster_uuid: string; host_uuid: string },
+  ): Promise<VolumeForAgent> {
     const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid: volumeUuid }, { lock: true });
     const notFound = () => NotFoundError.of('volume', volumeUuid);
     if (!volume) throw notFound();
@@ -130,25 +152,38 @@ export class StoragePort {
     assertIdle('volume', volume.uuid, volume.operation);
     if (volume.state !== VolumeState.Available) {
       throw new FailedPreconditionError(
-        volume.state === VolumeState.InUse ? `volume ${volume.uuid} is attached to a VM already` : `volume ${volume.uuid} is not available`,
+        volume.state === VolumeState.InUse
+          ? `volume ${volume.uuid} is attached to a VM already`
+          : `volume ${volume.uuid} is not available`,
       );
     }
     if (volume.clusterUuid !== vm.cluster_uuid) {
-      throw new FailedPreconditionError(`volume ${volume.uuid} is in cluster ${volume.clusterUuid}, the VM in cluster ${vm.cluster_uuid}`);
+      throw new FailedPreconditionError(
+        `volume ${volume.uuid} is in cluster ${volume.clusterUuid}, the VM in cluster ${vm.cluster_uuid}`,
+      );
     }
     if (volume.type === StoragePoolType.Local && volume.hostUuid !== vm.host_uuid) {
       throw new FailedPreconditionError(
         `volume ${volume.uuid} is on host ${volume.hostUuid}'s local storage; the VM runs on host ${vm.host_uuid}`,
       );
     }
-    await changeVolume(tx, volume, { state: VolumeState.InUse, ...started('attach_volume', tx.metadata.request_id, new Date()) }, (changed) =>
-      new VolumeUpdated({ uuid: volume.uuid, changes: changed }),
+    await changeVolume(
+      tx,
+      volume,
+      { state: VolumeState.InUse, ...started('attach_volume', tx.metadata.request_id, new Date()) },
+      (changed) => new VolumeUpdated({ uuid: volume.uuid, changes: changed }),
     );
     return forAgent(volume);
   }
 
   /** A VM's task about the volume ended (attach, detach): `inUse` says whether it is attached now. */
-  async settleAttachment(tx: Transaction, volumeUuid: string, inUse: boolean, succeeded: boolean, finishedAt: Date): Promise<void> {
+  async settleAttachment(
+    tx: Transaction,
+    volumeUuid: string,
+    inUse: boolean,
+    succeeded: boolean,
+    finishedAt: Date,
+  ): Promise<void> {
     const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid: volumeUuid }, { lock: true });
     if (!volume) return;
     await changeVolume(
@@ -164,8 +199,11 @@ export class StoragePort {
     const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid: volumeUuid }, { lock: true });
     if (!volume) throw NotFoundError.of('volume', volumeUuid);
     assertIdle('volume', volume.uuid, volume.operation);
-    await changeVolume(tx, volume, started('detach_volume', tx.metadata.request_id, new Date()), (changed) =>
-      new VolumeOperationStarted({ uuid: volume.uuid, task_uuid: '', changes: changed }),
+    await changeVolume(
+      tx,
+      volume,
+      started('detach_volume', tx.metadata.request_id, new Date()),
+      (changed) => new VolumeOperationStarted({ uuid: volume.uuid, task_uuid: '', changes: changed }),
     );
     return forAgent(volume);
   }
@@ -201,8 +239,11 @@ export class StoragePort {
       if (deleteAll || volume.root === 1 || volume.state !== VolumeState.InUse) {
         await removeVolume(tx, volume);
       } else {
-        await changeVolume(tx, volume, { state: VolumeState.Available, operation: '' }, (changed) =>
-          new VolumeUpdated({ uuid, changes: changed }),
+        await changeVolume(
+          tx,
+          volume,
+          { state: VolumeState.Available, operation: '' },
+          (changed) => new VolumeUpdated({ uuid, changes: changed }),
         );
       }
     }
