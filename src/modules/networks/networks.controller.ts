@@ -19,7 +19,8 @@ describeApiTag(
   'network',
   'Networks of a cluster (classical, VLAN, VXLAN) and their subnets (IPv4 or IPv6, never overlapping within a network): ' +
     `everyone reads, administrators write (at most ${NETWORK_LIMITS.networksPerCluster} networks per cluster, ` +
-    `${NETWORK_LIMITS.subnetsPerNetwork} subnets per network).`,
+    `${NETWORK_LIMITS.subnetsPerNetwork} subnets per network). Network interfaces (NICs, \`/v1/nic\`) hold an address ` +
+    'of a subnet: a user sees and changes only their own, read-only administrators read all, administrators all.',
 );
 
 /** Networks, always addressed under their cluster and its AZ: everyone reads, administrators write. */

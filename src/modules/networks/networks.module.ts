@@ -18,17 +18,29 @@ import { ListNetworksHandler } from './queries/list-networks';
 import { ListSubnetsHandler } from './queries/list-subnets';
 import { SubnetEntity } from './subnet.entity';
 import { SubnetsController } from './subnets.controller';
+import { CreateNicHandler } from './commands/create-nic';
+import { DeleteNicHandler } from './commands/delete-nic';
+import { UpdateNicHandler } from './commands/update-nic';
+import { NicLifecycle } from './nic-lifecycle';
+import { NicEntity } from './nic.entity';
+import { NicPort } from './nic.port';
+import { NIC_REPLAY } from './nic.replay';
+import { NicViews } from './nic.view';
+import { NicsController } from './nics.controller';
+import { CreateNics1764300011000 } from './nics.migration';
+import { GetNicHandler, GetNicStatisticHandler, ListNicsHandler } from './queries/nic-queries';
 
 /**
- * Networks of a cluster and their subnets (ChimeStack's Network family, NICs aside). Depends on the
- * clusters module through ClusterPort, and on its table through one foreign key (see the migration).
+ * Networks of a cluster, their subnets and network interfaces (ChimeStack's Network family). Depends
+ * on the clusters module through ClusterPort, and on its table through one foreign key (see the
+ * migration). NicPort is the compute module's way to make, attach and release a VM's NICs.
  */
 @FeatureModule({
-  entities: [NetworkEntity, SubnetEntity],
-  migrations: [CreateNetworks1764300006000],
-  replay: [streamReplay(NETWORK_REPLAY), streamReplay(SUBNET_REPLAY)],
+  entities: [NetworkEntity, SubnetEntity, NicEntity],
+  migrations: [CreateNetworks1764300006000, CreateNics1764300011000],
+  replay: [streamReplay(NETWORK_REPLAY), streamReplay(SUBNET_REPLAY), streamReplay(NIC_REPLAY)],
   importers: [NETWORKS_IMPORTER],
-  controllers: [NetworksController, SubnetsController],
+  controllers: [NetworksController, SubnetsController, NicsController],
   providers: [
     HostNetworks,
     CreateNetworkHandler,
@@ -41,6 +53,16 @@ import { SubnetsController } from './subnets.controller';
     DeleteSubnetHandler,
     ListSubnetsHandler,
     GetSubnetHandler,
+    NicLifecycle,
+    NicViews,
+    NicPort,
+    CreateNicHandler,
+    UpdateNicHandler,
+    DeleteNicHandler,
+    ListNicsHandler,
+    GetNicHandler,
+    GetNicStatisticHandler,
   ],
+  exports: [NicPort],
 })
 export class NetworksModule {}

@@ -3,6 +3,7 @@ import { UnitOfWork } from '@chime/event-log';
 import { SubnetDeleted } from '../network.events';
 import { findNetwork, findSubnet, type NetworkPath } from '../network.store';
 import { SUBNET_STREAM, SubnetEntity } from '../subnet.entity';
+import { refuseSubnetWithNics } from '../nic.store';
 
 export class DeleteSubnetCommand extends Command<1> {
   constructor(
@@ -21,6 +22,8 @@ export class DeleteSubnetHandler implements ICommandHandler<DeleteSubnetCommand>
     await this.uow.run(async (tx) => {
       const network = await findNetwork(tx.manager, path);
       const subnet = await findSubnet(tx.manager, network.uuid, uuid, true);
+      // Under the subnet's lock no NIC is being made here; the foreign key from nics backs this up.
+      await refuseSubnetWithNics(tx.manager, subnet);
       await tx.manager.delete(SubnetEntity, { uuid });
       await tx.append({ type: SUBNET_STREAM, id: uuid }, subnet.version, [
         new SubnetDeleted({ uuid, network_uuid: network.uuid }),

@@ -7,6 +7,7 @@ import { findSubnet, lockNetwork, type NetworkPath } from '../network.store';
 import { checkSubnetAddressing, refuseOverlap } from '../subnet-addresses';
 import { SUBNET_STREAM, SubnetEntity } from '../subnet.entity';
 import { toSubnetState } from '../subnet.view';
+import { refuseStrandedNics } from '../nic.store';
 
 export class UpdateSubnetCommand extends Command<'ok'> {
   constructor(
@@ -21,7 +22,8 @@ export class UpdateSubnetCommand extends Command<'ok'> {
 /**
  * Updates a subnet; the addresses it ends up with are checked together, as on create (a new cidr
  * must still hold the gateway and the reserved addresses). The network is locked first, as by
- * createSubnet, so a changed cidr is checked for overlap against every sibling.
+ * createSubnet, so a changed cidr is checked for overlap against every sibling. The subnet's own
+ * lock keeps NICs from being made meanwhile: new addresses must still hold every NIC's address.
  */
 @CommandHandler(UpdateSubnetCommand)
 export class UpdateSubnetHandler implements ICommandHandler<UpdateSubnetCommand> {
@@ -38,6 +40,9 @@ export class UpdateSubnetHandler implements ICommandHandler<UpdateSubnetCommand>
         reserved_ips: request.reserved_ips ?? current.reserved_ips,
       });
       const changes = changedFields(current, { name: request.name, description: request.description, ...addressing });
+      if (changes.cidr !== undefined || changes.gateway !== undefined || changes.reserved_ips !== undefined) {
+        await refuseStrandedNics(tx.manager, subnet, addressing);
+      }
       if (changes.cidr !== undefined) {
         const siblings = await tx.manager.find(SubnetEntity, { where: { networkUuid: network.uuid } });
         refuseOverlap(
