@@ -163,7 +163,8 @@ export interface FuzzFixture {
  * A few AZs with clusters, a user of each role with a token (the super administrator is `admin`),
  * and, when the server takes agents (`joinToken`), two enrolled nodes: one a host of the first
  * cluster with a task, one a client; images: a public one and one of the user (role 0), in its bucket;
- * and storage: a pool and a registered spec in the first cluster, the user's volume on the host with a snapshot.
+ * and storage: a pool and a registered spec in the first cluster, the user's volume on the host with a snapshot;
+ * and a security group of the user.
  */
 export async function createFixture(server: TestServer, joinToken?: string): Promise<FuzzFixture> {
   const registry = new ResourceRegistry();
@@ -196,6 +197,17 @@ export async function createFixture(server: TestServer, joinToken?: string): Pro
       registry.add('cluster', cluster.body.result.cluster.uuid as string, { az: azUuid }, true);
     }
   }
+  // A security group of the user (role 0), with a rule in each list.
+  const group = await server.http
+    .post('/v1/securitygroup')
+    .set(bearer(tokens[0]))
+    .send({
+      name: 'fuzz-sg',
+      ingress_rules: [{ action: 'ACCEPT', direction: 0, protocol: 'tcp', sip: '10.0.0.0/8', dport: '22:22' }],
+      egress_rules: [{ action: 'ACCEPT', direction: 1, protocol: 'all' }],
+    })
+    .expect(200);
+  registry.add('securitygroup', group.body.result.securitygroup.uuid as string, {}, true);
   const schemeTokens: Record<string, string[]> = {};
   if (joinToken !== undefined) {
     registry.add('join_token', joinToken, {}, true);
