@@ -9,6 +9,7 @@ import {
   GIB,
   IMAGE,
   NETWORK,
+  NIC,
   NODE,
   PASSWORDS,
   POOL,
@@ -98,6 +99,7 @@ describe('import from ChimeStack (npm run import)', () => {
         r_cluster_instance_spec: 3,
         t_network: 2,
         t_subnet: 2,
+        t_nic: 2,
         t_client: 5,
         t_host: 3,
         t_host_inventory: 3,
@@ -123,6 +125,8 @@ describe('import from ChimeStack (npm run import)', () => {
           },
           { table: 't_user_default', uuid: USER.gone, reason: 'its user is not imported' },
           { table: 't_instance_spec', uuid: SPEC.old, reason: 'deleted in ChimeStack (state 4)' },
+          { table: 't_nic', uuid: NIC.deleted, reason: 'deleted in ChimeStack (state 4)' },
+          { table: 't_nic', uuid: NIC.orphan, reason: `its user ${USER.gone} is not imported` },
           {
             table: 'r_cluster_instance_spec',
             uuid: `${CLUSTER.ghost}/${SPEC.large}`,
@@ -168,7 +172,7 @@ describe('import from ChimeStack (npm run import)', () => {
           { table: 't_snapshot', uuid: SNAPSHOT.ofDeleted, reason: `its volume ${VOLUME.deleted} is skipped` },
         ]),
       );
-      expect(outcome.report.skipped).toHaveLength(26);
+      expect(outcome.report.skipped).toHaveLength(28);
       expect(outcome.report.renamed).toEqual([
         { table: 't_cluster', uuid: CLUSTER.web2, from: 'web', to: 'web-2', why: 'name already used in its scope' },
         { table: 't_cluster', uuid: CLUSTER.web3, from: 'WEB', to: 'WEB-3', why: 'name already used in its scope' },
@@ -190,6 +194,7 @@ describe('import from ChimeStack (npm run import)', () => {
       expect(outcome.report.problems).toEqual([]);
       expect(outcome.report.notes).toEqual([
         `t_user_default ${USER.dev}: default AZ ${AZ.old} is not imported, so no default is set`,
+        `t_nic ${NIC.primary}: in use in ChimeStack (state 2): comes in attached to no VM (state 1); attaching it is the compute import`,
         `t_host ${NODE.web}: named "web-old-name", its node "web-node": a host takes its node's name`,
         `t_host ${NODE.lost} ("lost-node"): no t_client row; its node is made from the host (its name, no addresses, no size until its agent enrols)`,
         `t_image ${IMAGE.devFetching}: being fetched in ChimeStack (state 0); no fetch runs here, so it comes in failed (10): delete it and register it again`,
@@ -370,6 +375,29 @@ describe('import from ChimeStack (npm run import)', () => {
           description: 'reserved range',
         }),
       });
+      // NICs: addresses and MACs kept (MACs in lower case), attached to no VM here (r_vm_nic is compute's).
+      expect(expectResult(await api.get(`/v1/nic/${NIC.primary}`))).toEqual({
+        nic: expect.objectContaining({
+          name: 'primary-nic-vm-local',
+          user_uuid: USER.dev,
+          subnet_uuid: SUBNET.a,
+          subnet_cidr: '192.168.231.0/24',
+          network_name: 'chime-bridge',
+          ip: '192.168.231.11',
+          mac: '52:54:00:6e:52:be',
+          netmask: '255.255.255.0',
+          gateway: '192.168.231.1',
+          primary: 1,
+          state: 1,
+        }),
+      });
+      expect(expectResult<{ nic: { ip: string } }>(await api.get(`/v1/nic/${NIC.spare}`)).nic.ip).toBe('10.0.0.5');
+      // The sequence passes over imported MACs: a new NIC never takes 52:54:00:00:00:01.
+      const fresh = expectResult<{ nic: { mac: string; ip: string } }>(
+        await api.post('/v1/nic', { name: 'after-import', subnet_uuid: SUBNET.a }),
+      ).nic;
+      expect([fresh.mac, fresh.ip]).toEqual(['52:54:00:00:00:02', '192.168.231.2']);
+      expect(expectResult(await api.delete(`/v1/nic/${(fresh as unknown as { uuid: string }).uuid}`))).toBe(1);
     });
 
     it('takes time-based (v1) UUIDs on the path and in bodies', async () => {
@@ -407,8 +435,8 @@ describe('import from ChimeStack (npm run import)', () => {
       // 2 AZs, 4 clusters, the old admin's deletion, 4 users and 2 defaults, 2 specs and 3 registrations, 2 networks,
       // 2 subnets; 6 clients enrolled, 3 of them adopted; 3 hosts created, 2 of them disabled or suspended; a user's
       // image bucket (the public one is there from the server's first start) and 3 images; 2 storage pools, 3 volume
-      // specs and 2 registrations, 4 volumes and 2 snapshots.
-      expect(events).toHaveLength(53);
+      // specs and 2 registrations, 4 volumes and 2 snapshots, 2 NICs.
+      expect(events).toHaveLength(55);
       expect(new Set(events.map((event) => event.type))).toEqual(
         new Set([
           'AzCreated',
@@ -431,6 +459,7 @@ describe('import from ChimeStack (npm run import)', () => {
           'VolumeSpecRegistered',
           'VolumeCreated',
           'SnapshotCreated',
+          'NicCreated',
         ]),
       );
       for (const event of events) {
@@ -1207,7 +1236,7 @@ describe('import from ChimeStack (npm run import)', () => {
       expect(dryRun.stdout).toContain(`t_cluster ${CLUSTER.web2}: "web" -> "web-2" (name already used in its scope)`);
       const imported = await run('src/import/main.ts', '--from', source.url);
       expect(imported).toMatchObject({ code: 0, stdout: expect.stringContaining('imported:\n  t_az') });
-      expect(imported.stdout).toContain(`skipped (26):\n  t_az ${AZ.old}: deleted in ChimeStack (state 4)`);
+      expect(imported.stdout).toContain(`skipped (28):\n  t_az ${AZ.old}: deleted in ChimeStack (state 4)`);
       expect(imported.stdout).toMatch(/^ {2}t_host +3$/m);
       const again = await run('src/import/main.ts', '--from', source.url);
       expect(again.code).toBe(1);

@@ -12,7 +12,8 @@ import { bcryptHash, type ChimeStackSource } from './chimestack-source';
  * bucket of a deleted user with its image; storage: chime.sql's pool and specs, a second pool of the
  * same name (another case), a suspended spec, deleted pool, spec, volume and snapshot, a volume
  * being created and a snapshot being taken (both come in failed), a reserved volume made from a
- * deleted image, and a volume on a deleted host.
+ * deleted image, and a volume on a deleted host; NICs: ChimeStack's own example (in use there, upper-case
+ * MAC), an available one, a deleted one and one of a deleted user.
  */
 export const AZ = {
   main: '4a28bf21-1600-40e5-924f-5c03c7f76d4f',
@@ -48,6 +49,13 @@ export const NETWORK = {
 export const SUBNET = {
   a: '55555555-0000-4000-8000-000000000001',
   b: '55555555-0000-4000-8000-000000000002',
+};
+export const NIC = {
+  /** ChimeStack's own listNic example, attached to a VM there (state 2). */
+  primary: '1a588665-453b-43d3-b98f-94289e305995',
+  spare: '66666666-0000-4000-8000-000000000002',
+  deleted: '66666666-0000-4000-8000-000000000003',
+  orphan: '66666666-0000-4000-8000-000000000004',
 };
 
 export const NODE = {
@@ -211,6 +219,28 @@ export async function seedChimeStack(source: ChimeStackSource): Promise<void> {
       description: '',
       created_at: T(6),
     },
+  ]);
+  const nic = (uuid: string, name: string, state: number, user_uuid: string, subnet_uuid: string, ip: string, mac: string, primary = 0) => ({
+    uuid,
+    name,
+    description: '',
+    state,
+    primary,
+    user_uuid,
+    subnet_uuid,
+    network_name: 'br1',
+    mac,
+    ip,
+    gateway: '',
+    netmask: '',
+    operation: '',
+    created_at: T(8),
+  });
+  await source.insert('t_nic', [
+    nic(NIC.primary, 'primary-nic-vm-local', 2, USER.dev, SUBNET.a, '192.168.231.11', '52:54:00:6E:52:BE', 1),
+    nic(NIC.spare, 'spare', 1, USER.ops, SUBNET.b, '10.0.0.5', '52:54:00:00:00:01'),
+    nic(NIC.deleted, 'deleted', 4, USER.ops, SUBNET.b, '10.0.0.6', '52:54:00:00:00:02'),
+    nic(NIC.orphan, 'orphan', 1, USER.gone, SUBNET.b, '10.0.0.7', '52:54:00:00:00:03'),
   ]);
   await source.insert('t_subnet', [
     {

@@ -111,6 +111,13 @@ const SCHEMA = [
      parent_volume_version int NOT NULL DEFAULT 0, state tinyint NOT NULL DEFAULT 0, operation varchar(64) NOT NULL DEFAULT '',
      description varchar(2048) NOT NULL DEFAULT '', created_at timestamp NULL DEFAULT NULL,
      updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
+  `CREATE TABLE t_nic (
+     uuid varchar(64) NOT NULL, name varchar(255) NOT NULL, description varchar(2048) NOT NULL DEFAULT '',
+     state tinyint NOT NULL DEFAULT 0, \`primary\` tinyint NOT NULL DEFAULT 0, user_uuid varchar(64) NOT NULL DEFAULT 'admin',
+     subnet_uuid varchar(64) NOT NULL, network_name varchar(64) NOT NULL, mac varchar(32) NOT NULL DEFAULT '',
+     ip varchar(32) NOT NULL DEFAULT '', gateway varchar(32) NOT NULL DEFAULT '', netmask varchar(32) NOT NULL DEFAULT '',
+     operation varchar(64) NOT NULL DEFAULT '', created_at timestamp NULL DEFAULT NULL,
+     updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
 ];
 
 /** A ChimeStack database of a test's own on the MariaDB server, dropped afterwards. */

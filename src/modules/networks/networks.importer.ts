@@ -228,6 +228,8 @@ async function planSubnets(context: ImportContext): Promise<SubnetEntity[]> {
       continue;
     }
     subnets.push(subnet);
+    // NICs (nics.importer.ts) check their addresses against these.
+    context.ids.add('subnet', uuid, { cidr: subnet.cidr, gateway: subnet.gateway, reserved_ips: subnet.reservedIps });
   }
   context.report.count(SUBNETS, subnets.length);
   return subnets;

@@ -10,6 +10,7 @@ import { UpdateSubnetHandler } from './commands/update-subnet';
 import { NetworkEntity } from './network.entity';
 import { NETWORK_REPLAY, SUBNET_REPLAY } from './network.replay';
 import { NETWORKS_IMPORTER } from './networks.importer';
+import { NICS_IMPORTER } from './nics.importer';
 import { CreateNetworks1764300006000 } from './networks.migration';
 import { NetworksController } from './networks.controller';
 import { GetNetworkHandler } from './queries/get-network';
@@ -39,7 +40,7 @@ import { GetNicHandler, GetNicStatisticHandler, ListNicsHandler } from './querie
   entities: [NetworkEntity, SubnetEntity, NicEntity],
   migrations: [CreateNetworks1764300006000, CreateNics1764300011000],
   replay: [streamReplay(NETWORK_REPLAY), streamReplay(SUBNET_REPLAY), streamReplay(NIC_REPLAY)],
-  importers: [NETWORKS_IMPORTER],
+  importers: [NETWORKS_IMPORTER, NICS_IMPORTER],
   controllers: [NetworksController, SubnetsController, NicsController],
   providers: [
     HostNetworks,

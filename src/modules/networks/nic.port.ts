@@ -14,6 +14,8 @@ import { NicViews, type AttachedVmsProvider } from './nic.view';
 export type { CreateNicRequest, NicForAgent, NicView } from './nic.contract';
 export { NicState } from './nic.contract';
 export { NicViewSchema } from './nic.view';
+/** The request of one NIC, for createVm's `nics` (validated as createNic validates it). */
+export { CreateNicDto } from './nic.dto';
 
 /**
  * What the compute module may do with NICs: the networks module's export for that purpose. Every
