@@ -15,6 +15,7 @@ const HostsPage = lazy(() => import('./pages/HostsPage'));
 const HostPage = lazy(() => import('./pages/HostPage'));
 const StoragePage = lazy(() => import('./pages/StoragePage'));
 const VolumesPage = lazy(() => import('./pages/VolumesPage'));
+const SecurityGroupsPage = lazy(() => import('./pages/SecurityGroupsPage'));
 const VolumePage = lazy(() => import('./pages/VolumePage'));
 const ImagesPage = lazy(() => import('./pages/ImagesPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
@@ -71,6 +72,7 @@ const NAVIGATION: { to: string; label: string; visible?: (owner: Owner) => boole
   { to: '/storage', label: 'Storage', visible: canReadHosts },
   { to: '/volume', label: 'Volumes' },
   { to: '/image', label: 'Images' },
+  { to: '/securitygroup', label: 'Security groups' },
   { to: '/user', label: 'Users' },
   { to: '/operation-log', label: 'Operation log' },
   { to: '/event', label: 'Event feed', visible: canReadEvents },
@@ -130,6 +132,7 @@ function Screen({ path, owner }: { path: string; owner: Owner }) {
   if ((params = matchPath('/host/:uuid', path)) && canReadHosts(owner)) return <HostPage uuid={params.uuid} owner={owner} />;
   if (path === '/storage' && canReadHosts(owner)) return <StoragePage owner={owner} />;
   if (path === '/volume') return <VolumesPage owner={owner} />;
+  if (path === '/securitygroup') return <SecurityGroupsPage owner={owner} />;
   if ((params = matchPath('/volume/:uuid', path))) return <VolumePage uuid={params.uuid} owner={owner} />;
   if (path === '/image') return <ImagesPage owner={owner} />;
   if (path === '/user') return <UsersPage owner={owner} />;

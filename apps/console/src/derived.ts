@@ -20,6 +20,7 @@ export const HAND_TUNED_TAGS = new Set([
   'volume_spec',
   'volume',
   'image',
+  'security_group',
 ]);
 
 export interface JsonSchema {

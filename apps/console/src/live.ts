@@ -71,6 +71,8 @@ export function queriesInvalidatedBy(event: Pick<ChimeEvent, 'stream_type'>): Qu
     case 'image':
     case 'image_bucket':
       return [...keys, ['image']];
+    case 'security_group':
+      return [...keys, ['security_group']];
     case 'token':
     case 'security':
       return keys;
