@@ -164,7 +164,7 @@ export interface FuzzFixture {
  * and, when the server takes agents (`joinToken`), two enrolled nodes: one a host of the first
  * cluster with a task, one a client; images: a public one and one of the user (role 0), in its bucket;
  * and storage: a pool and a registered spec in the first cluster, the user's volume on the host with a snapshot;
- * and a security group of the user.
+ * and a security group of the user; a network and subnet of the first cluster with a NIC of the user.
  */
 export async function createFixture(server: TestServer, joinToken?: string): Promise<FuzzFixture> {
   const registry = new ResourceRegistry();
@@ -208,6 +208,26 @@ export async function createFixture(server: TestServer, joinToken?: string): Pro
     })
     .expect(200);
   registry.add('securitygroup', group.body.result.securitygroup.uuid as string, {}, true);
+  // createNic's `sg_uuid` refers to kind `sg`.
+  registry.add('sg', group.body.result.securitygroup.uuid as string, {}, true);
+  // A network with a subnet in the first cluster, and a NIC of the user there with its security group.
+  {
+    const [first] = registry.entries('cluster');
+    const networks = `/v1/az/${first.parents.az}/cluster/${first.id}/network`;
+    const send = async (path: string, body: object, token = adminToken) =>
+      (await server.http.post(path).set(bearer(token)).send(body).expect(200)).body.result;
+    const network = (await send(networks, { name: 'fuzz-net', bridge_name: 'br-fuzz', interface_name: 'eth0' })).network;
+    const place = { az: first.parents.az, cluster: first.id };
+    registry.add('network', network.uuid as string, place, true);
+    const subnet = (
+      await send(`${networks}/${network.uuid}/subnet`, { name: 'fuzz-subnet', cidr: '10.77.0.0/16', gateway: '10.77.0.1' })
+    ).subnet;
+    registry.add('subnet', subnet.uuid as string, { ...place, network: network.uuid as string }, true);
+    const nic = (
+      await send('/v1/nic', { name: 'fuzz-nic', subnet_uuid: subnet.uuid, sg_uuid: group.body.result.securitygroup.uuid }, tokens[0])
+    ).nic;
+    registry.add('nic', nic.uuid as string, {}, true);
+  }
   const schemeTokens: Record<string, string[]> = {};
   if (joinToken !== undefined) {
     registry.add('join_token', joinToken, {}, true);
