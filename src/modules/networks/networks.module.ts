@@ -1,3 +1,4 @@
+import { Global } from '@nestjs/common';
 import { HostNetworks } from './host-networks';
 import { streamReplay } from '@chime/event-log';
 import { FeatureModule } from '../../platform/feature-module';
@@ -34,8 +35,9 @@ import { GetNicHandler, GetNicStatisticHandler, ListNicsHandler } from './querie
 /**
  * Networks of a cluster, their subnets and network interfaces (ChimeStack's Network family). Depends
  * on the clusters module through ClusterPort, and on its table through one foreign key (see the
- * migration). NicPort is the compute module's way to make, attach and release a VM's NICs.
+ * migration). Global: NicPort is the compute module's way to make, attach and release a VM's NICs.
  */
+@Global()
 @FeatureModule({
   entities: [NetworkEntity, SubnetEntity, NicEntity],
   migrations: [CreateNetworks1764300006000, CreateNics1764300011000],
