@@ -1,4 +1,5 @@
 import { ClustersModule } from './modules/clusters/clusters.module';
+import { ComputeModule } from './modules/compute/compute.module';
 import { EventsModule } from './modules/events/events.module';
 import { HostsModule } from './modules/hosts/hosts.module';
 import { ImagesModule } from './modules/images/images.module';
@@ -6,6 +7,7 @@ import { IdentityModule } from './modules/identity/identity.module';
 import { InstanceSpecsModule } from './modules/instance-specs/instance-specs.module';
 import { NetworksModule } from './modules/networks/networks.module';
 import { OperationLogModule } from './modules/operation-log/operation-log.module';
+import { SchedulerModule } from './modules/scheduler/scheduler.module';
 import { SecurityGroupsModule } from './modules/security-groups/security-groups.module';
 import { StorageModule } from './modules/storage/storage.module';
 import { ZonesModule } from './modules/zones/zones.module';
@@ -26,6 +28,8 @@ export const MODULES: readonly ModuleImport[] = [
   ImagesModule,
   SecurityGroupsModule,
   StorageModule,
+  SchedulerModule,
+  ComputeModule,
   OperationLogModule,
   EventsModule,
 ];

@@ -1,4 +1,5 @@
 import { type AgentTask, type Driver, kindOf, type NodeReport, type TaskOutcome, unsupported } from './driver';
+import { COMPUTE_HANDLERS } from './sim-compute';
 import { IMAGE_HANDLERS } from './sim-images';
 import type { Handler, Membership, SimNode } from './sim-node';
 import { STORAGE_HANDLERS } from './sim-storage';
@@ -46,7 +47,7 @@ const HOST_HANDLERS: Record<string, Handler> = {
  * The task kinds the sim driver implements, by `resource_type/operation`: each family keeps its
  * kinds in its own file (sim-storage.ts, sim-images.ts …); the agent does not change.
  */
-const HANDLERS: Record<string, Handler> = { ...HOST_HANDLERS, ...STORAGE_HANDLERS, ...IMAGE_HANDLERS };
+const HANDLERS: Record<string, Handler> = { ...HOST_HANDLERS, ...STORAGE_HANDLERS, ...IMAGE_HANDLERS, ...COMPUTE_HANDLERS };
 
 /**
  * An in-memory hypervisor: a node with the capacity it is given, no domains of its own, and the
@@ -55,7 +56,7 @@ const HANDLERS: Record<string, Handler> = { ...HOST_HANDLERS, ...STORAGE_HANDLER
  */
 export class SimDriver implements Driver {
   readonly name = 'sim';
-  readonly node: SimNode = { volumes: new Map(), images: new Map() };
+  readonly node: SimNode = { volumes: new Map(), images: new Map(), domains: new Map() };
   private readonly applied = new Map<string, Promise<TaskOutcome>>();
   private readonly failing: Set<string>;
   private random: () => number;
@@ -79,13 +80,23 @@ export class SimDriver implements Driver {
       reserved_ip2: this.options.reservedIp2,
       physical_vcpus: this.options.vcpus,
       physical_memory: this.options.memory,
-      domains: 0,
-      active_domains: 0,
-      used_vcpus: 0,
-      used_memory: 0,
-      active_used_vcpus: 0,
-      active_used_memory: 0,
+      ...this.domainUsage(),
       error: this.error,
+    };
+  }
+
+  /** Its domains and what they use, all of them and the running ones. */
+  private domainUsage() {
+    const domains = [...this.node.domains.values()];
+    const active = domains.filter((domain) => domain.running);
+    const sum = (list: typeof domains, key: 'vcpus' | 'memory') => list.reduce((total, domain) => total + domain[key], 0);
+    return {
+      domains: domains.length,
+      active_domains: active.length,
+      used_vcpus: sum(domains, 'vcpus'),
+      used_memory: sum(domains, 'memory'),
+      active_used_vcpus: sum(active, 'vcpus'),
+      active_used_memory: sum(active, 'memory'),
     };
   }
 

@@ -25,11 +25,24 @@ export interface SimImage {
   checksum: string;
 }
 
+/** A VM (a libvirt domain) the simulated node runs. */
+export interface SimDomain {
+  vcpus: number;
+  memory: number;
+  running: boolean;
+  /** Its disks by volume uuid → device (vda …). */
+  disks: Map<string, string>;
+  /** Its NICs by uuid → MAC. */
+  nics: Map<string, string>;
+  vncPort: number;
+}
+
 /** What the simulated node holds. */
 export interface SimNode {
   membership?: Membership;
   volumes: Map<string, SimVolume>;
   images: Map<string, SimImage>;
+  domains: Map<string, SimDomain>;
 }
 
 /** The work of one task kind on a simulated node: returns the task's result, or throws to fail it. */

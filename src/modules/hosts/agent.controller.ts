@@ -1,13 +1,13 @@
-import { applyDecorators, Body, Controller, Get, HttpCode, HttpStatus, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiDoc } from '../../platform/http/api-docs';
-import { describeApiTag, describeSecurityScheme } from '../../platform/http/openapi';
-import { Public, SecuredBy } from '../../platform/http/public.decorator';
+import { describeApiTag } from '../../platform/http/openapi';
+import { Public } from '../../platform/http/public.decorator';
 import { UuidParam } from '../../platform/http/validation';
 import { AgentHeartbeatDto, AgentTaskListParams, EnrolAgentDto, ReportAgentTaskDto } from './agent.dto';
-import { AgentGuard, CurrentAgent, type AgentCaller } from './agent.guard';
+import { CurrentAgent, ForAgents, type AgentCaller } from './agent.port';
 import { EnrolAgentCommand } from './commands/enrol-agent';
 import { RecordHeartbeatCommand } from './commands/record-heartbeat';
 import { ReportTaskCommand } from './commands/report-task';
@@ -15,23 +15,12 @@ import { MAX_TASK_WAIT, type AgentEnrolment, type AgentHeartbeat, type AgentTask
 import { AgentEnrolmentSchema, AgentHeartbeatSchema, AgentTaskPageSchema } from './host.schemas';
 import { ListAgentTasksQuery } from './queries/list-agent-tasks';
 
-const AGENT_SCHEME = 'agentCredential';
-
-describeSecurityScheme(AGENT_SCHEME, {
-  type: 'http',
-  scheme: 'bearer',
-  bearerFormat: 'opaque',
-  description: "a node agent's credential from `POST /v1/agent/enrol`; revoked by deleteHost and by enrolling again",
-});
 describeApiTag(
   'agent',
   'The protocol of the node agents (one per compute node; README, "The agent protocol"): enrolment with the ' +
     "server's join token, heartbeats with the node's facts, and the node's tasks: watched from a cursor, " +
     'reported once. Authenticated by the agent credential, not by a user token.',
 );
-
-/** A route for node agents only: their credential, checked by AgentGuard, instead of a user's token. */
-const ForAgents = () => applyDecorators(SecuredBy(AGENT_SCHEME), UseGuards(AgentGuard));
 
 @ApiTags('agent')
 @Controller('v1/agent')

@@ -88,7 +88,6 @@ export function toHostAggregate(host: HostEntity | HostRowEntity): HostAggregate
   };
 }
 
-
 /** `clusterName` is the cluster's current name; `tasks` the host's recent tasks (getHost) or none (lists). */
 export function toHostView(row: HostRowEntity, clusterName: string, tasks: TaskView[] = []): HostView {
   const running = row.lastOperationState === TaskState.Running;
@@ -173,7 +172,7 @@ export function toAgentTaskView(task: TaskEntity): AgentTaskView {
     resource_uuid: task.resourceUuid,
     operation: task.operation,
     description: task.description,
-    payload: task.payload,
+    payload: task.secrets ? { ...task.payload, ...task.secrets } : task.payload,
     state: task.state,
     message: task.message,
     created_at: task.createdAt.toISOString(),

@@ -18,6 +18,7 @@ import { CLIENT_REPLAY, HOST_REPLAY, TASK_REPLAY } from './host.replay';
 import { HostsController, NodesController } from './hosts.controller';
 import { HOSTS_IMPORTER } from './hosts.importer';
 import { CreateHosts1764300007000 } from './hosts.migration';
+import { AddTaskSecrets1764300011500 } from './task-secrets.migration';
 import { JoinTokenNotice } from './join-token-notice';
 import { NodeMonitor } from './node-monitor';
 import { GetHostHandler } from './queries/get-host';
@@ -39,7 +40,7 @@ import { TaskWatch } from './task-watch';
 @Global()
 @FeatureModule({
   entities: [ClientEntity, HostEntity, HostRowEntity, TaskEntity],
-  migrations: [CreateHosts1764300007000],
+  migrations: [CreateHosts1764300007000, AddTaskSecrets1764300011500],
   replay: [streamReplay(CLIENT_REPLAY), streamReplay(HOST_REPLAY), streamReplay(TASK_REPLAY)],
   importers: [HOSTS_IMPORTER],
   controllers: [HostsController, NodesController, AgentController],
@@ -65,6 +66,6 @@ import { TaskWatch } from './task-watch';
     GetHostStatisticHandler,
     ListAgentTasksHandler,
   ],
-  exports: [TaskPort, HostPort],
+  exports: [TaskPort, HostPort, AgentGuard],
 })
 export class HostsModule {}

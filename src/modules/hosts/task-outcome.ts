@@ -54,7 +54,7 @@ export class TaskOutcomes {
     await tx.manager.update(
       TaskEntity,
       { uuid: task.uuid },
-      { state: outcome.state, message, result, updatedAt: now, finishedAt: now, version: task.version + 1 },
+      { state: outcome.state, message, result, secrets: null, updatedAt: now, finishedAt: now, version: task.version + 1 },
     );
     const ended = {
       uuid: task.uuid,

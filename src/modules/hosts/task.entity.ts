@@ -44,6 +44,13 @@ export class TaskEntity {
   payload!: JsonObject;
 
   /** What the agent reported back with its outcome. */
+  /**
+   * What only the agent may read (a VM's passwords): merged into the payload it is given, never in
+   * an event, a view or a log, and cleared when the task ends.
+   */
+  @Column('jsonb', { nullable: true })
+  secrets!: Record<string, string> | null;
+
   @Column('jsonb', { nullable: true })
   result!: JsonObject | null;
 

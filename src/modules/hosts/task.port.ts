@@ -25,6 +25,8 @@ export interface TaskRequest {
   /** What the agent needs to do it (its driver reads it by kind: `resource_type`/`operation`). */
   payload: Record<string, unknown>;
   description?: string;
+  /** What only the agent may read (passwords): given to it with the payload, never in events or views, cleared when the task ends. */
+  secrets?: Record<string, string>;
   /** Seconds before it fails as timed out; default CHIME_TASK_TIMEOUT. */
   timeoutSeconds?: number;
 }
@@ -72,6 +74,7 @@ export class TaskPort {
       resourceUuid: request.resourceUuid,
       operation: request.operation,
       payload: request.payload,
+      secrets: request.secrets && Object.keys(request.secrets).length > 0 ? request.secrets : null,
       result: null,
       message: '',
       version: 1,

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiSchema, PartialType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, Validate, type ValidatorConstraintInterface, ValidatorConstraint } from 'class-validator';
 import { ListQuery } from '../../platform/http/list-query';
-import { IntChoiceFilter, NameFilter, ResourceDescription, ResourceName } from '../../platform/http/resource-fields';
+import { IntChoiceFilter, NameFilter, OptionalUuid, ResourceDescription, ResourceName } from '../../platform/http/resource-fields';
 import { IsAnyUuid } from '../../platform/http/validation';
 import {
   CLUSTER_VOLUME_SPEC_SORTABLE,
@@ -131,14 +131,6 @@ export class AllStoragePoolListParams extends ListQuery(STORAGE_POOL_SORTABLE) {
   @IntChoiceFilter([StoragePoolState.Unavailable, StoragePoolState.Available], POOL_STATE_RULE, '0 unavailable, 1 available')
   state?: StoragePoolState;
 }
-
-const OptionalUuid = (field: string, description: string) =>
-  applyDecorators(
-    ApiPropertyOptional({ format: 'uuid', description }),
-    IsOptional(),
-    IsString(),
-    IsAnyUuid(`${field} must be a UUID`),
-  );
 
 export class StoragePoolStatisticParams {
   @OptionalUuid('cluster_uuid', "the cluster's uuid")

@@ -16,11 +16,7 @@ import { UpdateSnapshotHandler } from './commands/update-snapshot';
 import { UpdateStoragePoolHandler } from './commands/update-storage-pool';
 import { UpdateVolumeHandler } from './commands/update-volume';
 import { UpdateVolumeSpecHandler } from './commands/update-volume-spec';
-import {
-  GetStoragePoolHandler,
-  GetStoragePoolStatisticHandler,
-  ListStoragePoolsHandler,
-} from './queries/storage-pool-queries';
+import { GetStoragePoolHandler, GetStoragePoolStatisticHandler, ListStoragePoolsHandler } from './queries/storage-pool-queries';
 import { GetVolumeSpecHandler, ListClusterVolumeSpecsHandler, ListVolumeSpecsHandler } from './queries/volume-spec-queries';
 import {
   GetSnapshotHandler,

@@ -16,6 +16,8 @@ import { VolumeViews } from './volume-views';
 
 export type { PlannedVolume } from './volume-factory';
 export type { CreateVolumeRequest, VolumeView } from './storage.contract';
+export { CreateVolumeDto } from './storage.dto';
+export { VolumeViewSchema } from './storage.schemas';
 
 /** What a node's agent needs to give a VM one of its volumes. */
 export interface VolumeForAgent {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { NamedResourceSchema } from '../../platform/http/resource-fields';
+import { NamedResourceSchema, OperatedResourceSchema } from '../../platform/http/resource-fields';
 import { TaskViewSchema } from '../hosts/task.port';
 import type { TaskView } from '../hosts/task.port';
 import {
@@ -21,13 +21,10 @@ import {
   type VolumeStatisticView,
   type VolumeView,
 } from './storage.contract';
-import type { OperationState } from '../../platform/domain/operations';
 
 const BYTES = { type: 'integer', format: 'int64', minimum: 0, description: 'bytes' } as const;
 const COUNT = { type: 'integer', minimum: 0 } as const;
 const POOL_TYPE = { enum: [...STORAGE_POOL_TYPES], description: '0 local, 1 iSCSI, 2 Ceph' } as const;
-const OPERATION_STATE = { enum: [0, 1, 2], description: 'of the last task: 0 none or running, 1 succeeded, 2 failed' } as const;
-const TIME_OR_NULL = { type: 'string', format: 'date-time', nullable: true } as const;
 
 @ApiSchema({ name: 'StoragePool' })
 export class StoragePoolViewSchema extends NamedResourceSchema implements StoragePoolView {
@@ -163,26 +160,8 @@ export class ClusterVolumeSpecRelationViewSchema implements ClusterVolumeSpecRel
   created_at!: string;
 }
 
-/** A volume's or snapshot's own fields, what runs on it, and how its last task went. */
-abstract class OperatedSchema extends NamedResourceSchema {
-  @ApiProperty({ description: 'what runs on it now (`Creating#<request id>` …); "" when nothing' })
-  operation!: string;
-
-  @ApiProperty({ description: 'the operation of its last task (`create`, `delete`, `restore` …); "" before any' })
-  last_operation_name!: string;
-
-  @ApiProperty(OPERATION_STATE)
-  last_operation_state!: OperationState;
-
-  @ApiProperty(TIME_OR_NULL)
-  last_operation_created_at!: string | null;
-
-  @ApiProperty(TIME_OR_NULL)
-  last_operation_finished_at!: string | null;
-}
-
 @ApiSchema({ name: 'Snapshot' })
-export class SnapshotViewSchema extends OperatedSchema implements SnapshotView {
+export class SnapshotViewSchema extends OperatedResourceSchema implements SnapshotView {
   @ApiProperty({ format: 'uuid' })
   user_uuid!: string;
 
@@ -203,11 +182,10 @@ export class SnapshotViewSchema extends OperatedSchema implements SnapshotView {
 
   @ApiProperty({ type: [TaskViewSchema], description: 'its latest tasks (getSnapshot); empty in lists' })
   tasks!: TaskView[];
-
 }
 
 @ApiSchema({ name: 'Volume' })
-export class VolumeViewSchema extends OperatedSchema implements VolumeView {
+export class VolumeViewSchema extends OperatedResourceSchema implements VolumeView {
   @ApiProperty({ format: 'uuid', description: 'the owner' })
   user_uuid!: string;
 
@@ -220,7 +198,7 @@ export class VolumeViewSchema extends OperatedSchema implements VolumeView {
   @ApiProperty({ format: 'uuid', description: 'the host whose agent does its work (and holds it, on a local pool)' })
   host_uuid!: string;
 
-  @ApiProperty({ description: "the host's name; \"\" once the host is gone" })
+  @ApiProperty({ description: 'the host\'s name; "" once the host is gone' })
   host_name!: string;
 
   @ApiProperty({ description: "the host's management address" })
@@ -291,7 +269,6 @@ export class VolumeViewSchema extends OperatedSchema implements VolumeView {
 
   @ApiProperty({ type: [TaskViewSchema], description: 'its latest tasks (getVolume); empty in lists' })
   tasks!: TaskView[];
-
 }
 
 @ApiSchema({ name: 'VolumeStatistic' })

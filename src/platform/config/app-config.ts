@@ -153,6 +153,10 @@ export class AppConfig {
   @IntSetting(1, 86_400)
   CHIME_TASK_TIMEOUT = 300;
 
+  /** Seconds a console ticket (getVmVnc) stays good, unless redeemed first. */
+  @IntSetting(5, 3_600)
+  CHIME_VNC_TICKET_TTL = 60;
+
   /** Trust X-Forwarded-For from a reverse proxy when taking the client address. */
   @IsIn(['true', 'false'])
   TRUST_PROXY = 'false';

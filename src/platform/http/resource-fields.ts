@@ -2,7 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { State } from '@chime/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { QueryInt } from './validation';
+import type { OperationState } from '../domain/operations';
+import { IsAnyUuid, QueryInt } from './validation';
 
 /** Bidirectional controls reorder the text after them on screen (a name could show reversed in a table). */
 const NO_BIDI_CONTROLS = /^[^\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]*$/;
@@ -69,3 +70,32 @@ export abstract class NamedResourceSchema {
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
 }
+
+const TIME_OR_NULL = { type: 'string', format: 'date-time', nullable: true } as const;
+
+/** A resource agents work on (volumes, snapshots, VMs, NICs): its own fields, what runs on it, and how its last task went. */
+export abstract class OperatedResourceSchema extends NamedResourceSchema {
+  @ApiProperty({ description: 'what runs on it now (`Creating#<request id>` …); "" when nothing' })
+  operation!: string;
+
+  @ApiProperty({ description: 'the operation of its last task (`create`, `delete`, `start` …); "" before any' })
+  last_operation_name!: string;
+
+  @ApiProperty({ enum: [0, 1, 2], description: 'of the last task: 0 none or running, 1 succeeded, 2 failed' })
+  last_operation_state!: OperationState;
+
+  @ApiProperty(TIME_OR_NULL)
+  last_operation_created_at!: string | null;
+
+  @ApiProperty(TIME_OR_NULL)
+  last_operation_finished_at!: string | null;
+}
+
+/** An optional UUID field (a filter, or a request's optional reference); a 400 naming it otherwise. */
+export const OptionalUuid = (field: string, description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ format: 'uuid', description }),
+    IsOptional(),
+    IsString({ message: `${field} must be a UUID` }),
+    IsAnyUuid(`${field} must be a UUID`),
+  );

@@ -1,0 +1,33 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import { HostPort, type HostPlace } from '../hosts/host.port';
+import { NicPort } from '../networks/nic.port';
+import { VmEntity } from './vm.entity';
+import { VmViews } from './vm-views';
+
+/** What the compute module shows in other modules' views: a host's VMs (getHost), a NIC's VM (attached_vms). */
+@Injectable()
+export class VmContributions implements OnModuleInit {
+  constructor(
+    private readonly hosts: HostPort,
+    private readonly nics: NicPort,
+    private readonly views: VmViews,
+  ) {}
+
+  onModuleInit(): void {
+    this.hosts.contribute('vms', (manager, host) => this.onHost(manager, host));
+    this.nics.describeAttachedVms((manager, vmUuids) => this.byUuid(manager, vmUuids));
+  }
+
+  private async onHost(manager: EntityManager, host: HostPlace): Promise<object[]> {
+    const vms = await manager.find(VmEntity, { where: { hostUuid: host.uuid }, order: { createdAt: 'ASC', uuid: 'ASC' } });
+    return this.views.list(manager, vms);
+  }
+
+  private async byUuid(manager: EntityManager, vmUuids: string[]): Promise<Map<string, object>> {
+    if (vmUuids.length === 0) return new Map();
+    const vms = await manager.find(VmEntity, { where: { uuid: In(vmUuids) } });
+    return new Map((await this.views.list(manager, vms)).map((view) => [view.uuid, view]));
+  }
+}
