@@ -120,6 +120,7 @@ describe('compute: virtual machines', () => {
         (h) => h.last_operation_state === 1,
       );
     }
+    if (!image) image = await publicImage();
     const pool = expectResult<{ storage_pool: { uuid: string } }>(
       await as(admin).post(`${path}/storage_pool`, { name: uniqueName('pool'), physical_size: 4096 * GIB }),
     ).storage_pool.uuid;
@@ -214,7 +215,6 @@ describe('compute: virtual machines', () => {
     let place: Place;
     beforeAll(async () => {
       place = await newPlace(2);
-      image = await publicImage();
     });
 
     it('creates a VM on a host with room: its root volume from the image, its NIC addressed, its host claimed', async () => {
@@ -320,6 +320,266 @@ describe('compute: virtual machines', () => {
         await as(bob.token).get('/v1/vm_statistic'),
       ).vm_statistic;
       expect(statistic).toMatchObject({ total: 0, running: 0 });
+    });
+  });
+
+  describe('placement', () => {
+    it('claims hosts atomically: 200 concurrent creations that only fit 50 → exactly 50 placed, no host over its total', async () => {
+      // 5 hosts of 20 vCPUs and 40 GiB: 10 VMs of 2 vCPUs and 4 GiB each.
+      const place = await newPlace(5, { vcpus: 20, memory: 40 * GIB });
+      const subnet = expectResult<{ subnet: { uuid: string } }>(
+        await as(admin)
+          .post(`${place.path}/network`, { name: uniqueName('net'), bridge_name: 'br2', interface_name: 'ens225' })
+          .then(async (res) => {
+            const network = expectResult<{ network: { uuid: string } }>(res).network.uuid;
+            return as(admin).post(`${place.path}/network/${network}/subnet`, { name: uniqueName('sub'), cidr: '10.20.0.0/22' });
+          }),
+      ).subnet.uuid;
+      const responses = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          as(i % 2 ? alice.token : bob.token).post('/v1/vm', vmRequest(place, { nics: [{ name: 'eth0', subnet_uuid: subnet }] })),
+        ),
+      );
+      const placed = responses.filter((res) => res.status === 200);
+      const refused = responses.filter((res) => res.status !== 200);
+      expect(placed).toHaveLength(50);
+      for (const res of refused) {
+        expect(expectError(res, 400, 'FAILED_PRECONDITION')).toMatch(
+          new RegExp(
+            `^no host in cluster ${place.cluster} can take a VM of 2 vCPUs and 4 GiB: 5 hosts have fewer than 2 vCPUs free`,
+          ),
+        );
+      }
+      for (const node of place.nodes) {
+        const host = await hostAt(place, node.uuid);
+        expect(host.used_vcpus).toBeLessThanOrEqual(host.total_vcpus);
+        expect(host.used_memory).toBeLessThanOrEqual(host.total_memory);
+        expect(host).toMatchObject({ used_vcpus: 20, used_memory: 40 * GIB });
+        expect(host.vms).toHaveLength(10);
+      }
+      const vms = placed.map((res) => expectResult<{ vm: Vm }>(res).vm);
+      const addresses = new Set(vms.map((vm) => vm.nics[0].ip));
+      expect(addresses.size).toBe(50);
+      await Promise.all(vms.map((vm) => settled(vm.uuid, (v) => v.state === 1)));
+      // The refused creations left nothing: only the placed VMs' NICs hold addresses in the subnet.
+      const nics = expectResult<Page<Nic>>(await as(admin).get(`/v1/nic?subnet_uuid=${subnet}&size=1000`));
+      expect(nics.total).toBe(50);
+    });
+
+    it('puts a VM where an administrator pins it, still checked for room, and says why nothing fits', async () => {
+      // Room for one VM of 4 GiB each (memory is not over-committed by default).
+      const place = await newPlace(2, { vcpus: 4, memory: 4 * GIB });
+      const [first, second] = place.nodes;
+      const vm = await createVm(admin, place, { host_uuid: second.uuid });
+      expect(vm.host_uuid).toBe(second.uuid);
+      expect(
+        expectError(await as(admin).post('/v1/vm', vmRequest(place, { host_uuid: second.uuid })), 400, 'FAILED_PRECONDITION'),
+      ).toBe(`host ${second.uuid} cannot take a VM of 2 vCPUs and 4 GiB: 1 host has less than 4 GiB of memory free`);
+      const other = await newPlace(1);
+      expect(
+        expectError(
+          await as(admin).post('/v1/vm', vmRequest(place, { host_uuid: other.nodes[0].uuid })),
+          400,
+          'FAILED_PRECONDITION',
+        ),
+      ).toBe(`host ${other.nodes[0].uuid} is not a host of cluster ${place.cluster}`);
+      expect((await createVm(admin, place)).host_uuid).toBe(first.uuid);
+      expect(expectError(await as(admin).post('/v1/vm', vmRequest(place)), 400, 'FAILED_PRECONDITION')).toBe(
+        `no host in cluster ${place.cluster} can take a VM of 2 vCPUs and 4 GiB: 2 hosts have less than 4 GiB of memory free`,
+      );
+      expectResult(await as(admin).put(`${place.path}/host/${first.uuid}/disable`));
+      expect(expectError(await as(admin).post('/v1/vm', vmRequest(place)), 400, 'FAILED_PRECONDITION')).toBe(
+        `no host in cluster ${place.cluster} can take a VM of 2 vCPUs and 4 GiB: 1 host is disabled or suspended; 1 host has less than 4 GiB of memory free`,
+      );
+      expectResult(await as(admin).delete(`/v1/vm/${(await settled(vm.uuid)).uuid}`));
+      await gone(vm.uuid);
+      expect((await createVm(admin, place)).host_uuid).toBe(second.uuid);
+    });
+
+    it('a failed creation task leaves the VM failed with nothing claimed; deleting it is immediate', async () => {
+      const place = await newPlace(1, { fail: ['vm/create'] });
+      const vm = await createVm(alice.token, place);
+      const failed = await settled(vm.uuid);
+      expect(failed).toMatchObject({ state: 10, last_operation_state: 2 });
+      expect(failed.volumes).toEqual([expect.objectContaining({ state: 10 })]);
+      expect(failed.nics).toEqual([]);
+      expect(await hostAt(place, vm.host_uuid)).toMatchObject({ used_vcpus: 0, used_memory: 0 });
+      const pool = expectResult<{ storage_pool: { used_size: number } }>(
+        await as(admin).get(`${place.path}/storage_pool/${place.pool}`),
+      ).storage_pool;
+      expect(pool.used_size).toBe(0);
+      expectError(await as(alice.token).put(`/v1/vm/${vm.uuid}/start`), 400, 'FAILED_PRECONDITION');
+      expect(expectResult(await as(alice.token).delete(`/v1/vm/${vm.uuid}`))).toEqual({ vm: 'ok' });
+      expectError(await as(alice.token).get(`/v1/vm/${vm.uuid}`), 404, 'NOT_FOUND');
+    });
+  });
+
+  describe('devices and moves', () => {
+    let place: Place;
+    beforeAll(async () => {
+      place = await newPlace(2);
+    });
+
+    it('attaches and detaches a volume and a NIC through the agent, and keeps the root volume and primary NIC', async () => {
+      const vm = await settled((await createVm(alice.token, place)).uuid);
+      const driver = drivers.get(vm.host_uuid)!;
+      const volume = expectResult<{ volume: Volume }>(
+        await as(alice.token).post(`${place.path}/volume`, {
+          name: 'data',
+          size: 2 * GIB,
+          volume_spec_uuid: place.volumeSpec,
+          host_uuid: vm.host_uuid,
+        }),
+      ).volume;
+      await eventually(
+        async () => expectResult<{ volume: Volume }>(await as(alice.token).get(`${place.path}/volume/${volume.uuid}`)).volume,
+        (v) => v.state === 1,
+      );
+      expect(expectResult(await as(alice.token).put(`/v1/vm/${vm.uuid}/attach_disk`, { volume_uuid: volume.uuid }))).toEqual({
+        vm: 'ok',
+      });
+      const attached = await settled(vm.uuid);
+      expect(attached.volumes.map((v) => [v.uuid, v.state])).toEqual([
+        [vm.volumes[0].uuid, 2],
+        [volume.uuid, 2],
+      ]);
+      expect(driver.node.domains.get(vm.uuid)?.disks.get(volume.uuid)).toBe('vdb');
+      expect(
+        expectError(
+          await as(alice.token).put(`/v1/vm/${vm.uuid}/attach_disk`, { volume_uuid: volume.uuid }),
+          400,
+          'FAILED_PRECONDITION',
+        ),
+      ).toMatch(/attached to VM .* already/);
+      expect(
+        expectError(
+          await as(alice.token).put(`/v1/vm/${vm.uuid}/detach_disk`, { volume_uuid: vm.volumes[0].uuid }),
+          400,
+          'FAILED_PRECONDITION',
+        ),
+      ).toMatch(/is the root volume/);
+      expect(
+        expectError(await as(alice.token).delete(`${place.path}/volume/${volume.uuid}`), 400, 'FAILED_PRECONDITION'),
+      ).toMatch(/attached|in use/);
+      expectResult(await as(alice.token).put(`/v1/vm/${vm.uuid}/detach_disk`, { volume_uuid: volume.uuid }));
+      expect((await settled(vm.uuid)).volumes.map((v) => v.uuid)).toEqual([vm.volumes[0].uuid]);
+      expect(
+        expectResult<{ volume: Volume }>(await as(alice.token).get(`${place.path}/volume/${volume.uuid}`)).volume.state,
+      ).toBe(1);
+      // Bob's volume is not Alice's to attach.
+      const bobs = expectResult<{ volume: Volume }>(
+        await as(bob.token).post(`${place.path}/volume`, {
+          name: 'bobs',
+          size: GIB,
+          volume_spec_uuid: place.volumeSpec,
+          host_uuid: vm.host_uuid,
+        }),
+      ).volume;
+      expectError(await as(alice.token).put(`/v1/vm/${vm.uuid}/attach_disk`, { volume_uuid: bobs.uuid }), 404, 'NOT_FOUND');
+
+      const nic = expectResult<{ nic: Nic }>(
+        await as(alice.token).post('/v1/nic', { name: 'eth1', subnet_uuid: place.subnet }),
+      ).nic;
+      expectResult(await as(alice.token).put(`/v1/vm/${vm.uuid}/attach_nic`, { nic_uuid: nic.uuid }));
+      const withNic = await settled(vm.uuid);
+      expect(withNic.nics.map((n) => n.uuid)).toContain(nic.uuid);
+      expect(driver.node.domains.get(vm.uuid)?.nics.has(nic.uuid)).toBe(true);
+      expect(
+        expectError(
+          await as(alice.token).put(`/v1/vm/${vm.uuid}/detach_nic`, { nic_uuid: vm.nics[0].uuid }),
+          400,
+          'FAILED_PRECONDITION',
+        ),
+      ).toMatch(/primary NIC/);
+      expectResult(await as(alice.token).put(`/v1/vm/${vm.uuid}/detach_nic`, { nic_uuid: nic.uuid }));
+      expect((await settled(vm.uuid)).nics.map((n) => n.uuid)).toEqual([vm.nics[0].uuid]);
+      expect(expectResult<{ nic: Nic }>(await as(alice.token).get(`/v1/nic/${nic.uuid}`)).nic.state).toBe(1);
+    });
+
+    it('migrates a VM to another host with its local disks, moving the claim; only administrators', async () => {
+      const vm = await settled((await createVm(alice.token, place)).uuid);
+      const from = vm.host_uuid;
+      const to = place.nodes.find((n) => n.uuid !== from)!.uuid;
+      expectError(await as(alice.token).put(`/v1/vm/${vm.uuid}/migrate`, { target_host_uuid: to }), 403, 'PERMISSION_DENIED');
+      expect(
+        expectError(await as(admin).put(`/v1/vm/${vm.uuid}/migrate`, { target_host_uuid: to }), 400, 'FAILED_PRECONDITION'),
+      ).toMatch(/local storage; set migrate_local_disks/);
+      expect(
+        expectError(
+          await as(admin).put(`/v1/vm/${vm.uuid}/migrate`, { target_host_uuid: from, migrate_local_disks: true }),
+          400,
+          'FAILED_PRECONDITION',
+        ),
+      ).toMatch(/runs on host .* already/);
+      const before = { from: (await hostAt(place, from)).used_vcpus, to: (await hostAt(place, to)).used_vcpus };
+      expect(expectResult(await as(admin).put(`/v1/vm/${vm.uuid}/migrate`, { migrate_local_disks: true }))).toEqual({ vm: 'ok' });
+      const moved = await settled(vm.uuid);
+      expect(moved).toMatchObject({ host_uuid: to, state: 1, last_operation_name: 'migrate', last_operation_state: 1 });
+      expect(moved.volumes[0].host_uuid).toBe(to);
+      expect(await hostAt(place, from)).toMatchObject({ used_vcpus: before.from - 2 });
+      expect(await hostAt(place, to)).toMatchObject({ used_vcpus: before.to + 2 });
+      expect(drivers.get(to)!.node.domains.get(vm.uuid)?.running).toBe(true);
+      await eventually(
+        async () => drivers.get(from)!.node.domains.has(vm.uuid),
+        (present) => !present,
+      );
+    });
+
+    it('refuses bad input with the exact status and envelope', async () => {
+      const bad = async (body: object, message: RegExp | string, status = 400, code = 'INVALID_ARGUMENT') => {
+        const text = expectError(await as(alice.token).post('/v1/vm', body), status, code);
+        if (typeof message === 'string') expect(text).toBe(message);
+        else expect(text).toMatch(message);
+      };
+      await bad({ ...vmRequest(place), nics: 'eth0' }, /nics must be an array/);
+      await bad(
+        { ...vmRequest(place), volumes: [] },
+        'volumes: a VM needs a root volume made from an image, or a bootable cdrom',
+      );
+      await bad(
+        { ...vmRequest(place), volumes: [{ name: 'r', size: 10 * GIB, volume_spec_uuid: place.volumeSpec }] },
+        'volumes: the root volume needs an image_uuid to be made from',
+      );
+      await bad(
+        {
+          ...vmRequest(place),
+          volumes: [
+            { name: 'a', size: 10 * GIB, volume_spec_uuid: place.volumeSpec, image_uuid: image, root: 1 },
+            { name: 'b', size: 10 * GIB, volume_spec_uuid: place.volumeSpec, image_uuid: image, root: 1 },
+          ],
+        },
+        'volumes: at most one volume is the root (root: 1)',
+      );
+      await bad({ ...vmRequest(place), instance_spec_uuid: 'nope' }, /instance_spec_uuid must be a UUID/);
+      await bad({ ...vmRequest(place), name: '' }, /name/);
+      await bad(
+        { ...vmRequest(place), nics: Array.from({ length: 17 }, () => ({ name: 'n', subnet_uuid: place.subnet })) },
+        /at most 16/,
+      );
+      await bad(
+        { ...vmRequest(place), instance_spec_uuid: '00000000-0000-4000-8000-000000000000' },
+        /instance specification .* not found/,
+        404,
+        'NOT_FOUND',
+      );
+      await bad({ ...vmRequest(place), cluster_uuid: '00000000-0000-4000-8000-000000000000' }, /not found/, 404, 'NOT_FOUND');
+      const spec = expectResult<{ instance_spec: { uuid: string } }>(
+        await as(admin).post('/v1/instance_spec', { name: uniqueName('ispec'), vcpus: 1, memory: GIB }),
+      ).instance_spec.uuid;
+      await bad({ ...vmRequest(place), instance_spec_uuid: spec }, /is not registered in cluster/, 400, 'FAILED_PRECONDITION');
+      expectError(await as(alice.token).get('/v1/vm/not-a-uuid'), 400, 'INVALID_ARGUMENT');
+      expectError(await as(alice.token).get('/v1/vm/00000000-0000-4000-8000-000000000000'), 404, 'NOT_FOUND');
+      expectError(await as(alice.token).get('/v1/vm?state=3'), 400, 'INVALID_ARGUMENT');
+      expectError(
+        await as(alice.token).put('/v1/vm/00000000-0000-4000-8000-000000000000/attach_disk', {}),
+        400,
+        'INVALID_ARGUMENT',
+      );
+      expectError(
+        await as(alice.token).delete('/v1/vm/00000000-0000-4000-8000-000000000000?force_del=maybe'),
+        400,
+        'INVALID_ARGUMENT',
+      );
     });
   });
 });

@@ -35,7 +35,10 @@ export function as(server: TestServer, token: string) {
     get: (path: string) => server.http.get(path).set(bearer(token)),
     post: (path: string, body?: object) => server.http.post(path).set(bearer(token)).send(body),
     patch: (path: string, body?: object) => server.http.patch(path).set(bearer(token)).send(body),
-    put: (path: string) => server.http.put(path).set(bearer(token)),
+    put: (path: string, body?: object) => {
+      const request = server.http.put(path).set(bearer(token));
+      return body === undefined ? request : request.send(body);
+    },
     delete: (path: string) => server.http.delete(path).set(bearer(token)),
   };
 }

@@ -52,8 +52,8 @@ export class ComputeTaskOutcomes implements OnModuleInit {
         changes.state = succeeded ? VmState.Running : VmState.Failed;
         await this.storage.settleCreated(tx, before, succeeded, task.uuid, at);
         if (!succeeded) {
-          await this.hosts.release(tx.manager, vm.hostUuid, { vcpus: vm.vcpus, memory: vm.memory });
           await this.nics.releaseForVm(tx, vm.uuid);
+          await this.hosts.release(tx.manager, vm.hostUuid, { vcpus: vm.vcpus, memory: vm.memory });
         }
         break;
       }

@@ -24,7 +24,6 @@ export class VmLifecycle {
    */
   async remove(tx: Transaction, vm: VmEntity, deleteAllVolumes: boolean): Promise<void> {
     const claimed = vm.state !== VmState.Failed;
-    if (claimed) await this.hosts.release(tx.manager, vm.hostUuid, { vcpus: vm.vcpus, memory: vm.memory });
     const volumes = await volumesOf(tx.manager, vm.uuid);
     await tx.manager.delete(VmVolumeEntity, { vmUuid: vm.uuid });
     await this.storage.releaseForVm(
@@ -33,6 +32,8 @@ export class VmLifecycle {
       deleteAllVolumes,
     );
     await this.nics.releaseForVm(tx, vm.uuid);
+    // The host's row last, as createVm takes it: pools and subnets first, then the host.
+    if (claimed) await this.hosts.release(tx.manager, vm.hostUuid, { vcpus: vm.vcpus, memory: vm.memory });
     await tx.manager.delete(VmEntity, { uuid: vm.uuid });
     await tx.append({ type: VM_STREAM, id: vm.uuid }, vm.version, [
       new VmDeleted({

@@ -37,8 +37,12 @@ class ClaimLost extends Error {
   }
 }
 
-/** How many hosts a creation tries when concurrent ones take the room it saw. */
-const ATTEMPTS = 5;
+/**
+ * How many times a creation looks again when concurrent ones took the room it saw. Each lost claim
+ * means a host filled up (committed claims are what the next look sees), so this bounds nothing
+ * but pathological churn.
+ */
+const ATTEMPTS = 32;
 
 /**
  * The volumes as asked, the root first: at most one says `root: 1`; without one, the first is the
@@ -61,7 +65,8 @@ export function orderVolumes(volumes: CreateVolumeRequest[], bootsFromCdrom: boo
  * it; images usable; the scheduler's best host; then, in one transaction, the VM (state 0,
  * `Creating#<request id>`), its volumes on that host (pools claimed), its NICs (addresses
  * allocated), the `vm/create` task for the host's agent, and — last — the host's claim. If a
- * concurrent creation took the room meanwhile, everything rolls back and the next host is tried;
+ * concurrent creation took the room meanwhile, everything rolls back and the scheduler looks again
+ * (it sees that host's claims now);
  * any refusal leaves nothing claimed. The task's outcome (compute-task-outcomes.ts) makes it
  * running, or failed with everything given back.
  */
@@ -85,16 +90,14 @@ export class CreateVmHandler implements ICommandHandler<CreateVmCommand> {
       throw new PermissionDeniedError('only administrators put a VM on a host of their choice (host_uuid)');
     }
     const volumes = orderVolumes(request.volumes, request.cdrom?.bootable === 1);
-    const excluded = new Set<string>();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.uow.run((tx) => this.create(tx, actor, request, volumes, excluded));
+        return await this.uow.run((tx) => this.create(tx, actor, request, volumes));
       } catch (error) {
         if (!(error instanceof ClaimLost)) throw error;
-        excluded.add(error.hostUuid);
         if (attempt === ATTEMPTS) {
           throw new FailedPreconditionError(
-            `no host in cluster ${request.cluster_uuid} could take the VM: ${ATTEMPTS} hosts were taken by concurrent creations; try again`,
+            `no host in cluster ${request.cluster_uuid} could take the VM: concurrent creations took the room ${ATTEMPTS} times; try again`,
           );
         }
       }
@@ -106,7 +109,6 @@ export class CreateVmHandler implements ICommandHandler<CreateVmCommand> {
     actor: Actor,
     request: CreateVmRequest,
     volumeRequests: CreateVolumeRequest[],
-    excluded: ReadonlySet<string>,
   ): Promise<VmView> {
     const cluster = await this.clusters.get(request.az_uuid, request.cluster_uuid, tx.manager);
     if (cluster.state !== State.Enabled) {
@@ -124,7 +126,6 @@ export class CreateVmHandler implements ICommandHandler<CreateVmCommand> {
       vcpus: spec.vcpus,
       memory: spec.memory,
       hostUuid: request.host_uuid,
-      excluded,
     });
     const now = new Date();
     const root = planned.find((volume) => volume.request.root === 1);
