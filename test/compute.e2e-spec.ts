@@ -89,6 +89,7 @@ describe('compute: virtual machines', () => {
   const as = (token: string) => asCaller(server, token);
   const agents: Agent[] = [];
   const drivers = new Map<string, SimDriver>();
+  const agentOf = new Map<string, Agent>();
   let az = '';
   let image = '';
 
@@ -110,6 +111,7 @@ describe('compute: virtual machines', () => {
       agents.push(agent);
       await agent.start();
       drivers.set(agent.state.uuid, driver);
+      agentOf.set(agent.state.uuid, agent);
       expectResult(await as(admin).post(`${path}/host`, { uuid: agent.state.uuid }));
       nodes.push({ uuid: agent.state.uuid, driver });
     }
@@ -283,6 +285,28 @@ describe('compute: virtual machines', () => {
       expect(vnc.port).toBeGreaterThanOrEqual(5900);
       expect(new Date(vnc.expires_at).getTime() - Date.now()).toBeLessThanOrEqual(5000);
       expectError(await as(bob.token).get(`/v1/vm/${vm.uuid}/vnc`), 404, 'NOT_FOUND');
+      // The console proxy on the VM's host redeems the ticket through its agent, once; no other node can.
+      const redeem = (hostUuid: string, ticket: string) =>
+        server.http
+          .post('/v1/agent/vnc_ticket')
+          .set({ Authorization: `Bearer ${agentOf.get(hostUuid)!.state.credential}` })
+          .send({ ticket });
+      const otherHost = place.nodes.find((n) => n.uuid !== vm.host_uuid)!.uuid;
+      expectError(await redeem(otherHost, vnc.ticket), 404, 'NOT_FOUND');
+      expect(expectResult(await redeem(vm.host_uuid, vnc.ticket))).toEqual({ vnc: { vm_uuid: vm.uuid, port: vnc.port } });
+      expectError(await redeem(vm.host_uuid, vnc.ticket), 404, 'NOT_FOUND');
+      expectError(
+        await server.http
+          .post('/v1/agent/vnc_ticket')
+          .set({ Authorization: `Bearer ${alice.token}` })
+          .send({ ticket: vnc.ticket }),
+        401,
+        'UNAUTHENTICATED',
+      );
+      // A ticket is good for CHIME_VNC_TICKET_TTL seconds (5 here), then never.
+      const late = expectResult<{ vnc: { ticket: string } }>(await as(reader.token).get(`/v1/vm/${vm.uuid}/vnc`)).vnc;
+      await new Promise((resolve) => setTimeout(resolve, 5200));
+      expectError(await redeem(vm.host_uuid, late.ticket), 404, 'NOT_FOUND');
 
       const pool = async () =>
         expectResult<{ storage_pool: { used_size: number } }>(await as(admin).get(`${place.path}/storage_pool/${place.pool}`))

@@ -90,7 +90,7 @@ describe('the OpenAPI document', () => {
     const forAgents = operations()
       .filter(({ op }) => JSON.stringify(op.security) === JSON.stringify([{ agentCredential: [] }]))
       .map(({ op }) => op.operationId);
-    expect(forAgents.sort()).toEqual(['agentHeartbeat', 'listAgentTask', 'reportAgentTask']);
+    expect(forAgents.sort()).toEqual(['agentHeartbeat', 'listAgentTask', 'redeemVncTicket', 'reportAgentTask']);
     for (const { op } of operations()) {
       if (!open.includes(op.operationId) || op.operationId === 'enrolAgent') {
         expect(op.responses['401']?.$ref).toBe('#/components/responses/Error401');
