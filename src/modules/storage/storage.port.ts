@@ -33,6 +33,17 @@ export interface VolumeForAgent {
   image: { uuid: string; install_url: string; format: string; size: number } | null;
 }
 
+/** What the compute import needs of a volume it attaches (markAttachedOnImport). */
+export interface VolumeOnImport {
+  uuid: string;
+  root: 0 | 1;
+  imageUuid: string | null;
+  clusterUuid: string;
+  hostUuid: string;
+  /** On a local pool: usable only on its host. */
+  local: boolean;
+}
+
 /** Where a VM runs, for the volumes it is given. */
 export interface VmPlace {
   vmUuid: string;
@@ -249,6 +260,32 @@ export class StoragePort {
         );
       }
     }
+  }
+
+  /**
+   * `npm run import` (no Nest container there, hence static): these volumes are attached to an
+   * imported VM, so an available one is in use (2) from now, with its VolumeUpdated; a failed one
+   * stays failed (it claims nothing). Returns what the compute import needs of each, in the order
+   * asked; a volume that is not there is an error (the import rolls back naming it).
+   */
+  static async markAttachedOnImport(tx: Transaction, volumeUuids: string[]): Promise<VolumeOnImport[]> {
+    const found: VolumeOnImport[] = [];
+    for (const uuid of volumeUuids) {
+      const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid }, { lock: true });
+      if (!volume) throw new Error(`volume ${uuid} is not imported`);
+      if (volume.state === VolumeState.Available) {
+        await changeVolume(tx, volume, { state: VolumeState.InUse }, (changed) => new VolumeUpdated({ uuid, changes: changed }));
+      }
+      found.push({
+        uuid,
+        root: volume.root,
+        imageUuid: volume.imageUuid,
+        clusterUuid: volume.clusterUuid,
+        hostUuid: volume.hostUuid,
+        local: volume.type === StoragePoolType.Local,
+      });
+    }
+    return found;
   }
 
   /** These volumes as the API shows them (in the order asked; missing ones left out). */
