@@ -7,7 +7,8 @@ import type { Actor } from '../../platform/http/request-context';
 import { addressPlan, netmask } from './nic-addresses';
 import { NicLifecycle } from './nic-lifecycle';
 import { NicState, type CreateNicRequest, type NicForAgent, type NicView } from './nic.contract';
-import { NicEntity } from './nic.entity';
+import { NIC_STREAM, NicEntity } from './nic.entity';
+import { NicUpdated } from './nic.events';
 import { lockNic, nicNotFound, nicSubnets } from './nic.store';
 import { NicViews, type AttachedVmsProvider } from './nic.view';
 
@@ -117,6 +118,20 @@ export class NicPort {
         security_group: (nic.sgUuid && groups.get(nic.sgUuid)) || null,
       };
     });
+  }
+
+  /**
+   * `npm run import` (no Nest container there, hence static): an imported NIC is attached to an
+   * imported VM (ChimeStack's r_vm_nic): state 2 and vm_uuid, with its NicUpdated. A NIC that is
+   * not there, or attached already, is an error (the import rolls back naming it).
+   */
+  static async attachOnImport(tx: Transaction, nicUuid: string, vmUuid: string): Promise<void> {
+    const nic = await tx.manager.findOne(NicEntity, { where: { uuid: nicUuid }, lock: { mode: 'pessimistic_write' } });
+    if (!nic) throw new Error(`network interface ${nicUuid} is not imported`);
+    if (nic.vmUuid) throw new Error(`network interface ${nicUuid} is attached to VM ${nic.vmUuid} already`);
+    const changes = { state: NicState.InUse, vm_uuid: vmUuid };
+    await tx.manager.update(NicEntity, { uuid: nic.uuid }, { state: changes.state, vmUuid, version: nic.version + 1 });
+    await tx.append({ type: NIC_STREAM, id: nic.uuid }, nic.version, [new NicUpdated({ uuid: nic.uuid, changes })]);
   }
 
   /** The compute module tells how to show `attached_vms`; until one is registered, attached_vms is []. */
