@@ -118,6 +118,21 @@ const SCHEMA = [
      ip varchar(32) NOT NULL DEFAULT '', gateway varchar(32) NOT NULL DEFAULT '', netmask varchar(32) NOT NULL DEFAULT '',
      operation varchar(64) NOT NULL DEFAULT '', created_at timestamp NULL DEFAULT NULL,
      updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
+  `CREATE TABLE t_vm (
+     uuid varchar(64) NOT NULL, name varchar(255) NOT NULL, user_uuid varchar(64) NOT NULL DEFAULT 'admin',
+     az_uuid varchar(64) NOT NULL, cluster_uuid varchar(64) NOT NULL DEFAULT '', host_uuid varchar(64) NOT NULL DEFAULT '',
+     last_host_uuid varchar(64) NOT NULL DEFAULT '', install_path varchar(2048) NOT NULL DEFAULT '',
+     state tinyint NOT NULL DEFAULT 0, vcpus int NOT NULL DEFAULT 0, memory bigint NOT NULL DEFAULT 0,
+     operation varchar(64) NOT NULL DEFAULT '', instance_spec_uuid varchar(64) DEFAULT NULL, description varchar(2048) DEFAULT NULL,
+     password varchar(256) NOT NULL DEFAULT '', vnc_password varchar(256) NOT NULL DEFAULT '', salt varchar(256) NOT NULL DEFAULT '',
+     created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, PRIMARY KEY (uuid))`,
+  `CREATE TABLE r_vm_volume (
+     vm_uuid varchar(64) NOT NULL, volume_uuid varchar(64) NOT NULL, target varchar(16) NOT NULL DEFAULT '',
+     state tinyint NOT NULL DEFAULT 0, created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL,
+     UNIQUE KEY udx_vmid_volid (vm_uuid, volume_uuid))`,
+  `CREATE TABLE r_vm_nic (
+     vm_uuid varchar(64) NOT NULL, nic_uuid varchar(64) NOT NULL, state tinyint NOT NULL DEFAULT 0,
+     created_at timestamp NULL DEFAULT NULL, updated_at timestamp NULL DEFAULT NULL, UNIQUE KEY udx_vmid_nicid (vm_uuid, nic_uuid))`,
 ];
 
 /** A ChimeStack database of a test's own on the MariaDB server, dropped afterwards. */

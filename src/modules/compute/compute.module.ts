@@ -7,6 +7,7 @@ import { MigrateVmHandler } from './commands/migrate-vm';
 import { PowerVmHandler } from './commands/power-vm';
 import { UpdateVmHandler } from './commands/update-vm';
 import { ChangeVmDeviceHandler } from './commands/vm-devices';
+import { COMPUTE_IMPORTER } from './compute.importer';
 import { CreateCompute1764300012000 } from './compute.migration';
 import { VM_REPLAY } from './compute.replay';
 import { ComputeTaskOutcomes } from './compute-task-outcomes';
@@ -30,6 +31,7 @@ import { VncAgentController } from './vnc-agent.controller';
   entities: [VmEntity, VmVolumeEntity, VmVncTicketEntity],
   migrations: [CreateCompute1764300012000],
   replay: [streamReplay(VM_REPLAY)],
+  importers: [COMPUTE_IMPORTER],
   controllers: [VmsController, VncAgentController],
   providers: [
     VmViews,
