@@ -164,7 +164,8 @@ export interface FuzzFixture {
  * and, when the server takes agents (`joinToken`), two enrolled nodes: one a host of the first
  * cluster with a task, one a client; images: a public one and one of the user (role 0), in its bucket;
  * and storage: a pool and a registered spec in the first cluster, the user's volume on the host with a snapshot;
- * and a security group of the user; a network and subnet of the first cluster with a NIC of the user.
+ * and a security group of the user; a network and subnet of the first cluster with a NIC of the user;
+ * an instance spec registered in the first cluster and a VM of the user on the host.
  */
 export async function createFixture(server: TestServer, joinToken?: string): Promise<FuzzFixture> {
   const registry = new ResourceRegistry();
@@ -308,6 +309,31 @@ export async function createFixture(server: TestServer, joinToken?: string): Pro
     const snapshot = (await post(`/v1/volume/${volume.uuid}/snapshot`, { name: 'fuzz-snapshot' }, tokens[0])).snapshot;
     registry.add('snapshot', snapshot.uuid as string, { volume: volume.uuid as string }, true);
     await done((await tasksOf(`/v1/volume/${volume.uuid}/snapshot/${snapshot.uuid}`)).snapshot.tasks[0].uuid);
+    // Compute: an instance spec registered in the first cluster, and a VM of the user made from the
+    // public image with a NIC in the subnet; its creation reported done with the node's credential.
+    const instanceSpec = (await post('/v1/instance_spec', { name: 'fuzz-ispec', vcpus: 1, memory: 2 ** 30 })).instance_spec;
+    registry.add('instance_spec', instanceSpec.uuid as string, {}, true);
+    await post(`${clusterPath}/instance_spec_relation`, { instance_spec_uuid: instanceSpec.uuid });
+    registry.add('instance_spec_relation', instanceSpec.uuid as string, owned, true);
+    const [subnet] = registry.entries('subnet');
+    const vm = (
+      await post(
+        '/v1/vm',
+        {
+          az_uuid: cluster.parents.az,
+          cluster_uuid: cluster.id,
+          name: 'fuzz-vm',
+          instance_spec_uuid: instanceSpec.uuid,
+          nics: [{ name: 'eth0', subnet_uuid: subnet.id }],
+          volumes: [
+            { name: 'fuzz-root', size: 2 ** 31, volume_spec_uuid: spec.uuid, image_uuid: publicImage.body.result.image.uuid },
+          ],
+        },
+        tokens[0],
+      )
+    ).vm;
+    registry.add('vm', vm.uuid as string, {}, true);
+    await done((await tasksOf(`/v1/vm/${vm.uuid}`)).vm.tasks[0].uuid);
     // The consumers take the reported outcomes (the image fetched, …) before the run: no change of state
     // may come after it starts but a request's.
     await server.caughtUp();
