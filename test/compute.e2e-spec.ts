@@ -549,6 +549,38 @@ describe('compute: virtual machines', () => {
       );
     });
 
+    it('a host that goes unreachable keeps its VMs, takes no new ones, and their operations wait for it', async () => {
+      const lonely = await newPlace(2);
+      const vm = await settled((await createVm(alice.token, lonely)).uuid);
+      await agentOf.get(vm.host_uuid)!.stop();
+      await eventually(
+        async () =>
+          expectResult<{ host: { monitor_state: number } }>(await as(admin).get(`${lonely.path}/host/${vm.host_uuid}`)).host,
+        (h) => h.monitor_state === 0,
+      );
+      expect(await vmAt(vm.uuid)).toMatchObject({ state: 1, host_uuid: vm.host_uuid });
+      expect(expectError(await as(alice.token).put(`/v1/vm/${vm.uuid}/stop`), 400, 'FAILED_PRECONDITION')).toMatch(
+        /is on host .*, which is unreachable/,
+      );
+      const other = lonely.nodes.find((n) => n.uuid !== vm.host_uuid)!.uuid;
+      expect((await createVm(alice.token, lonely)).host_uuid).toBe(other);
+      expect(
+        expectError(await as(admin).post('/v1/vm', vmRequest(lonely, { host_uuid: vm.host_uuid })), 400, 'FAILED_PRECONDITION'),
+      ).toBe(`host ${vm.host_uuid} cannot take a VM of 2 vCPUs and 4 GiB: 1 host is unreachable`);
+      expect(expectError(await as(admin).delete(`${lonely.path}/host/${vm.host_uuid}`), 400, 'FAILED_PRECONDITION')).toMatch(
+        /VMs|placed/,
+      );
+    });
+
+    it('does nothing to the VMs of a suspended host', async () => {
+      const vm = await settled((await createVm(alice.token, place)).uuid);
+      expectResult(await as(admin).put(`${place.path}/host/${vm.host_uuid}/suspend`));
+      expect(expectError(await as(alice.token).put(`/v1/vm/${vm.uuid}/stop`), 400, 'FAILED_PRECONDITION')).toMatch(/suspended/);
+      expectResult(await as(admin).put(`${place.path}/host/${vm.host_uuid}/enable`));
+      expectResult(await as(alice.token).put(`/v1/vm/${vm.uuid}/stop`));
+      expect(await settled(vm.uuid)).toMatchObject({ state: 4 });
+    });
+
     it('refuses bad input with the exact status and envelope', async () => {
       const bad = async (body: object, message: RegExp | string, status = 400, code = 'INVALID_ARGUMENT') => {
         const text = expectError(await as(alice.token).post('/v1/vm', body), status, code);

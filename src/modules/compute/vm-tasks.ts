@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Transaction } from '@chime/event-log';
 import { assertIdle, started } from '../../platform/domain/operations';
 import { FailedPreconditionError } from '../../platform/errors/domain-error';
-import { HostPort } from '../hosts/host.port';
+import { HostPort, HostState } from '../hosts/host.port';
 import { TaskPort, type TaskView } from '../hosts/task.port';
 import { VmState } from './compute.contract';
 import { VmOperationStarted } from './compute.events';
@@ -25,7 +25,7 @@ export function assertVmState(vm: VmEntity, states: VmState[], doing: string): v
 
 /**
  * Work on a VM is a task for its host's agent: one thing at a time on a VM (busy → 400), its host
- * reachable, and the VM shows the operation (`Starting#<request id>` …) until the task ends.
+ * reachable and not suspended, and the VM shows the operation (`Starting#<request id>` …) until the task ends.
  */
 @Injectable()
 export class VmTasks {
@@ -43,6 +43,10 @@ export class VmTasks {
   ): Promise<{ vm: VmEntity; task: TaskView }> {
     assertIdle('VM', vm.uuid, vm.operation);
     await this.hosts.assertReachable(tx.manager, vm.hostUuid, `VM ${vm.uuid}`);
+    const host = (await this.hosts.summaries([vm.hostUuid], tx.manager)).get(vm.hostUuid);
+    if (host?.state === HostState.Suspended) {
+      throw new FailedPreconditionError(`VM ${vm.uuid} is on host ${vm.hostUuid}, which is suspended: no operations on its VMs`);
+    }
     const task = await this.tasks.create(tx, {
       clientUuid: options.hostUuid ?? vm.hostUuid,
       resourceType: 'vm',
