@@ -19,6 +19,7 @@ import {
   T,
   USER,
   VOLUME,
+  VM,
   VOLUME_SPEC,
   seedChimeStack,
 } from './support/chimestack-fixture';
@@ -55,6 +56,9 @@ async function snapshot(server: TestServer): Promise<unknown> {
     'cluster_volume_specs',
     'volumes',
     'snapshots',
+    'nics',
+    'vms',
+    'vm_volumes',
   ];
   const rows: Record<string, unknown> = {};
   for (const table of tables) rows[table] = await server.dataSource.query(`SELECT * FROM ${table} ORDER BY 1`);
@@ -111,6 +115,9 @@ describe('import from ChimeStack (npm run import)', () => {
         r_cluster_volume_spec: 2,
         t_volume: 4,
         t_snapshot: 2,
+        t_vm: 3,
+        r_vm_volume: 2,
+        r_vm_nic: 1,
       });
       expect(outcome.report.skipped).toEqual(
         expect.arrayContaining([
@@ -170,9 +177,14 @@ describe('import from ChimeStack (npm run import)', () => {
           { table: 't_volume', uuid: VOLUME.retired, reason: `its host ${NODE.retired} is skipped` },
           { table: 't_snapshot', uuid: SNAPSHOT.deleted, reason: 'deleted in ChimeStack (state 5)' },
           { table: 't_snapshot', uuid: SNAPSHOT.ofDeleted, reason: `its volume ${VOLUME.deleted} is skipped` },
+          { table: 't_vm', uuid: VM.deleted, reason: 'deleted in ChimeStack (state 5)' },
+          { table: 't_vm', uuid: VM.onRetired, reason: `its host ${NODE.retired} is skipped` },
+          { table: 't_vm', uuid: VM.orphan, reason: `its user ${USER.gone} is not imported` },
+          { table: 'r_vm_volume', uuid: `${VM.dev}/${VOLUME.creating}`, reason: 'not attached (state 4)' },
+          { table: 'r_vm_nic', uuid: `${VM.deleted}/${NIC.spare}`, reason: `its vm ${VM.deleted} is skipped` },
         ]),
       );
-      expect(outcome.report.skipped).toHaveLength(28);
+      expect(outcome.report.skipped).toHaveLength(33);
       expect(outcome.report.renamed).toEqual([
         { table: 't_cluster', uuid: CLUSTER.web2, from: 'web', to: 'web-2', why: 'name already used in its scope' },
         { table: 't_cluster', uuid: CLUSTER.web3, from: 'WEB', to: 'WEB-3', why: 'name already used in its scope' },
@@ -207,6 +219,8 @@ describe('import from ChimeStack (npm run import)', () => {
         `t_snapshot ${SNAPSHOT.taking}: being taken in ChimeStack (state 0); no task runs here, so it comes in failed (10): delete it and take it again`,
         `t_snapshot ${SNAPSHOT.taking}: "Creating#req-2" was under way in ChimeStack; nothing runs after an import, cleared`,
         `t_storage_pool_inventory ${POOL.local}: used_size ${70 * GIB} here (what its imported volumes that are not failed claim), 0 in ChimeStack`,
+        `t_vm ${VM.dev}: "Stopping#req-3" was under way in ChimeStack; nothing runs after an import, it comes in idle`,
+        `t_host ${NODE.chime1}: its claims are what its imported VMs that are not failed claim: 3 vCPUs, ${5 * GIB} bytes of memory`,
       ]);
     });
 
@@ -375,7 +389,7 @@ describe('import from ChimeStack (npm run import)', () => {
           description: 'reserved range',
         }),
       });
-      // NICs: addresses and MACs kept (MACs in lower case), attached to no VM here (r_vm_nic is compute's).
+      // NICs: addresses and MACs kept (MACs in lower case); ChimeStack's example is attached to dev-vm (r_vm_nic).
       expect(expectResult(await api.get(`/v1/nic/${NIC.primary}`))).toEqual({
         nic: expect.objectContaining({
           name: 'primary-nic-vm-local',
@@ -388,7 +402,8 @@ describe('import from ChimeStack (npm run import)', () => {
           netmask: '255.255.255.0',
           gateway: '192.168.231.1',
           primary: 1,
-          state: 1,
+          state: 2,
+          attached_vms: [expect.objectContaining({ uuid: VM.dev, name: 'dev-vm' })],
         }),
       });
       expect(expectResult<{ nic: { ip: string } }>(await api.get(`/v1/nic/${NIC.spare}`)).nic.ip).toBe('10.0.0.5');
@@ -435,8 +450,9 @@ describe('import from ChimeStack (npm run import)', () => {
       // 2 AZs, 4 clusters, the old admin's deletion, 4 users and 2 defaults, 2 specs and 3 registrations, 2 networks,
       // 2 subnets; 6 clients enrolled, 3 of them adopted; 3 hosts created, 2 of them disabled or suspended; a user's
       // image bucket (the public one is there from the server's first start) and 3 images; 2 storage pools, 3 volume
-      // specs and 2 registrations, 4 volumes and 2 snapshots, 2 NICs.
-      expect(events).toHaveLength(55);
+      // specs and 2 registrations, 4 volumes and 2 snapshots, 2 NICs; 3 VMs, the data volume they put in use and the NIC
+      // they attach.
+      expect(events).toHaveLength(60);
       expect(new Set(events.map((event) => event.type))).toEqual(
         new Set([
           'AzCreated',
@@ -460,6 +476,9 @@ describe('import from ChimeStack (npm run import)', () => {
           'VolumeCreated',
           'SnapshotCreated',
           'NicCreated',
+          'VmCreated',
+          'VolumeUpdated',
+          'NicUpdated',
         ]),
       );
       for (const event of events) {
@@ -617,7 +636,8 @@ describe('import from ChimeStack (npm run import)', () => {
         throughput: 20971520,
         format: 'qcow2',
         type: 0,
-        state: 1,
+        // Available in ChimeStack, attached to dev-vm there (r_vm_volume): in use here.
+        state: 2,
         operation: '',
         version: 3,
         parent_version: 2,
@@ -800,12 +820,15 @@ describe('import from ChimeStack (npm run import)', () => {
       expect(mainHosts.total).toBe(2);
       expect(mainHosts.elements).toEqual([
         // chime.sql's example: total = physical × 2 there, so ratio 2 and the same totals here.
+        // Its claims are its imported VMs' (admin-vm 2 vCPUs and 4 GiB, dev-vm 1 and 1 GiB; the failed one none).
         host(chime1, {
           state: 1,
           cpu_ratio: 2,
           memory_ratio: 2,
           total_vcpus: 8,
+          used_vcpus: 3,
           total_memory: 7780073472,
+          used_memory: 5 * GIB,
           created_at: ISO('2024-06-05 13:37:29'),
         }),
         // ChimeStack state 0 (unavailable): disabled; 15 / 11 vCPUs still gives 15 here.
@@ -848,10 +871,10 @@ describe('import from ChimeStack (npm run import)', () => {
           error: 0,
           physical_vcpus: 15,
           total_vcpus: 23,
-          used_vcpus: 0,
+          used_vcpus: 3,
           physical_memory: 3890036736 + 16 * GIB,
           total_memory: 7780073472 + 24 * GIB,
-          used_memory: 0,
+          used_memory: 5 * GIB,
         },
       });
       const rows: { credential_hash: string | null }[] = await server.dataSource.query('SELECT credential_hash FROM clients');
@@ -860,6 +883,61 @@ describe('import from ChimeStack (npm run import)', () => {
         await api.get('/v1/event?type=ClientEnrolled&limit=100'),
       ).elements;
       expect(enrolled.map((event) => event.data.enrolled)).toEqual(Array(6).fill(false));
+      expect(await verifyReplay(server.dataSource)).toEqual([]);
+    });
+
+    it('brings VMs in idle with their volumes (root first) and NICs attached; their hosts claim what they claim', async () => {
+      const api = as(server, admin);
+      const describe = async (uuid: string) => expectResult<{ vm: Record<string, unknown> }>(await api.get(`/v1/vm/${uuid}`)).vm;
+      const adminVm = await describe(VM.admin);
+      expect(adminVm).toMatchObject({
+        uuid: VM.admin,
+        name: 'admin-vm',
+        description: 'the first VM',
+        user_uuid: USER.admin,
+        az_uuid: AZ.main,
+        cluster_uuid: CLUSTER.main,
+        host_uuid: NODE.chime1,
+        host_name: 'chime1',
+        instance_spec_uuid: SPEC.large,
+        image_name: 'CentOS 8.5.2111 ISO',
+        vcpus: 2,
+        memory: 4 * GIB,
+        state: 1,
+        operation: '',
+        last_operation_name: '',
+        tasks: [],
+        nics: [],
+        created_at: ISO(T(7)),
+      });
+      expect((adminVm.volumes as { uuid: string; state: number }[]).map((v) => [v.uuid, v.state])).toEqual([[VOLUME.root, 2]]);
+      const devVm = await describe(VM.dev);
+      expect(devVm).toMatchObject({ name: 'dev-vm', user_uuid: USER.dev, instance_spec_uuid: SPEC.mini, state: 4, operation: '', image_name: '' });
+      expect((devVm.volumes as { uuid: string; state: number }[]).map((v) => [v.uuid, v.state])).toEqual([[VOLUME.data, 2]]);
+      expect((devVm.nics as { uuid: string; state: number }[]).map((n) => [n.uuid, n.state])).toEqual([[NIC.primary, 2]]);
+      expect(await describe(VM.failed)).toMatchObject({ state: 10, cluster_uuid: CLUSTER.main, volumes: [], nics: [] });
+      for (const skipped of [VM.deleted, VM.onRetired, VM.orphan]) expectError(await api.get(`/v1/vm/${skipped}`), 404, 'NOT_FOUND');
+      const rows: { vm_uuid: string; volume_uuid: string; target: string; position: number }[] = await server.dataSource.query(
+        'SELECT vm_uuid, volume_uuid, target, position FROM vm_volumes ORDER BY vm_uuid',
+      );
+      expect(rows).toEqual([
+        { vm_uuid: VM.admin, volume_uuid: VOLUME.root, target: 'vda', position: 0 },
+        // No target in ChimeStack: the first free one.
+        { vm_uuid: VM.dev, volume_uuid: VOLUME.data, target: 'vda', position: 0 },
+      ]);
+      const [vm]: { image_uuid: string; vnc_port: number; version: number; last_host_uuid: string }[] = await server.dataSource.query(
+        'SELECT image_uuid, vnc_port, version, last_host_uuid FROM vms WHERE uuid = $1',
+        [VM.admin],
+      );
+      expect(vm).toEqual({ image_uuid: IMAGE.centos, vnc_port: 0, version: 1, last_host_uuid: NODE.lost });
+      // The spare NIC's VM is deleted in ChimeStack: it stays available.
+      expect(expectResult<{ nic: { state: number } }>(await api.get(`/v1/nic/${NIC.spare}`)).nic.state).toBe(1);
+      const [chime1]: { used_vcpus: number; used_memory: string }[] = await server.dataSource.query(
+        'SELECT used_vcpus, used_memory::text FROM hosts WHERE uuid = $1',
+        [NODE.chime1],
+      );
+      expect(chime1).toEqual({ used_vcpus: 3, used_memory: String(5 * GIB) });
+      await server.caughtUp();
       expect(await verifyReplay(server.dataSource)).toEqual([]);
     });
 
@@ -1236,7 +1314,7 @@ describe('import from ChimeStack (npm run import)', () => {
       expect(dryRun.stdout).toContain(`t_cluster ${CLUSTER.web2}: "web" -> "web-2" (name already used in its scope)`);
       const imported = await run('src/import/main.ts', '--from', source.url);
       expect(imported).toMatchObject({ code: 0, stdout: expect.stringContaining('imported:\n  t_az') });
-      expect(imported.stdout).toContain(`skipped (28):\n  t_az ${AZ.old}: deleted in ChimeStack (state 4)`);
+      expect(imported.stdout).toContain(`skipped (33):\n  t_az ${AZ.old}: deleted in ChimeStack (state 4)`);
       expect(imported.stdout).toMatch(/^ {2}t_host +3$/m);
       const again = await run('src/import/main.ts', '--from', source.url);
       expect(again.code).toBe(1);

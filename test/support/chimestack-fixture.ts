@@ -99,6 +99,17 @@ export const SNAPSHOT = {
   deleted: '99993333-0000-4000-8000-000000000003',
   ofDeleted: '99993333-0000-4000-8000-000000000004',
 };
+export const VM = {
+  /** admin's, running on chime1 from its root volume (in use there already). */
+  admin: 'aaaa0000-0000-4000-8000-000000000001',
+  /** dev's, stopped, with a data volume (available there) and ChimeStack's example NIC; "Stopping" under way. */
+  dev: 'aaaa0000-0000-4000-8000-000000000002',
+  /** Failed: claims nothing. */
+  failed: 'aaaa0000-0000-4000-8000-000000000003',
+  deleted: 'aaaa0000-0000-4000-8000-000000000004',
+  onRetired: 'aaaa0000-0000-4000-8000-000000000005',
+  orphan: 'aaaa0000-0000-4000-8000-000000000006',
+};
 export const GIB = 1024 ** 3;
 
 /** The imported users' passwords and roles here. */
@@ -271,6 +282,48 @@ export async function seedChimeStack(source: ChimeStackSource): Promise<void> {
   await seedNodes(source);
   await seedImages(source);
   await seedStorage(source);
+  await seedVms(source);
+}
+
+async function seedVms(source: ChimeStackSource): Promise<void> {
+  const vm = (uuid: string, name: string, owner: string, state: number, extra: object = {}) => ({
+    uuid,
+    name,
+    user_uuid: owner,
+    az_uuid: AZ.main,
+    cluster_uuid: CLUSTER.main,
+    host_uuid: NODE.chime1,
+    last_host_uuid: '',
+    install_path: '',
+    state,
+    vcpus: 2,
+    memory: 4 * GIB,
+    operation: '',
+    instance_spec_uuid: SPEC.large,
+    description: null,
+    password: 'not-imported',
+    created_at: T(7),
+    ...extra,
+  });
+  await source.insert('t_vm', [
+    vm(VM.admin, 'admin-vm', USER.admin, 1, { description: 'the first VM', last_host_uuid: NODE.lost }),
+    vm(VM.dev, 'dev-vm', USER.dev, 4, { vcpus: 1, memory: GIB, instance_spec_uuid: SPEC.mini, operation: 'Stopping#req-3' }),
+    vm(VM.failed, 'ops-failed', USER.ops, 10, { vcpus: 4, memory: 8 * GIB, cluster_uuid: '' }),
+    vm(VM.deleted, 'deleted-vm', USER.dev, 5),
+    vm(VM.onRetired, 'on-retired', USER.dev, 4, { host_uuid: NODE.retired }),
+    vm(VM.orphan, 'orphan-vm', USER.gone, 1),
+  ]);
+  await source.insert('r_vm_volume', [
+    { vm_uuid: VM.admin, volume_uuid: VOLUME.root, target: 'vda', state: 1, created_at: T(7) },
+    // No target: it takes the first free one (vda).
+    { vm_uuid: VM.dev, volume_uuid: VOLUME.data, target: '', state: 1, created_at: T(7) },
+    // Detached there (deleted relation).
+    { vm_uuid: VM.dev, volume_uuid: VOLUME.creating, target: 'vdb', state: 4, created_at: T(7) },
+  ]);
+  await source.insert('r_vm_nic', [
+    { vm_uuid: VM.dev, nic_uuid: NIC.primary, state: 1, created_at: T(8) },
+    { vm_uuid: VM.deleted, nic_uuid: NIC.spare, state: 1, created_at: T(8) },
+  ]);
 }
 
 async function seedStorage(source: ChimeStackSource): Promise<void> {
