@@ -15,7 +15,7 @@ const GIB = 1024 ** 3;
  * Nodes and their agents seen by three server processes on one PostgreSQL database: every change of
  * a node's monitor state recorded once, whichever process sees it; a credential revoked on one
  * process refused on all; a task created on one process reaching a watch held by another; a storage
- * pool claimed exactly by creations on all three. Only on a
+ * pool claimed exactly by creations on all three; hosts claimed exactly by VM creations on all three. Only on a
  * PostgreSQL server (the embedded database belongs to one process).
  */
 const describeOnServer = process.env.DATABASE_URL ? describe : describe.skip;
@@ -167,4 +167,104 @@ describeOnServer('hosts and agents with several server processes on one database
       await agent.stop();
     }
   }, 60_000);
+
+  it('places VMs exactly with creations spread over the processes: no host over its total, the agents create them', async () => {
+    const [a, b, c] = servers;
+    const drivers = [0, 1, 2].map((i) => new SimDriver({ name: `mp-compute-${i}`, vcpus: 8, memory: 8 * GIB }));
+    const agents = drivers.map(
+      (driver, i) => new Agent({ server: servers[i].url, joinToken: JOIN_TOKEN, driver, watchWait: 20 }),
+    );
+    await Promise.all(agents.map((agent) => agent.start()));
+    try {
+      const az = (await call(a, 'POST', '/v1/az', admin, { name: 'mp-compute-az' })).body.result.az.uuid as string;
+      const clusterUuid = (await call(b, 'POST', `/v1/az/${az}/cluster`, admin, { name: 'mp-cc' })).body.result.cluster
+        .uuid as string;
+      const cluster = `/v1/az/${az}/cluster/${clusterUuid}`;
+      for (const agent of agents)
+        expect((await call(c, 'POST', `${cluster}/host`, admin, { uuid: agent.state.uuid })).status).toBe(200);
+      await eventually(
+        async () =>
+          (
+            await dataSource.query(
+              `SELECT count(*)::int AS n FROM host_rows WHERE cluster_uuid = $1 AND last_operation_state = 1`,
+              [clusterUuid],
+            )
+          )[0].n as number,
+        (n) => n === 3,
+        20_000,
+      );
+      const ok = async (server: ServerProcess, method: string, path: string, body: object) => {
+        const res = await call(server, method, path, admin, body);
+        expect(res.status).toBe(200);
+        return res.body.result;
+      };
+      const pool = (await ok(a, 'POST', `${cluster}/storage_pool`, { name: 'mp-cpool', physical_size: 1024 * GIB })).storage_pool
+        .uuid;
+      const volumeSpec = (
+        await ok(b, 'POST', '/v1/volume_spec', {
+          name: 'mp-cspec',
+          storage_pool_uuid: pool,
+          min_iops: 0,
+          max_iops: 0,
+          step_iops: 0,
+          min_throughput: 0,
+          max_throughput: 0,
+          step_throughput: 0,
+        })
+      ).volume_spec.uuid;
+      await ok(c, 'POST', `${cluster}/volume_spec_relation`, { volume_spec_uuid: volumeSpec });
+      const instanceSpec = (await ok(a, 'POST', '/v1/instance_spec', { name: 'mp-ispec', vcpus: 2, memory: 4 * GIB }))
+        .instance_spec.uuid;
+      await ok(b, 'POST', `${cluster}/instance_spec_relation`, { instance_spec_uuid: instanceSpec });
+      const network = (await ok(c, 'POST', `${cluster}/network`, { name: 'mp-net', bridge_name: 'br0', interface_name: 'eth0' }))
+        .network.uuid;
+      const subnet = (await ok(a, 'POST', `${cluster}/network/${network}/subnet`, { name: 'mp-sub', cidr: '10.30.0.0/24' }))
+        .subnet.uuid;
+      const image = (await ok(b, 'POST', '/v1/image/public', { name: 'mp-img', install_url: 'https://mirror.example/mp.qcow2' }))
+        .image.uuid;
+      await eventually(
+        async () => (await dataSource.query('SELECT state FROM images WHERE uuid = $1', [image]))[0].state as number,
+        (state) => state === 1,
+        20_000,
+      );
+      // 3 hosts of 8 GiB: two VMs of 4 GiB each, six in all.
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          call(servers[i % 3], 'POST', '/v1/vm', admin, {
+            az_uuid: az,
+            cluster_uuid: clusterUuid,
+            name: `mp-vm${i}`,
+            instance_spec_uuid: instanceSpec,
+            nics: [{ name: 'eth0', subnet_uuid: subnet }],
+            volumes: [{ name: 'root', size: 10 * GIB, volume_spec_uuid: volumeSpec, image_uuid: image }],
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 200)).toHaveLength(6);
+      for (const r of results.filter((r) => r.status !== 200)) {
+        expect(r).toMatchObject({ status: 400, body: { error: { status: 'FAILED_PRECONDITION' } } });
+      }
+      const hosts: { used_vcpus: number; used_memory: number; vms: number }[] = await dataSource.query(
+        `SELECT h.used_vcpus, h.used_memory::float8 AS used_memory, (SELECT count(*)::int FROM vms v WHERE v.host_uuid = h.uuid) AS vms
+           FROM hosts h WHERE h.cluster_uuid = $1`,
+        [clusterUuid],
+      );
+      expect(hosts).toEqual([0, 1, 2].map(() => ({ used_vcpus: 4, used_memory: 8 * GIB, vms: 2 })));
+      const [addresses] = await dataSource.query(
+        'SELECT count(DISTINCT ip)::int AS n, count(*)::int AS total FROM nics WHERE subnet_uuid = $1',
+        [subnet],
+      );
+      expect(addresses).toEqual({ n: 6, total: 6 });
+      await eventually(
+        async () =>
+          (await dataSource.query('SELECT count(*)::int AS n FROM vms WHERE cluster_uuid = $1 AND state = 1', [clusterUuid]))[0]
+            .n as number,
+        (n) => n === 6,
+        20_000,
+      );
+      expect(drivers.map((driver) => driver.node.domains.size)).toEqual([2, 2, 2]);
+    } finally {
+      await Promise.all(agents.map((agent) => agent.stop()));
+    }
+  }, 90_000);
 });
