@@ -115,10 +115,10 @@ describe('the agent', () => {
     await eventually(() => fake.callsOf('listTasks').length >= 2, 'the watch is held');
 
     const created = fake.adopt(agent.state.uuid);
-    const unknown = fake.addTask(agent.state.uuid, { resource_type: 'vm', operation: 'start' });
+    const unknown = fake.addTask(agent.state.uuid, { resource_type: 'alert', operation: 'accept' });
     await eventually(() => fake.task(unknown.uuid)!.state !== 0, 'both are reported');
     expect(fake.task(created.uuid)).toMatchObject({ state: 1 });
-    expect(fake.task(unknown.uuid)).toMatchObject({ state: 2, message: 'vm/start is not supported by the sim driver' });
+    expect(fake.task(unknown.uuid)).toMatchObject({ state: 2, message: 'alert/accept is not supported by the sim driver' });
     expect(driver.node.membership).toMatchObject({
       cluster_uuid: fake.nodes.get(agent.state.uuid)!.host!.cluster_uuid,
       cpu_ratio: 2,

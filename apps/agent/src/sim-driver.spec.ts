@@ -62,9 +62,9 @@ describe('the sim driver', () => {
 
   it('fails a kind it does not implement, and a task whose payload it cannot use', async () => {
     const driver = new SimDriver(node);
-    expect(await driver.apply(task({ resource_type: 'vm', operation: 'start' }))).toEqual({
+    expect(await driver.apply(task({ resource_type: 'alert', operation: 'accept' }))).toEqual({
       state: 2,
-      message: 'vm/start is not supported by the sim driver',
+      message: 'alert/accept is not supported by the sim driver',
     });
     expect(await driver.apply(task({ payload: {} }))).toEqual({
       state: 2,
