@@ -68,6 +68,7 @@ interface Host {
   used_memory: number;
   total_vcpus: number;
   total_memory: number;
+  vm_count: number;
   vms: { uuid: string }[];
 }
 
@@ -246,8 +247,10 @@ describe('compute: virtual machines', () => {
       expect(running.host_name).not.toBe('');
 
       const host = await hostAt(place, vm.host_uuid);
-      expect(host).toMatchObject({ used_vcpus: 2, used_memory: 4 * GIB });
+      expect(host).toMatchObject({ used_vcpus: 2, used_memory: 4 * GIB, vm_count: 1 });
       expect(host.vms.map((v) => v.uuid)).toEqual([vm.uuid]);
+      const listed = expectResult<Page<Host>>(await as(admin).get(`${place.path}/host?uuid=${vm.host_uuid}`));
+      expect(listed.elements).toEqual([expect.objectContaining({ vm_count: 1, vms: [] })]);
       const driver = drivers.get(vm.host_uuid)!;
       expect(driver.node.domains.get(vm.uuid)).toMatchObject({ vcpus: 2, memory: 4 * GIB, running: true });
       expect(driver.node.volumes.has(running.volumes[0].uuid)).toBe(true);

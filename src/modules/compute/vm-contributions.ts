@@ -6,7 +6,7 @@ import { NicPort } from '../networks/nic.port';
 import { VmEntity } from './vm.entity';
 import { VmViews } from './vm-views';
 
-/** What the compute module shows in other modules' views: a host's VMs (getHost), a NIC's VM (attached_vms). */
+/** What the compute module shows in other modules' views: a host's VMs (getHost) and their count, a NIC's VM (attached_vms). */
 @Injectable()
 export class VmContributions implements OnModuleInit {
   constructor(
@@ -17,12 +17,21 @@ export class VmContributions implements OnModuleInit {
 
   onModuleInit(): void {
     this.hosts.contribute('vms', (manager, host) => this.onHost(manager, host));
+    this.hosts.contributeCount('vm_count', (manager, hostUuids) => this.countOn(manager, hostUuids));
     this.nics.describeAttachedVms((manager, vmUuids) => this.byUuid(manager, vmUuids));
   }
 
   private async onHost(manager: EntityManager, host: HostPlace): Promise<object[]> {
     const vms = await manager.find(VmEntity, { where: { hostUuid: host.uuid }, order: { createdAt: 'ASC', uuid: 'ASC' } });
     return this.views.list(manager, vms);
+  }
+
+  private async countOn(manager: EntityManager, hostUuids: string[]): Promise<Map<string, number>> {
+    const rows: { host_uuid: string; n: number }[] = await manager.query(
+      'SELECT host_uuid, count(*)::int AS n FROM vms WHERE host_uuid = ANY($1::uuid[]) GROUP BY host_uuid',
+      [hostUuids],
+    );
+    return new Map(rows.map((row) => [row.host_uuid, row.n]));
   }
 
   private async byUuid(manager: EntityManager, vmUuids: string[]): Promise<Map<string, object>> {

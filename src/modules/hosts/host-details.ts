@@ -13,6 +13,12 @@ export interface HostPlace {
 
 export type HostDetailProvider = (manager: EntityManager, host: HostPlace) => Promise<object[]>;
 
+/** The counts of a host's view that other modules own (lists show them too): its VMs. */
+export type HostCountField = 'vm_count';
+
+/** How many of them each of these hosts holds (hosts left out hold none). */
+export type HostCountProvider = (manager: EntityManager, hostUuids: string[]) => Promise<Map<string, number>>;
+
 /**
  * What modules contribute to getHost (HostPort.contribute): one provider per field, registered
  * when the module starts. A field nobody provides stays empty, as ChimeStack's lists leave them.
@@ -20,10 +26,24 @@ export type HostDetailProvider = (manager: EntityManager, host: HostPlace) => Pr
 @Injectable()
 export class HostDetails {
   private readonly providers = new Map<HostDetailField, HostDetailProvider>();
+  private readonly counters = new Map<HostCountField, HostCountProvider>();
 
   register(field: HostDetailField, provider: HostDetailProvider): void {
     if (this.providers.has(field)) throw new Error(`the host's ${field} are provided already`);
     this.providers.set(field, provider);
+  }
+
+  registerCount(field: HostCountField, provider: HostCountProvider): void {
+    if (this.counters.has(field)) throw new Error(`the host's ${field} is provided already`);
+    this.counters.set(field, provider);
+  }
+
+  /** The counts of these hosts' views, by host uuid; 0 where nobody provides one. */
+  async counts(manager: EntityManager, hostUuids: string[]): Promise<(uuid: string) => Record<HostCountField, number>> {
+    const counted = new Map<HostCountField, Map<string, number>>();
+    for (const [field, provider] of this.counters)
+      counted.set(field, hostUuids.length ? await provider(manager, hostUuids) : new Map());
+    return (uuid) => ({ vm_count: counted.get('vm_count')?.get(uuid) ?? 0 });
   }
 
   async of(manager: EntityManager, host: HostPlace): Promise<Record<HostDetailField, object[]>> {

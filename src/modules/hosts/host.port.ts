@@ -3,8 +3,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import { capacitySql } from '../../platform/domain/capacity';
 import { FailedPreconditionError, NotFoundError } from '../../platform/errors/domain-error';
 import { HostState, MonitorState } from './host.contract';
-import { HostDetails, type HostDetailField, type HostDetailProvider } from './host-details';
-export type { HostDetailField, HostDetailProvider, HostPlace } from './host-details';
+import {
+  HostDetails,
+  type HostCountField,
+  type HostCountProvider,
+  type HostDetailField,
+  type HostDetailProvider,
+} from './host-details';
+export type { HostCountField, HostCountProvider, HostDetailField, HostDetailProvider, HostPlace } from './host-details';
 export { HostState, MonitorState } from './host.contract';
 
 /** What other modules may know of a host: enough to place work on it and to name it in their views. */
@@ -69,6 +75,11 @@ export class HostPort {
    */
   contribute(field: HostDetailField, provider: HostDetailProvider): void {
     this.details.register(field, provider);
+  }
+
+  /** What lists and getHost count of this module in `field` (a host's VMs); register it when the module starts. */
+  contributeCount(field: HostCountField, provider: HostCountProvider): void {
+    this.details.registerCount(field, provider);
   }
 
   /**

@@ -34,6 +34,7 @@ export class GetHostHandler implements IQueryHandler<GetHostQuery> {
       take: RECENT_TASKS,
     });
     const details = await this.details.of(manager, { uuid: host.uuid, az_uuid: host.azUuid, cluster_uuid: host.clusterUuid });
-    return { ...toHostView(host, cluster.name, tasks.map(toTaskView)), ...details };
+    const counts = await this.details.counts(manager, [host.uuid]);
+    return { ...toHostView(host, cluster.name, tasks.map(toTaskView)), ...details, ...counts(host.uuid) };
   }
 }

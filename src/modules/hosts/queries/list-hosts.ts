@@ -6,6 +6,7 @@ import { ClusterPort } from '../../clusters/cluster.port';
 import type { HostView } from '../host.contract';
 import type { HostListParams } from '../host.dto';
 import { HOST_VIEW_ROWS } from '../host.store';
+import { HostDetails } from '../host-details';
 import { toHostView } from '../host.view';
 
 const HOST_LIST: ListSpec = {
@@ -32,12 +33,18 @@ export class ListHostsHandler implements IQueryHandler<ListHostsQuery> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clusters: ClusterPort,
+    private readonly details: HostDetails,
   ) {}
 
   async execute({ azUuid, clusterUuid, params }: ListHostsQuery): Promise<ListResult<HostView>> {
     const cluster = await this.clusters.get(azUuid, clusterUuid);
-    return findPage(this.dataSource.manager, HOST_VIEW_ROWS, { clusterUuid }, params, HOST_LIST, (host) =>
+    const page = await findPage(this.dataSource.manager, HOST_VIEW_ROWS, { clusterUuid }, params, HOST_LIST, (host) =>
       toHostView(host, cluster.name),
     );
+    const counts = await this.details.counts(
+      this.dataSource.manager,
+      page.elements.map((host) => host.uuid),
+    );
+    return { ...page, elements: page.elements.map((host) => ({ ...host, ...counts(host.uuid) })) };
   }
 }
