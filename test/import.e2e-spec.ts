@@ -829,6 +829,8 @@ describe('import from ChimeStack (npm run import)', () => {
           used_vcpus: 3,
           total_memory: 7780073472,
           used_memory: 5 * GIB,
+          vm_count: 3,
+          vm_running_count: 1,
           created_at: ISO('2024-06-05 13:37:29'),
         }),
         // ChimeStack state 0 (unavailable): disabled; 15 / 11 vCPUs still gives 15 here.

@@ -130,9 +130,7 @@ describe('COMPUTE_IMPORTER', () => {
       .spyOn(StoragePort, 'markAttachedOnImport')
       .mockImplementation((_tx, uuids) => Promise.resolve(uuids.map((uuid) => facts(uuid, uuid === vol(1) ? 1 : 0))));
     const attachedNics = jest.spyOn(NicPort, 'attachOnImport').mockResolvedValue();
-    jest.spyOn(HostPort.prototype, 'capacities').mockResolvedValue([{ uuid: HOST, used_vcpus: 6, used_memory: GIB } as never]);
-    const released = jest.spyOn(HostPort.prototype, 'release').mockResolvedValue();
-    const claimed = jest.spyOn(HostPort.prototype, 'claimAnyway').mockResolvedValue();
+    const claimed = jest.spyOn(HostPort, 'setClaimsOnImport').mockResolvedValue();
     const inserted = new Map<unknown, unknown[]>([
       [VmEntity, []],
       [VmVolumeEntity, []],
@@ -175,7 +173,6 @@ describe('COMPUTE_IMPORTER', () => {
       [vm(2), 0, []],
     ]);
     // The failed VM claims nothing; the host's claims become its VMs': 6 − 6 + 2 vCPUs.
-    expect(released).toHaveBeenCalledWith(tx.manager, HOST, { vcpus: 6, memory: GIB });
     expect(claimed).toHaveBeenCalledWith(tx.manager, HOST, { vcpus: 2, memory: 4 * GIB });
   });
 

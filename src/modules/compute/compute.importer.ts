@@ -87,12 +87,6 @@ const IDLE = {
 };
 
 /**
- * The import runs without the Nest container; HostPort's claim methods use nothing but the manager
- * they are given, so they are called on an instance without its dependencies.
- */
-const HOSTS = Object.create(HostPort.prototype) as HostPort;
-
-/**
  * ChimeStack's `t_vm`, `r_vm_volume` and `r_vm_nic` → VMs with their volumes (in use from now,
  * through StoragePort) and NICs (attached, through NicPort), after the hosts, instance specs,
  * users, volumes and NICs they refer to. Deleted VMs (5) are skipped, as are those of users or on
@@ -387,19 +381,13 @@ async function writeVm(tx: Transaction, { vm, volumes, nics }: PlannedVm): Promi
 
 /**
  * Each host holding imported VMs claims what they claim: its claims (the hosts import took
- * ChimeStack's `used_*`) are moved to that sum through HostPort, claimed whatever its capacity.
+ * ChimeStack's `used_*`) are set to that sum (HostPort.setClaimsOnImport), whatever its capacity.
  */
 async function settleHostClaims(
   tx: Transaction,
   claims: Map<string, { clusterUuid: string; vcpus: number; memory: number }>,
 ): Promise<void> {
-  const clusters = new Set([...claims.values()].map((claim) => claim.clusterUuid));
-  for (const cluster of clusters) {
-    for (const host of await HOSTS.capacities(tx.manager, cluster)) {
-      const claim = claims.get(host.uuid);
-      if (!claim) continue;
-      await HOSTS.release(tx.manager, host.uuid, { vcpus: host.used_vcpus, memory: host.used_memory });
-      await HOSTS.claimAnyway(tx.manager, host.uuid, { vcpus: claim.vcpus, memory: claim.memory });
-    }
+  for (const [hostUuid, claim] of claims) {
+    await HostPort.setClaimsOnImport(tx.manager, hostUuid, { vcpus: claim.vcpus, memory: claim.memory });
   }
 }

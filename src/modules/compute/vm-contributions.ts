@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { HostPort, type HostPlace } from '../hosts/host.port';
 import { NicPort } from '../networks/nic.port';
+import { VmState } from './compute.contract';
 import { VmEntity } from './vm.entity';
 import { VmViews } from './vm-views';
 
@@ -18,6 +19,7 @@ export class VmContributions implements OnModuleInit {
   onModuleInit(): void {
     this.hosts.contribute('vms', (manager, host) => this.onHost(manager, host));
     this.hosts.contributeCount('vm_count', (manager, hostUuids) => this.countOn(manager, hostUuids));
+    this.hosts.contributeCount('vm_running_count', (manager, hostUuids) => this.countOn(manager, hostUuids, VmState.Running));
     this.nics.describeAttachedVms((manager, vmUuids) => this.byUuid(manager, vmUuids));
   }
 
@@ -26,10 +28,12 @@ export class VmContributions implements OnModuleInit {
     return this.views.list(manager, vms);
   }
 
-  private async countOn(manager: EntityManager, hostUuids: string[]): Promise<Map<string, number>> {
+  /** How many VMs (in `state`, when given) each host holds. */
+  private async countOn(manager: EntityManager, hostUuids: string[], state?: VmState): Promise<Map<string, number>> {
     const rows: { host_uuid: string; n: number }[] = await manager.query(
-      'SELECT host_uuid, count(*)::int AS n FROM vms WHERE host_uuid = ANY($1::uuid[]) GROUP BY host_uuid',
-      [hostUuids],
+      `SELECT host_uuid, count(*)::int AS n FROM vms
+        WHERE host_uuid = ANY($1::uuid[]) AND ($2::smallint IS NULL OR state = $2) GROUP BY host_uuid`,
+      [hostUuids, state ?? null],
     );
     return new Map(rows.map((row) => [row.host_uuid, row.n]));
   }

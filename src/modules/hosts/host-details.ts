@@ -13,8 +13,9 @@ export interface HostPlace {
 
 export type HostDetailProvider = (manager: EntityManager, host: HostPlace) => Promise<object[]>;
 
-/** The counts of a host's view that other modules own (lists show them too): its VMs. */
-export type HostCountField = 'vm_count';
+/** The counts of a host's view that other modules own (lists show them too): its VMs, its running VMs. */
+export type HostCountField = 'vm_count' | 'vm_running_count';
+const COUNT_FIELDS: readonly HostCountField[] = ['vm_count', 'vm_running_count'];
 
 /** How many of them each of these hosts holds (hosts left out hold none). */
 export type HostCountProvider = (manager: EntityManager, hostUuids: string[]) => Promise<Map<string, number>>;
@@ -43,7 +44,11 @@ export class HostDetails {
     const counted = new Map<HostCountField, Map<string, number>>();
     for (const [field, provider] of this.counters)
       counted.set(field, hostUuids.length ? await provider(manager, hostUuids) : new Map());
-    return (uuid) => ({ vm_count: counted.get('vm_count')?.get(uuid) ?? 0 });
+    return (uuid) =>
+      Object.fromEntries(COUNT_FIELDS.map((field) => [field, counted.get(field)?.get(uuid) ?? 0])) as Record<
+        HostCountField,
+        number
+      >;
   }
 
   async of(manager: EntityManager, host: HostPlace): Promise<Record<HostDetailField, object[]>> {

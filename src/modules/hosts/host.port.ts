@@ -159,6 +159,14 @@ export class HostPort {
     ]);
   }
 
+  /**
+   * For `npm run import` (no Nest container there): sets what a host's VMs claim to `claim`, the
+   * sum of the imported VMs, whatever its capacity.
+   */
+  static async setClaimsOnImport(manager: EntityManager, hostUuid: string, claim: ComputeClaim): Promise<void> {
+    await manager.query('UPDATE hosts SET used_vcpus = $2, used_memory = $3 WHERE uuid = $1', [hostUuid, claim.vcpus, claim.memory]);
+  }
+
   /** Gives a VM's claim back to its host (never below zero). */
   async release(manager: EntityManager, hostUuid: string, claim: ComputeClaim): Promise<void> {
     await manager.query(
