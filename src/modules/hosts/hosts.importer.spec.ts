@@ -117,7 +117,7 @@ describe('HOSTS_IMPORTER', () => {
     expect(byUuid.get(node(3))).toMatchObject({ state: 0, version: 1, physicalVcpus: 2, physicalMemory: 2 * GIB });
     expect(byUuid.get(node(5))).toMatchObject({ name: 'orphan', manageIp: '', state: 1, physicalVcpus: 0, heartbeatAt: null });
     expect(rows.hosts.map((h) => [h.uuid, h.state, h.cpuRatio, h.memoryRatio, h.reservedVcpus, h.usedVcpus])).toEqual([
-      [node(1), 1, 2, 2, 1, 3],
+      [node(1), 1, 2, 2, 1, 0],
       [node(2), 2, 2.5, 2, 0, 0],
       [node(5), 0, 1, 1, 0, 0],
     ]);

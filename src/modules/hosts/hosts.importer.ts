@@ -403,9 +403,10 @@ function planClient(
 type Capacity = Pick<HostEntity, 'cpuRatio' | 'memoryRatio' | 'reservedVcpus' | 'reservedMemory' | 'usedVcpus' | 'usedMemory'>;
 
 /**
- * The host's ratios, reservations and placed amounts from its inventory, checked as createHost
- * checks them (ratios 0.01–100, no more reserved than the node has). A host without an inventory
- * row gets createHost's defaults (ratios 1, nothing reserved or placed), with a note.
+ * The host's ratios and reservations from its inventory, checked as createHost checks them (ratios
+ * 0.01–100, no more reserved than the node has). What is placed on it starts at nothing: the
+ * compute import claims what its imported VMs claim, so a host's claims are always its VMs'. A host
+ * without an inventory row gets createHost's defaults (ratios 1, nothing reserved), with a note.
  */
 function planCapacity(context: ImportContext, uuid: string, inventory: InventorySourceRow | undefined): Capacity | undefined {
   if (!inventory) {
@@ -417,8 +418,8 @@ function planCapacity(context: ImportContext, uuid: string, inventory: Inventory
     memoryRatio: ratioOf(inventory.total_memory, inventory.physical_memory),
     reservedVcpus: inventory.reserved_vcpus,
     reservedMemory: inventory.reserved_memory,
-    usedVcpus: inventory.used_vcpus,
-    usedMemory: inventory.used_memory,
+    usedVcpus: 0,
+    usedMemory: 0,
   };
   const problems = [
     ...dtoProblems(SourceCapacityDto, {
