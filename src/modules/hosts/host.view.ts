@@ -142,6 +142,7 @@ export function toTaskAggregate(task: TaskEntity): TaskAggregate {
     updated_at: task.updatedAt.toISOString(),
     deadline_at: task.deadlineAt.toISOString(),
     finished_at: iso(task.finishedAt),
+    ...(task.serverSide ? { server_side: true as const } : {}),
   };
 }
 

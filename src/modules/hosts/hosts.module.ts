@@ -18,6 +18,7 @@ import { CLIENT_REPLAY, HOST_REPLAY, TASK_REPLAY } from './host.replay';
 import { HostsController, NodesController } from './hosts.controller';
 import { HOSTS_IMPORTER } from './hosts.importer';
 import { CreateHosts1764300007000 } from './hosts.migration';
+import { AddServerSideTasks1764300012500 } from './server-side-tasks.migration';
 import { AddTaskSecrets1764300011500 } from './task-secrets.migration';
 import { JoinTokenNotice } from './join-token-notice';
 import { NodeMonitor } from './node-monitor';
@@ -40,7 +41,7 @@ import { TaskWatch } from './task-watch';
 @Global()
 @FeatureModule({
   entities: [ClientEntity, HostEntity, HostRowEntity, TaskEntity],
-  migrations: [CreateHosts1764300007000, AddTaskSecrets1764300011500],
+  migrations: [CreateHosts1764300007000, AddTaskSecrets1764300011500, AddServerSideTasks1764300012500],
   replay: [streamReplay(CLIENT_REPLAY), streamReplay(HOST_REPLAY), streamReplay(TASK_REPLAY)],
   importers: [HOSTS_IMPORTER],
   controllers: [HostsController, NodesController, AgentController],

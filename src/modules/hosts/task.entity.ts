@@ -72,4 +72,8 @@ export class TaskEntity {
 
   @Column('timestamptz', { name: 'finished_at', nullable: true })
   finishedAt!: Date | null;
+
+  /** Carried out by the server itself (TaskPort.track): never given to an agent, numbered below zero. */
+  @Column('boolean', { name: 'server_side', default: false })
+  serverSide?: boolean;
 }

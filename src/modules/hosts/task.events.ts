@@ -19,6 +19,8 @@ export interface TaskAggregate {
   updated_at: string;
   deadline_at: string;
   finished_at: string | null;
+  /** Only on tasks the server carries out itself (TaskPort.track). */
+  server_side?: true;
 }
 
 /** Work for a node's agent: the node's agent picks it up from its watch. */

@@ -15,6 +15,9 @@ import type { EntityManager } from 'typeorm';
 export type { TaskView } from './host.contract';
 export { TaskViewSchema } from './host.schemas';
 
+/** A server-side task's deadline: none (its owner ends it). */
+const NO_DEADLINE = new Date('9999-12-31T00:00:00.000Z');
+
 /** What a module asks a node's agent to do. */
 export interface TaskRequest {
   /** The node (client) whose agent does it. */
@@ -86,6 +89,67 @@ export class TaskPort {
     await tx.manager.insert(TaskEntity, task);
     await tx.append({ type: TASK_STREAM, id: task.uuid }, 0, [new TaskCreated(toTaskAggregate(task))]);
     return toTaskView(task);
+  }
+
+  /**
+   * A task the server carries out itself, over some time (a host's drain, migration or rebuild):
+   * it shows the resource's progress in its views like any task, but no agent is given it (it is
+   * numbered below zero, `server_side`: the watch and the agent's reports never see it) and it
+   * has no deadline. Its owner ends it with `end`, in the transaction that finishes the work.
+   */
+  async track(
+    tx: Transaction,
+    request: Omit<TaskRequest, 'payload' | 'secrets' | 'timeoutSeconds'> & { payload?: Record<string, unknown> },
+  ): Promise<TaskView> {
+    // Under the node's row lock, as `create` numbers its tasks: one number per server-side task.
+    await tx.manager.query('SELECT uuid FROM clients WHERE uuid = $1 FOR UPDATE', [request.clientUuid]);
+    const [row]: { seq: string | null }[] = await tx.manager.query(
+      'SELECT min(seq) AS seq FROM tasks WHERE client_uuid = $1 AND seq < 0',
+      [request.clientUuid],
+    );
+    const now = new Date();
+    const task: TaskEntity = {
+      uuid: randomUUID(),
+      clientUuid: request.clientUuid,
+      seq: Number(row?.seq ?? 0) - 1,
+      requestId: tx.metadata.request_id,
+      description: request.description ?? `${request.operation}-${request.resourceType}-${request.resourceUuid}`,
+      state: TaskState.Running,
+      resourceType: request.resourceType,
+      resourceUuid: request.resourceUuid,
+      operation: request.operation,
+      payload: request.payload ?? {},
+      secrets: null,
+      result: null,
+      message: '',
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      deadlineAt: NO_DEADLINE,
+      finishedAt: null,
+      serverSide: true,
+    };
+    await tx.manager.insert(TaskEntity, task);
+    await tx.append({ type: TASK_STREAM, id: task.uuid }, 0, [new TaskCreated(toTaskAggregate(task))]);
+    return toTaskView(task);
+  }
+
+  /** Ends a task made with `track` (TaskSucceeded or TaskFailed, with its result); one that ended already stays as it is. */
+  async end(
+    tx: Transaction,
+    taskUuid: string,
+    outcome: { succeeded: boolean; message?: string; result?: Record<string, unknown> },
+  ): Promise<void> {
+    const task = await tx.manager.findOne(TaskEntity, {
+      where: { uuid: taskUuid, serverSide: true },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!task || task.state !== TaskState.Running) return;
+    await this.outcomes.settle(tx, task, {
+      state: outcome.succeeded ? TaskState.Succeeded : TaskState.Failed,
+      message: outcome.message,
+      result: outcome.result ?? null,
+    });
   }
 
   /** The latest tasks about one resource, newest first (for views that show a resource's progress). */

@@ -33,7 +33,7 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand> {
   async execute({ caller, taskUuid, request }: ReportTaskCommand): Promise<'ok'> {
     await this.uow.run(async (tx) => {
       const task = await tx.manager.findOne(TaskEntity, {
-        where: { uuid: taskUuid, clientUuid: caller.clientUuid },
+        where: { uuid: taskUuid, clientUuid: caller.clientUuid, serverSide: false },
         lock: { mode: 'pessimistic_write' },
       });
       if (!task) throw new NotFoundError(`task ${taskUuid} not found among this node's tasks`);

@@ -45,7 +45,7 @@ export class ListAgentTasksHandler implements IQueryHandler<ListAgentTasksQuery>
       `SELECT t.*, c.task_head AS head
          FROM clients c
          LEFT JOIN LATERAL (
-           SELECT uuid FROM tasks WHERE client_uuid = c.uuid AND seq > $2 AND ($3::smallint IS NULL OR state = $3)
+           SELECT uuid FROM tasks WHERE client_uuid = c.uuid AND seq > $2 AND NOT server_side AND ($3::smallint IS NULL OR state = $3)
             ORDER BY seq LIMIT $4
          ) t ON true
         WHERE c.uuid = $1`,
