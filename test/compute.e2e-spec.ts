@@ -471,6 +471,11 @@ describe('compute: virtual machines', () => {
         [volume.uuid, 2],
       ]);
       expect(driver.node.domains.get(vm.uuid)?.disks.get(volume.uuid)).toBe('vdb');
+      const seen = expectResult<{ volume: { attached_vms: { uuid: string }[] } }>(
+        await as(alice.token).get(`${place.path}/volume/${volume.uuid}`),
+      ).volume;
+      expect(seen.attached_vms.map((v) => v.uuid)).toEqual([vm.uuid]);
+      expect(attached.volumes.every((v) => (v as unknown as { attached_vms: unknown[] }).attached_vms.length === 0)).toBe(true);
       expect(
         expectError(
           await as(alice.token).put(`/v1/vm/${vm.uuid}/attach_disk`, { volume_uuid: volume.uuid }),

@@ -3,16 +3,18 @@ import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { HostPort, type HostPlace } from '../hosts/host.port';
 import { NicPort } from '../networks/nic.port';
+import { StoragePort } from '../storage/storage.port';
 import { VmState } from './compute.contract';
-import { VmEntity } from './vm.entity';
+import { VmEntity, VmVolumeEntity } from './vm.entity';
 import { VmViews } from './vm-views';
 
-/** What the compute module shows in other modules' views: a host's VMs (getHost) and their count, a NIC's VM (attached_vms). */
+/** What the compute module shows in other modules' views: a host's VMs (getHost) and their counts, the VM of a NIC or volume (attached_vms). */
 @Injectable()
 export class VmContributions implements OnModuleInit {
   constructor(
     private readonly hosts: HostPort,
     private readonly nics: NicPort,
+    private readonly storage: StoragePort,
     private readonly views: VmViews,
   ) {}
 
@@ -21,6 +23,7 @@ export class VmContributions implements OnModuleInit {
     this.hosts.contributeCount('vm_count', (manager, hostUuids) => this.countOn(manager, hostUuids));
     this.hosts.contributeCount('vm_running_count', (manager, hostUuids) => this.countOn(manager, hostUuids, VmState.Running));
     this.nics.describeAttachedVms((manager, vmUuids) => this.byUuid(manager, vmUuids));
+    this.storage.describeAttachedVms((manager, volumeUuids) => this.byVolume(manager, volumeUuids));
   }
 
   private async onHost(manager: EntityManager, host: HostPlace): Promise<object[]> {
@@ -36,6 +39,18 @@ export class VmContributions implements OnModuleInit {
       [hostUuids, state ?? null],
     );
     return new Map(rows.map((row) => [row.host_uuid, row.n]));
+  }
+
+  /** The VM each of these volumes is attached to, as lists show VMs. */
+  private async byVolume(manager: EntityManager, volumeUuids: string[]): Promise<Map<string, object[]>> {
+    const relations = await manager.find(VmVolumeEntity, { where: { volumeUuid: In(volumeUuids) } });
+    const vms = await this.byUuid(manager, [...new Set(relations.map((relation) => relation.vmUuid))]);
+    const byVolume = new Map<string, object[]>();
+    for (const relation of relations) {
+      const vm = vms.get(relation.vmUuid);
+      if (vm) byVolume.set(relation.volumeUuid, [vm]);
+    }
+    return byVolume;
   }
 
   private async byUuid(manager: EntityManager, vmUuids: string[]): Promise<Map<string, object>> {

@@ -6,13 +6,14 @@ import { Ownership } from '../../platform/domain/ownership';
 import { FailedPreconditionError, NotFoundError } from '../../platform/errors/domain-error';
 import type { Actor } from '../../platform/http/request-context';
 import type { HostSummary } from '../hosts/host.port';
+import { ImagePort } from '../images/image.port';
 import { StoragePoolType, VolumeState, type CreateVolumeRequest, type VolumeView } from './storage.contract';
 import { VolumeEntity, VolumeRowEntity } from './storage.entity';
 import { VolumeOperationFailed, VolumeOperationStarted, VolumeOperationSucceeded, VolumeUpdated } from './storage.events';
 import { VOLUME_TABLE_ROWS } from './storage.store';
 import { changeVolume, removeVolume } from './volume-lifecycle';
 import { VolumeFactory, volumePayload, type PlannedVolume } from './volume-factory';
-import { VolumeViews } from './volume-views';
+import { VolumeViews, type VolumeVmsProvider } from './volume-views';
 
 export type { PlannedVolume } from './volume-factory';
 export type { CreateVolumeRequest, VolumeView } from './storage.contract';
@@ -43,6 +44,9 @@ export interface VolumeOnImport {
   /** On a local pool: usable only on its host. */
   local: boolean;
 }
+
+/** Rebuilding a VM is the platform's doing: its root volume's image is read as an administrator reads it. */
+const SYSTEM: Actor = { uuid: '', name: 'system', role: 3 };
 
 /** Where a VM runs, for the volumes it is given. */
 export interface VmPlace {
@@ -77,6 +81,7 @@ export class StoragePort {
   constructor(
     private readonly factory: VolumeFactory,
     private readonly views: VolumeViews,
+    private readonly images: ImagePort,
   ) {}
 
   /** Checks a VM's volume requests before it is placed (specs registered in the cluster, images, sizes) and that their pools have room now. */
@@ -242,6 +247,65 @@ export class StoragePort {
   }
 
   /**
+   * The VM is rebuilt on `hostUuid` because its host is unreachable (rebuildHost). Volumes on shared
+   * pools (iSCSI, Ceph) follow it and are attached there as they are. On local storage: the root
+   * volume is made again from its image on the new host (same pool, same size: the claim stays; its
+   * data is lost), listed in `recreated`; any other local volume cannot be reached — it is failed
+   * (state 10, its claim given back to its pool, VolumeOperationFailed) and listed in `lost`, for
+   * the caller to detach. Returns what the new host's agent needs of the volumes that stay.
+   */
+  async rebuildOn(
+    tx: Transaction,
+    volumeUuids: string[],
+    hostUuid: string,
+  ): Promise<{ volumes: VolumeForAgent[]; recreated: string[]; lost: string[] }> {
+    const volumes: VolumeForAgent[] = [];
+    const recreated: string[] = [];
+    const lost: string[] = [];
+    for (const uuid of volumeUuids) {
+      const volume = await VOLUME_TABLE_ROWS.findOne(tx.manager, { uuid }, { lock: true });
+      if (!volume) continue;
+      if (volume.type !== StoragePoolType.Local) {
+        if (volume.hostUuid !== hostUuid) {
+          await changeVolume(tx, volume, { hostUuid }, (changed) => new VolumeUpdated({ uuid, changes: changed }));
+        }
+        volumes.push(forAgent(volume));
+      } else if (volume.root === 1) {
+        const image = volume.imageUuid ? await this.images.forVolume(tx.manager, volume.imageUuid, SYSTEM) : null;
+        await changeVolume(tx, volume, { hostUuid }, (changed) => new VolumeUpdated({ uuid, changes: changed }));
+        volumes.push({
+          ...forAgent(volume),
+          image: image && { uuid: image.uuid, install_url: image.install_url, format: image.format, size: image.size },
+        });
+        recreated.push(uuid);
+      } else {
+        const released = volume.state === VolumeState.Failed ? 0 : volume.size;
+        if (released > 0) {
+          await tx.manager.query('UPDATE storage_pools SET used_size = used_size - $2 WHERE uuid = $1', [
+            volume.storagePoolUuid,
+            released,
+          ]);
+        }
+        await changeVolume(
+          tx,
+          volume,
+          { state: VolumeState.Failed, operation: '' },
+          (changed) =>
+            new VolumeOperationFailed({
+              uuid,
+              task_uuid: '',
+              message: `on the local storage of host ${volume.hostUuid}, which is unreachable: lost when its VM was rebuilt elsewhere`,
+              released,
+              changes: changed,
+            }),
+        );
+        lost.push(uuid);
+      }
+    }
+    return { volumes, recreated, lost };
+  }
+
+  /**
    * The VM is gone (its `vm/delete` task succeeded, or it never came to be): its root volumes — all
    * of them with `deleteAll` — are removed with their claims given back; the others are available.
    */
@@ -288,11 +352,16 @@ export class StoragePort {
     return found;
   }
 
-  /** These volumes as the API shows them (in the order asked; missing ones left out). */
+  /** How volumes show the VMs they are attached to (`attached_vms`); until told, `[]`. */
+  describeAttachedVms(provider: VolumeVmsProvider): void {
+    this.views.describeAttachedVms(provider);
+  }
+
+  /** These volumes as their VM shows them (in the order asked; missing ones left out; `attached_vms` empty). */
   async viewsOf(manager: EntityManager, volumeUuids: string[]): Promise<VolumeView[]> {
     if (volumeUuids.length === 0) return [];
     const rows = await manager.find(VolumeRowEntity, { where: { uuid: In(volumeUuids) } });
-    const views = new Map((await this.views.list(manager, rows)).map((view) => [view.uuid, view]));
+    const views = new Map((await this.views.list(manager, rows, false)).map((view) => [view.uuid, view]));
     return volumeUuids.flatMap((uuid) => views.get(uuid) ?? []);
   }
 }

@@ -3,9 +3,12 @@ import type { EntityManager } from 'typeorm';
 import { HostPort } from '../hosts/host.port';
 import { TaskPort } from '../hosts/task.port';
 import { ImagePort } from '../images/image.port';
-import type { SnapshotView, VolumeView } from './storage.contract';
+import { VolumeState, type SnapshotView, type VolumeView } from './storage.contract';
 import { SnapshotRowEntity, type VolumeRowEntity } from './storage.entity';
 import { toSnapshotView, toVolumeView } from './storage.view';
+
+/** How the compute module shows the VMs volumes are attached to (StoragePort.describeAttachedVms), by volume uuid. */
+export type VolumeVmsProvider = (manager: EntityManager, volumeUuids: string[]) => Promise<Map<string, object[]>>;
 
 /** How many tasks getVolume and getSnapshot show, newest first. */
 const RECENT_TASKS = 20;
@@ -13,23 +16,37 @@ const RECENT_TASKS = 20;
 /** Volumes and snapshots as the API shows them: with their hosts' and images' names (as they are now). */
 @Injectable()
 export class VolumeViews {
+  private attachedVms?: VolumeVmsProvider;
+
   constructor(
     private readonly hosts: HostPort,
     private readonly images: ImagePort,
     private readonly tasks: TaskPort,
   ) {}
 
-  /** A page of volumes (no snapshots, no tasks: as ChimeStack's lists show them). */
-  async list(manager: EntityManager, rows: VolumeRowEntity[]): Promise<VolumeView[]> {
+  describeAttachedVms(provider: VolumeVmsProvider): void {
+    this.attachedVms = provider;
+  }
+
+  /**
+   * A page of volumes (no snapshots, no tasks: as ChimeStack's lists show them), with the VMs those
+   * in use are attached to — unless shown inside their VM (`withVms` false).
+   */
+  async list(manager: EntityManager, rows: VolumeRowEntity[], withVms = true): Promise<VolumeView[]> {
     const hosts = await this.hosts.summaries(rows.map((row) => row.hostUuid), manager);
     const images = await this.images.names(rows.flatMap((row) => (row.imageUuid ? [row.imageUuid] : [])), manager);
+    const inUse = rows.filter((row) => row.state === VolumeState.InUse).map((row) => row.uuid);
+    const vms = withVms && this.attachedVms && inUse.length > 0 ? await this.attachedVms(manager, inUse) : new Map<string, object[]>();
     return rows.map((row) => {
       const host = hosts.get(row.hostUuid);
-      return toVolumeView(row, {
-        hostName: host?.name ?? '',
-        hostIp: host?.manage_ip ?? '',
-        imageName: row.imageUuid ? (images.get(row.imageUuid) ?? '') : '',
-      });
+      return {
+        ...toVolumeView(row, {
+          hostName: host?.name ?? '',
+          hostIp: host?.manage_ip ?? '',
+          imageName: row.imageUuid ? (images.get(row.imageUuid) ?? '') : '',
+        }),
+        attached_vms: vms.get(row.uuid) ?? [],
+      };
     });
   }
 
