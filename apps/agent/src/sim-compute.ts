@@ -145,6 +145,8 @@ export const COMPUTE_HANDLERS: Record<string, Handler> = {
     node.domains.set(task.resource_uuid, domain);
     return { vnc_port: domain.vncPort };
   },
+  /** Rebuilt here from the payload (its old host is unreachable): like a migration's arrival, its local volumes made anew. */
+  'vm/rebuild': (node, task) => COMPUTE_HANDLERS['vm/migrate'](node, task),
   /** The VM moved away: its domain and its local volumes leave this node. */
   'vm/release': (node, task) => {
     for (const volume of list<string>(task, 'local_volumes')) node.volumes.delete(volume);

@@ -20,6 +20,12 @@ import { VmTasks } from './vm-tasks';
 import { VmViews } from './vm-views';
 import { VmsController } from './vms.controller';
 import { VncAgentController } from './vnc-agent.controller';
+import { MoveHostHandler } from './commands/move-host';
+import { HostMoveEntity, HostMoveVmEntity } from './host-move.entity';
+import { HostMovesController } from './host-moves.controller';
+import { HostMovesManager } from './host-moves.manager';
+import { CreateHostMoves1764300013000 } from './host-moves.migration';
+import { HOST_MOVE_REPLAY } from './host-moves.replay';
 
 /**
  * Compute (ChimeStack's Compute family): VMs placed by the scheduler (SchedulerPort) on hosts
@@ -28,11 +34,11 @@ import { VncAgentController } from './vnc-agent.controller';
  * applied by ComputeTaskOutcomes in the transaction that ends each task.
  */
 @FeatureModule({
-  entities: [VmEntity, VmVolumeEntity, VmVncTicketEntity],
-  migrations: [CreateCompute1764300012000],
-  replay: [streamReplay(VM_REPLAY)],
+  entities: [VmEntity, VmVolumeEntity, VmVncTicketEntity, HostMoveEntity, HostMoveVmEntity],
+  migrations: [CreateCompute1764300012000, CreateHostMoves1764300013000],
+  replay: [streamReplay(VM_REPLAY), streamReplay(HOST_MOVE_REPLAY)],
   importers: [COMPUTE_IMPORTER],
-  controllers: [VmsController, VncAgentController],
+  controllers: [VmsController, VncAgentController, HostMovesController],
   providers: [
     VmViews,
     VmTasks,
@@ -40,6 +46,8 @@ import { VncAgentController } from './vnc-agent.controller';
     VmLifecycle,
     VmContributions,
     ComputeTaskOutcomes,
+    MoveHostHandler,
+    HostMovesManager,
     CreateVmHandler,
     UpdateVmHandler,
     DeleteVmHandler,
