@@ -17,6 +17,9 @@ const StoragePage = lazy(() => import('./pages/StoragePage'));
 const VolumesPage = lazy(() => import('./pages/VolumesPage'));
 const SecurityGroupsPage = lazy(() => import('./pages/SecurityGroupsPage'));
 const VolumePage = lazy(() => import('./pages/VolumePage'));
+const VmsPage = lazy(() => import('./pages/VmsPage'));
+const VmPage = lazy(() => import('./pages/VmPage'));
+const NicsPage = lazy(() => import('./pages/NicsPage'));
 const ImagesPage = lazy(() => import('./pages/ImagesPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const OperationLogPage = lazy(() => import('./pages/OperationLogPage'));
@@ -70,7 +73,9 @@ const NAVIGATION: { to: string; label: string; visible?: (owner: Owner) => boole
   { to: '/cluster', label: 'Clusters' },
   { to: '/host', label: 'Hosts', visible: canReadHosts },
   { to: '/storage', label: 'Storage', visible: canReadHosts },
+  { to: '/vm', label: 'VMs' },
   { to: '/volume', label: 'Volumes' },
+  { to: '/nic', label: 'NICs' },
   { to: '/image', label: 'Images' },
   { to: '/securitygroup', label: 'Security groups' },
   { to: '/user', label: 'Users' },
@@ -132,6 +137,9 @@ function Screen({ path, owner }: { path: string; owner: Owner }) {
   if ((params = matchPath('/host/:uuid', path)) && canReadHosts(owner)) return <HostPage uuid={params.uuid} owner={owner} />;
   if (path === '/storage' && canReadHosts(owner)) return <StoragePage owner={owner} />;
   if (path === '/volume') return <VolumesPage owner={owner} />;
+  if (path === '/vm') return <VmsPage owner={owner} />;
+  if ((params = matchPath('/vm/:uuid', path))) return <VmPage uuid={params.uuid} owner={owner} />;
+  if (path === '/nic') return <NicsPage owner={owner} />;
   if (path === '/securitygroup') return <SecurityGroupsPage owner={owner} />;
   if ((params = matchPath('/volume/:uuid', path))) return <VolumePage uuid={params.uuid} owner={owner} />;
   if (path === '/image') return <ImagesPage owner={owner} />;

@@ -21,7 +21,14 @@ export const HAND_TUNED_TAGS = new Set([
   'volume',
   'image',
   'security_group',
+  'vm',
 ]);
+
+/**
+ * Collections the console has its own screen for although their tag is otherwise derived: NICs are
+ * in the `network` tag, beside networks and subnets, which stay derived.
+ */
+export const HAND_TUNED_COLLECTIONS = new Set(['/v1/nic']);
 
 export interface JsonSchema {
   type?: string;
@@ -157,7 +164,9 @@ function deriveCollections(document: OpenApiDocument): Map<string, DerivedResour
 
 export function deriveResources(document: OpenApiDocument): DerivedResource[] {
   const collections = deriveCollections(document);
-  const resources = [...collections.entries()].filter(([, resource]) => !HAND_TUNED_TAGS.has(resource.tag));
+  const resources = [...collections.entries()].filter(
+    ([path, resource]) => !HAND_TUNED_TAGS.has(resource.tag) && !HAND_TUNED_COLLECTIONS.has(path),
+  );
   for (const [path, resource] of resources) {
     // `{ClusterUuid}` is picked from the list at the path before it: GET /v1/az/{AzUuid}/cluster.
     for (const param of params(path)) {

@@ -55,8 +55,8 @@ export function queriesInvalidatedBy(event: Pick<ChimeEvent, 'stream_type'>): Qu
       // The Hosts screens: nodes, hosts and the cluster summary (heartbeats are no events: they also poll).
       return [...keys, ['host']];
     case 'task':
-      // A host's, volume's or image's last operation and its tasks; tasks of other kinds belong to their modules' pages.
-      return [...keys, ['host'], ['volume'], ['image'], ['resource']];
+      // A host's, VM's, volume's or image's last operation and its tasks; tasks of other kinds belong to their modules' pages.
+      return [...keys, ['host'], ['vm'], ['volume'], ['image'], ['resource']];
     case 'storage_pool':
     case 'volume_spec':
       // The Storage screen, the specs the volume form offers, and a host's page (its cluster's pools).
@@ -64,10 +64,19 @@ export function queriesInvalidatedBy(event: Pick<ChimeEvent, 'stream_type'>): Qu
     case 'volume':
     case 'snapshot':
       // Volumes claim their pools' capacity, which moves with them (no pool event says so).
-      return [...keys, ['volume'], ['storage'], ['host', 'one']];
+      // A VM's page lists its volumes.
+      return [...keys, ['volume'], ['storage'], ['host', 'one'], ['vm', 'one']];
     case 'network':
-      // A host's page lists its cluster's networks; the networks' own pages are derived ones.
-      return [...keys, ['host', 'one'], ['resource']];
+      // A host's page lists its cluster's networks; the networks' own pages are derived ones; forms pick subnets.
+      return [...keys, ['host', 'one'], ['resource'], ['network']];
+    case 'vm':
+      // VMs claim their hosts' vCPUs and memory and hold volumes and NICs, which move with them.
+      return [...keys, ['vm'], ['host'], ['volume'], ['nic']];
+    case 'nic':
+      return [...keys, ['nic'], ['vm']];
+    case 'host_move':
+      // A host's drain, migration or rebuild: its page shows the progress.
+      return [...keys, ['host'], ['vm']];
     case 'image':
     case 'image_bucket':
       return [...keys, ['image']];

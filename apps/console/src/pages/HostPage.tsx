@@ -3,7 +3,9 @@ import { type ReactNode } from 'react';
 import { canManageInfrastructure, client, formatTime, type Owner } from '../api';
 import { Link, navigate, useSearchParams } from '../router';
 import { type Column, DataTable, DetailsList, ErrorNote } from '../ui';
+import { ComputeState, type Vm, VM_STATES, vmHref } from './compute-view';
 import { HostActions } from './HostActions';
+import { HostMoveActions, HostMoveProgress } from './HostMoves';
 import {
   formatBytes,
   HOST_REFETCH_MS,
@@ -45,11 +47,16 @@ export default function HostPage({ uuid, owner }: { uuid: string; owner: Owner }
         {host && canManageInfrastructure(owner) && (
           <div className="actions">
             <HostActions host={host} onDeleted={() => navigate(back)} />
+            <HostMoveActions host={host} />
           </div>
         )}
       </header>
       <ErrorNote error={error} />
       {host && <HostDetails host={host} />}
+      {host && <HostMoveProgress host={host} />}
+      <h2>VMs</h2>
+      {/* getHost fills these from the compute module (schema Vm). */}
+      <DataTable caption="VMs" columns={VM_COLUMNS} rows={host?.vms as Vm[] | undefined} rowKey={(vm) => vm.uuid} />
       <h2>Storage pools</h2>
       {/* getHost fills these from the storage and networks modules; its schema types them as plain objects. */}
       <DataTable
@@ -70,6 +77,13 @@ export default function HostPage({ uuid, owner }: { uuid: string; owner: Owner }
     </section>
   );
 }
+
+const VM_COLUMNS: Column<Vm>[] = [
+  { key: 'name', label: 'Name', render: (vm) => <Link to={vmHref(vm.uuid)}>{vm.name}</Link> },
+  { key: 'state', label: 'State', render: (vm) => <ComputeState states={VM_STATES} state={vm.state} operation={vm.operation} /> },
+  { key: 'vcpus', label: 'vCPUs' },
+  { key: 'memory', label: 'Memory', render: (vm) => formatBytes(vm.memory) },
+];
 
 const NETWORK_COLUMNS: Column<Network>[] = [
   { key: 'name', label: 'Name' },
@@ -104,6 +118,7 @@ function HostDetails({ host }: { host: Host }) {
         `${host.memory_ratio} − ${formatBytes(host.reserved_memory)} reserved)`,
     ],
     ['Domains', `${host.active_domains} running of ${host.domains}`],
+    ['VMs', `${host.vm_running_count} running of ${host.vm_count}`],
     ['Last operation', <LastOperation key="operation" host={host} />],
     ['Adopted', formatTime(host.created_at)],
   ];
