@@ -1106,4 +1106,199 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
       console.log(`storage browser flow: ${Date.now() - startedAt} ms`);
     });
   });
+
+  describe('compute: VMs and NICs, with a real agent (apps/agent, sim driver) adopted as a host', () => {
+    let computeServer: TestServer;
+    let computeAdmin: string;
+    let vmUser: TestUser;
+    let vmReader: TestUser;
+    let agent: Agent | undefined;
+    let hostsPath = '';
+
+    beforeAll(async () => {
+      computeServer = await startTestServer({
+        env: { CHIME_AGENT_JOIN_TOKEN: JOIN_TOKEN, CHIME_HEARTBEAT_INTERVAL: '1', CHIME_HEARTBEAT_MISSES: '2' },
+      });
+      computeAdmin = await login(computeServer, ADMIN.name, ADMIN.password);
+      vmUser = await createUser(computeServer, computeAdmin, Role.User, 'vmuser');
+      vmReader = await createUser(computeServer, computeAdmin, Role.ReadOnlyAdmin, 'vmreader');
+      const post = async (path: string, body: object, field: string): Promise<string> => {
+        const res = await computeServer.http.post(path).set(bearer(computeAdmin)).send(body);
+        expect(res.status).toBe(200);
+        return res.body.result[field].uuid as string;
+      };
+      const az = await post('/v1/az', { name: 'zone-c' }, 'az');
+      const cluster = await post(`/v1/az/${az}/cluster`, { name: 'cluster-c' }, 'cluster');
+      const path = `/v1/az/${az}/cluster/${cluster}`;
+      hostsPath = `${path}/host`;
+      agent = new Agent({
+        server: computeServer.url,
+        joinToken: JOIN_TOKEN,
+        driver: new SimDriver({ name: 'node-c1', vcpus: 8, memory: 16 * GIB }),
+        watchWait: 20,
+      });
+      await agent.start();
+      expect((await computeServer.http.post(hostsPath).set(bearer(computeAdmin)).send({ uuid: agent.state.uuid })).status).toBe(200);
+      await eventually(
+        async () => (await computeServer.http.get(`${hostsPath}/${agent!.state.uuid}`).set(bearer(computeAdmin))).body.result.host,
+        (host: { last_operation_state: number }) => host.last_operation_state === 1,
+      );
+      // What a VM is made of, as an administrator sets it up: a pool, a volume spec and an instance spec
+      // registered in the cluster, a network with a subnet, a public image fetched by the node.
+      const pool = await post(`${path}/storage_pool`, { name: 'pool-c', physical_size: 1024 * GIB }, 'storage_pool');
+      const volumeSpec = await post(
+        '/v1/volume_spec',
+        {
+          name: 'standard-c',
+          storage_pool_uuid: pool,
+          min_iops: 500,
+          max_iops: 5000,
+          step_iops: 50,
+          min_throughput: 10 * 2 ** 20,
+          max_throughput: 100 * 2 ** 20,
+          step_throughput: 2 ** 20,
+        },
+        'volume_spec',
+      );
+      const instanceSpec = await post('/v1/instance_spec', { name: 'small', vcpus: 2, memory: 4 * GIB }, 'instance_spec');
+      for (const [relation, body] of [
+        ['volume_spec_relation', { volume_spec_uuid: volumeSpec }],
+        ['instance_spec_relation', { instance_spec_uuid: instanceSpec }],
+      ] as const) {
+        expect((await computeServer.http.post(`${path}/${relation}`).set(bearer(computeAdmin)).send(body)).status).toBe(200);
+      }
+      const network = await post(`${path}/network`, { name: 'net-c', bridge_name: 'br1', interface_name: 'ens224' }, 'network');
+      await post(
+        `${path}/network/${network}/subnet`,
+        { name: 'sub-c', cidr: '192.168.231.0/24', gateway: '192.168.231.1', reserved_ips: '192.168.231.2-192.168.231.9' },
+        'subnet',
+      );
+      const image = await post('/v1/image/public', { name: 'cirros-c', install_url: 'file:///images/cirros-c.qcow2' }, 'image');
+      await eventually(
+        async () => (await computeServer.http.get(`/v1/image/${image}`).set(bearer(computeAdmin))).body.result.image,
+        (i: { state: number }) => i.state === 1,
+      );
+    }, 90_000);
+
+    afterAll(async () => {
+      await agent?.stop();
+      await computeServer?.close();
+    });
+
+    const cells = (row: Locator) => row.getByRole('cell').allTextContents();
+    const rowReads = (row: Locator, expected: (string | RegExp | undefined)[], timeoutMs?: number) =>
+      until(
+        () => cells(row),
+        (texts) =>
+          expected.every(
+            (want, i) => want === undefined || (typeof want === 'string' ? texts[i]?.trim() === want : want.test(texts[i] ?? '')),
+          ),
+        timeoutMs,
+      );
+
+    test('a user creates a VM from the form and sees it run, stops and starts it, attaches a NIC; an administrator drains its host; a reader changes nothing', async () => {
+      const startedAt = Date.now();
+      const user = await newPage(computeServer.url);
+      await signIn(user, vmUser.name, vmUser.password);
+      await open(user, 'VMs');
+      await user.getByRole('button', { name: 'New VM' }).click();
+      const form = dialog(user);
+      await form.getByLabel('Name', { exact: true }).fill('vm-e2e');
+      // The AZ and cluster start at the screen's; the pickers offer what is registered in that cluster.
+      await until(
+        () => form.getByLabel('Cluster').locator('option:checked').textContent(),
+        (text) => text === 'cluster-c',
+      );
+      await form.getByLabel('Instance spec').selectOption({ label: 'small (2 vCPUs, 4 GiB)' });
+      const imageOption = await form.getByLabel('Image').locator('option', { hasText: 'cirros-c (qcow2, ' }).textContent();
+      await form.getByLabel('Image').selectOption({ label: imageOption! });
+      await form.getByLabel('Root volume spec').selectOption({ label: 'standard-c' });
+      await form.getByLabel('Root volume size (GiB)').fill('10');
+      await form.getByLabel('Subnet').selectOption({ label: 'net-c / sub-c (192.168.231.0/24)' });
+      await form.getByLabel('Password').fill('root-secret-1');
+      // A user picks no host (hosts are for administrators to read).
+      expect(await form.getByLabel('Host').count()).toBe(0);
+      await form.getByRole('button', { name: 'Create' }).click();
+      const vmRow = user.getByRole('table', { name: 'VMs' }).getByRole('row').filter({ hasText: 'vm-e2e' });
+      // Without the event stream (a user), the list polls while the VM is being created, then shows it running.
+      await rowReads(vmRow, ['vm-e2e', 'running', 'node-c1', '2', '4 GiB', /^cirros-c$/, 'create succeeded']);
+      await shownWithText(user.getByRole('group', { name: 'VM summary' }), '1 running, 0 stopped, 0 being created, 0 failed');
+      await user.screenshot({ path: screenshotPath('vms'), fullPage: true });
+
+      await vmRow.getByRole('button', { name: 'Stop vm-e2e' }).click();
+      await rowReads(vmRow, ['vm-e2e', 'stopped', undefined, undefined, undefined, undefined, 'stop succeeded']);
+      await vmRow.getByRole('button', { name: 'Start vm-e2e' }).click();
+      await rowReads(vmRow, ['vm-e2e', 'running', undefined, undefined, undefined, undefined, 'start succeeded']);
+
+      // A NIC of its own, in the cluster's subnet, then attached to the VM from the VM's page.
+      await open(user, 'NICs');
+      await user.getByRole('button', { name: 'New NIC' }).click();
+      await dialog(user).getByLabel('Name', { exact: true }).fill('nic-e2e');
+      await dialog(user).getByLabel('Availability zone').selectOption({ label: 'zone-c' });
+      await dialog(user).getByLabel('Cluster').selectOption({ label: 'cluster-c' });
+      await dialog(user).getByLabel('Subnet').selectOption({ label: 'net-c / sub-c (192.168.231.0/24)' });
+      await dialog(user).getByRole('button', { name: 'Create' }).click();
+      const nicRow = user.getByRole('table', { name: 'NICs' }).getByRole('row').filter({ hasText: 'nic-e2e' });
+      await rowReads(nicRow, ['nic-e2e', 'available', /^192\.168\.231\.\d+ \(192\.168\.231\.0\/24\)$/, /^52:54:00:/, 'sub-c', '', 'no']);
+
+      await open(user, 'VMs');
+      await vmRow.getByRole('link', { name: 'vm-e2e' }).click();
+      await shown(user.getByRole('heading', { level: 1, name: 'VM vm-e2e' }));
+      await user.getByRole('button', { name: 'Attach NIC' }).click();
+      const nicOption = await dialog(user).getByLabel('NIC').locator('option', { hasText: 'nic-e2e (' }).textContent();
+      await dialog(user).getByLabel('NIC').selectOption({ label: nicOption! });
+      await dialog(user).getByRole('button', { name: 'Attach' }).click();
+      const vmNics = user.getByRole('table', { name: 'NICs' });
+      await rowReads(vmNics.getByRole('row').filter({ hasText: 'nic-e2e' }), ['nic-e2e', 'in use', undefined, undefined, 'sub-c', 'no']);
+      await shown(vmNics.getByRole('row').filter({ hasText: 'eth0' }));
+      await shown(user.getByRole('table', { name: 'Volumes' }).getByRole('row').filter({ hasText: 'vm-e2e-root' }));
+      await shown(user.getByRole('table', { name: 'Recent tasks' }).getByRole('row').filter({ hasText: 'attach' }));
+      // Its console: where, and a one-time ticket with its expiry.
+      await user.getByRole('button', { name: 'Get a console ticket' }).click();
+      await shownWithText(user.getByRole('region', { name: 'Console' }), /VNC address127\.0\.0\.1:\d+Ticket\S{20,}Expires.*UTC/);
+      await user.screenshot({ path: screenshotPath('vm-detail'), fullPage: true });
+      await open(user, 'NICs');
+      await rowReads(nicRow, ['nic-e2e', 'in use', undefined, undefined, undefined, 'vm-e2e']);
+
+      // A read-only administrator reads all of it and is offered no change.
+      const reader = await newPage(computeServer.url);
+      await signIn(reader, vmReader.name, vmReader.password);
+      const writeButtons = /^(New|Start|Stop|Migrate|Delete|Rename|Attach|Detach|Drain|Rebuild)\b/;
+      for (const screen of ['VMs', 'NICs']) {
+        await open(reader, screen);
+        await shown(reader.getByRole('row').filter({ hasText: screen === 'VMs' ? 'vm-e2e' : 'nic-e2e' }));
+        expect(await reader.getByRole('button', { name: writeButtons }).count()).toBe(0);
+        expect(await reader.getByRole('columnheader', { name: 'Actions' }).count()).toBe(0);
+      }
+      await open(reader, 'VMs');
+      await reader.getByRole('link', { name: 'vm-e2e' }).click();
+      await shown(reader.getByRole('heading', { level: 1, name: 'VM vm-e2e' }));
+      await shown(reader.getByRole('table', { name: 'NICs' }).getByRole('row').filter({ hasText: 'nic-e2e' }));
+      expect(await reader.getByRole('button', { name: writeButtons }).count()).toBe(0);
+      const [, , , azUuid, , clusterUuid] = hostsPath.split('/');
+      await reader.goto(`${computeServer.url}/console/host/${agent!.state.uuid}?${new URLSearchParams({ az: azUuid, cluster: clusterUuid })}`);
+      await shown(reader.getByRole('heading', { level: 1, name: 'Host node-c1' }));
+      await shown(reader.getByRole('table', { name: 'VMs' }).getByRole('row').filter({ hasText: 'vm-e2e' }));
+      expect(await reader.getByRole('button', { name: writeButtons }).count()).toBe(0);
+
+      // An administrator drains the host: its VMs stop, and the page follows the move's progress live.
+      const admin = await newPage(computeServer.url);
+      await signIn(admin, ADMIN.name, ADMIN.password);
+      await open(admin, 'Hosts');
+      await admin.getByRole('link', { name: 'node-c1' }).click();
+      await shown(admin.getByRole('heading', { level: 1, name: 'Host node-c1' }));
+      await rowReads(admin.getByRole('table', { name: 'VMs' }).getByRole('row').filter({ hasText: 'vm-e2e' }), ['vm-e2e', 'running']);
+      await admin.getByRole('button', { name: 'Drain' }).click();
+      await dialog(admin).getByRole('button', { name: 'Drain' }).click();
+      const progress = admin.getByRole('region', { name: 'Move progress' });
+      await shownWithText(progress, /Drain\s*succeeded\s*finished .*; 0 of 1 VM\(s\) still running/, 15_000);
+      await rowReads(admin.getByRole('table', { name: 'VMs' }).getByRole('row').filter({ hasText: 'vm-e2e' }), ['vm-e2e', 'stopped']);
+      await shown(admin.getByRole('table', { name: 'Recent tasks' }).getByRole('row').filter({ hasText: 'drain' }));
+      await admin.screenshot({ path: screenshotPath('host-drained'), fullPage: true });
+      // The user's list follows (30 s polling at most; a reload at once).
+      await open(user, 'VMs');
+      await rowReads(vmRow, ['vm-e2e', 'stopped'], 35_000);
+      console.log(`compute browser flow: ${Date.now() - startedAt} ms`);
+    }, 120_000);
+  });
 });
