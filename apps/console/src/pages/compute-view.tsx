@@ -30,14 +30,14 @@ export const NIC_STATES: Record<number, [string, Tone]> = {
 export const vmBusy = (vm: Pick<Vm, 'operation' | 'state'>) => vm.operation !== '' || vm.state === 0;
 export const nicBusy = (nic: Pick<Nic, 'operation' | 'state'>) => nic.operation !== '' || nic.state === 0;
 
-/** A state as a badge and, beside it, what runs on it (`Starting#<request id>` → "starting…"). */
+/** A state as a badge and, beside it, what runs on it (`AttachingNic#<request id>` → "attaching nic…"). */
 export function ComputeState({ states, state, operation }: { states: Record<number, [string, Tone]>; state: number; operation?: string }) {
   const [label, tone] = states[state] ?? [`state ${state}`, 'neutral'];
   const running = operation ? operation.split('#')[0] : '';
   return (
     <>
       <StateBadge label={label} tone={tone} />
-      {running && <span className="operation"> {running.toLowerCase()}…</span>}
+      {running && <span className="operation"> {running.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}…</span>}
     </>
   );
 }
