@@ -225,6 +225,19 @@ describe('host moves: drain, migrate, rebuild', () => {
     expect(expectError(await as(admin).put(`${place.path}/host/${a}/migrate`, {}), 400, 'FAILED_PRECONDITION')).toMatch(
       /drain of host .* is running already/,
     );
+    // No new VM goes to a host being drained.
+    const pinned = await as(admin).post('/v1/vm', {
+      az_uuid: az,
+      cluster_uuid: place.cluster,
+      host_uuid: a,
+      name: uniqueName('vm'),
+      instance_spec_uuid: place.instanceSpec,
+      nics: [],
+      volumes: [{ name: 'root', size: 10 * GIB, volume_spec_uuid: place.ceph.volumeSpec, image_uuid: image }],
+    });
+    expect(expectError(pinned, 400, 'FAILED_PRECONDITION')).toBe(
+      `host ${a} cannot take a VM of 2 vCPUs and 4 GiB: 1 host is excluded (the VM's own host, or being drained, migrated or rebuilt)`,
+    );
 
     const task = await moveEnded(place, a, 'drain');
     expect(task).toMatchObject({ state: 1, message: '' });

@@ -12,7 +12,7 @@ import { VmOperationFailed, VmOperationSucceeded, VmUpdated } from './compute.ev
 import { HOST_MOVE_STREAM, HostMoveEntity, HostMoveVmEntity, type HostMoveStepState } from './host-move.entity';
 import { HostMoveFinished, HostMoveStarted, HostMoveStepFinished, HostMoveStepStarted } from './host-moves.events';
 import { VmEntity, VmVolumeEntity } from './vm.entity';
-import { changeVm, VM_ROWS, volumesOf } from './vm.store';
+import { changeVm, hostsBeingEmptied, VM_ROWS, volumesOf } from './vm.store';
 import { VmMoves } from './vm-moves';
 import { assertVmState, VmTasks } from './vm-tasks';
 
@@ -176,7 +176,7 @@ export class HostMovesManager implements EventConsumer {
       vcpus: vm.vcpus,
       memory: vm.memory,
       hostUuid: targetHostUuid,
-      excluded: new Set([source]),
+      excluded: new Set([source, ...(await hostsBeingEmptied(tx.manager, vm.clusterUuid))]),
     });
     const claim = { vcpus: vm.vcpus, memory: vm.memory };
     if (!(await this.hosts.claim(tx.manager, target.uuid, claim))) {

@@ -7,7 +7,7 @@ import { SchedulerPort } from '../scheduler/scheduler.port';
 import { StoragePort } from '../storage/storage.port';
 import { VmState } from './compute.contract';
 import type { VmEntity } from './vm.entity';
-import { volumesOf } from './vm.store';
+import { hostsBeingEmptied, volumesOf } from './vm.store';
 import { assertVmState, VmTasks } from './vm-tasks';
 
 /** Local storage (a pool of type 0): a volume only its host reaches. */
@@ -57,7 +57,7 @@ export class VmMoves {
       vcpus: vm.vcpus,
       memory: vm.memory,
       hostUuid: options.targetHostUuid,
-      excluded: new Set([vm.hostUuid]),
+      excluded: new Set([vm.hostUuid, ...(await hostsBeingEmptied(tx.manager, vm.clusterUuid))]),
     });
     const source = (await this.hosts.summaries([vm.hostUuid], tx.manager)).get(vm.hostUuid);
     await this.vmTasks.start(

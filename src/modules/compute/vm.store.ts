@@ -60,3 +60,15 @@ export async function changeVm(
   await tx.append({ type: VM_STREAM, id: vm.uuid }, vm.version, [event(changed)]);
   return next;
 }
+
+/**
+ * The hosts of a cluster a drain, migration or rebuild is emptying now: no VM is placed or moved
+ * there until the move ends (ChimeStack locks such a host).
+ */
+export async function hostsBeingEmptied(manager: EntityManager, clusterUuid: string): Promise<string[]> {
+  const rows: { host_uuid: string }[] = await manager.query(
+    `SELECT host_uuid FROM host_moves WHERE state = 'running' AND cluster_uuid = $1`,
+    [clusterUuid],
+  );
+  return rows.map((row) => row.host_uuid);
+}

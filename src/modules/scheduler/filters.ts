@@ -9,7 +9,7 @@ export interface PlacementRequest {
   memory: number;
   /** A host the request pins (administrators' `host_uuid`, a migration's target). */
   hostUuid?: string;
-  /** Hosts it must not go to (the one a VM leaves; hosts whose claim was lost to a race). */
+  /** Hosts it must not go to (the one a VM leaves; hosts a drain, migration or rebuild is emptying). */
   excluded?: ReadonlySet<string>;
 }
 
@@ -39,7 +39,7 @@ export const FILTERS: readonly HostFilter[] = [
   {
     name: 'NotExcluded',
     passes: (host, request) => !request.excluded?.has(host.uuid),
-    why: (count) => `${are(count)} excluded (the VM's own host, or taken meanwhile)`,
+    why: (count) => `${are(count)} excluded (the VM's own host, or being drained, migrated or rebuilt)`,
   },
   {
     name: 'Enabled',

@@ -17,7 +17,7 @@ import { StoragePort, type CreateVolumeRequest } from '../../storage/storage.por
 import { VmState, type CreateVmRequest, type VmView } from '../compute.contract';
 import { VmCreated } from '../compute.events';
 import { VM_STREAM, VmEntity, VmVolumeEntity } from '../vm.entity';
-import { VM_ROWS } from '../vm.store';
+import { hostsBeingEmptied, VM_ROWS } from '../vm.store';
 import { toVmView, toVmWire } from '../vm.view';
 import { diskTarget } from '../vm-devices';
 
@@ -126,6 +126,7 @@ export class CreateVmHandler implements ICommandHandler<CreateVmCommand> {
       vcpus: spec.vcpus,
       memory: spec.memory,
       hostUuid: request.host_uuid,
+      excluded: new Set(await hostsBeingEmptied(tx.manager, request.cluster_uuid)),
     });
     const now = new Date();
     const root = planned.find((volume) => volume.request.root === 1);
