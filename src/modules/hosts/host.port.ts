@@ -148,18 +148,6 @@ export class HostPort {
   }
 
   /**
-   * Claims a host for a VM whatever it has free (a VM rebuilt or recorded where it already runs):
-   * the host must exist; its claims may then exceed its capacity until VMs leave.
-   */
-  async claimAnyway(manager: EntityManager, hostUuid: string, claim: ComputeClaim): Promise<void> {
-    await manager.query('UPDATE hosts SET used_vcpus = used_vcpus + $2, used_memory = used_memory + $3 WHERE uuid = $1', [
-      hostUuid,
-      claim.vcpus,
-      claim.memory,
-    ]);
-  }
-
-  /**
    * For `npm run import` (no Nest container there): sets what a host's VMs claim to `claim`, the
    * sum of the imported VMs, whatever its capacity.
    */
