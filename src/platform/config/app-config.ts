@@ -104,6 +104,10 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise; `json` or `pretty` always. */
+  @IsIn(['auto', 'json', 'pretty'])
+  LOG_FORMAT: 'auto' | 'json' | 'pretty' = 'auto';
+
   /** Connections kept open to a PostgreSQL server (the embedded database always uses one). */
   @IntSetting(1, 200)
   DATABASE_POOL_SIZE = 10;
