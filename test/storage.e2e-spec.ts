@@ -443,7 +443,10 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
         expect(expectResult(await as(alice.token).delete(`${cluster}/volume/${volume.uuid}?force_del=true`))).toBe(1);
       } else {
         expect(expectResult(await as(alice.token).delete(`${cluster}/volume/${volume.uuid}`))).toBe(1);
-        expect((await volumeAt(cluster, volume.uuid)).operation).toMatch(/^Deleting#/);
+        // Deleting until its agent reports (it may have done so already: the sim agent is quick).
+        const deleting = await as(alice.token).get(`${cluster}/volume/${volume.uuid}`);
+        if (deleting.status === 200) expect(expectResult<{ volume: Volume }>(deleting).volume.operation).toMatch(/^Deleting#/);
+        else expectError(deleting, 404, 'NOT_FOUND');
       }
       await eventually(
         async () => (await as(admin).get(`${cluster}/volume/${volume.uuid}`)).status,
