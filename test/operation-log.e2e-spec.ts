@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { Role, type OperationLogView } from '@chime/contracts';
 import { checkIncoming } from './support/checked-http';
@@ -5,7 +6,7 @@ import { expectError, expectResult, UUID } from './support/envelope';
 import { eventually } from './support/eventually';
 import { OPERATION_LOG_COUNT_CAP } from '../src/modules/operation-log/queries/list-operation-log';
 import { startTestServer, TestServer } from './support/test-server';
-import { ADMIN, bearer, createUser, login, TestUser } from './support/users';
+import { ADMIN, as as asCaller, bearer, createUser, login, TestUser } from './support/users';
 
 type Entry = OperationLogView;
 
@@ -15,6 +16,7 @@ describe('operation log and event API (API.md §6)', () => {
   let adminUuid: string;
   let user: TestUser;
   let reader: TestUser;
+  let as: ReturnType<typeof asCaller>;
 
   const entries = async (token: string, qs = 'size=1000'): Promise<Entry[]> =>
     expectResult<{ elements: Entry[] }>(await server.http.get(`/v1/operation_log?${qs}`).set(bearer(token))).elements;
@@ -32,6 +34,7 @@ describe('operation log and event API (API.md §6)', () => {
       .user_uuid;
     user = await createUser(server, admin, Role.User);
     reader = await createUser(server, admin, Role.ReadOnlyAdmin);
+    as = asCaller(server, admin);
   });
   afterAll(() => server?.close());
 
@@ -88,6 +91,7 @@ describe('operation log and event API (API.md §6)', () => {
       input: '{"user_name":"admin","password":"***"}',
       user_uuid: null,
       outcome: 'failed',
+      error: { code: 401, status: 'UNAUTHENTICATED', message: 'wrong user name or password' },
     });
     const denied = await server.http.post('/v1/az').set(bearer(user.token)).send({ name: 'nope' });
     expectError(denied, 403, 'PERMISSION_DENIED');
@@ -97,17 +101,82 @@ describe('operation log and event API (API.md §6)', () => {
       user_uuid: user.uuid,
       user_name: user.name,
       outcome: 'denied',
+      error: { code: 403, status: 'PERMISSION_DENIED', message: denied.body.error.message },
     });
   });
 
-  it('does not record reads or requests refused as invalid', async () => {
-    const read = await server.http.get('/v1/az').set(bearer(admin));
-    const invalid = await server.http.post('/v1/az').set(bearer(admin)).send({});
-    expectError(invalid, 400, 'INVALID_ARGUMENT');
+  it('records a change that failed, with its error and redacted input; not reads, nor requests without a user', async () => {
+    const az = expectResult<{ az: { uuid: string } }>(await as.post('/v1/az', { name: 'failing-az' })).az;
+    const cluster = expectResult<{ cluster: { uuid: string } }>(
+      await as.post(`/v1/az/${az.uuid}/cluster`, { name: 'c1' }),
+    ).cluster;
+    const networks = `/v1/az/${az.uuid}/cluster/${cluster.uuid}/network`;
+    type Method = 'post' | 'patch' | 'put' | 'delete';
+    const failed = async ([method, path, body]: [Method, string, object?], code: number, status: string, input: string) => {
+      const res = await (method === 'delete' ? as.delete(path) : as[method](path, body));
+      const message = expectError(res, code, status);
+      const entry = await entryFor(res.body.requestId);
+      expect(entry).toEqual({
+        id: expect.any(Number),
+        created_at: expect.stringMatching(/Z$/),
+        method: method.toUpperCase(),
+        path,
+        input,
+        ip: expect.stringMatching(/127\.0\.0\.1/),
+        user_uuid: adminUuid,
+        user_name: 'admin',
+        request_id: res.body.requestId,
+        outcome: 'failed',
+        error: { code, status, message },
+      });
+      return entry;
+    };
+
+    // Two createNetwork attempts without bridge_name: two entries.
+    const body = { name: 'no-bridge', interface_name: 'ens224' };
+    const first = await failed(['post', networks, body], 400, 'INVALID_ARGUMENT', JSON.stringify(body));
+    const second = await failed(['post', networks, body], 400, 'INVALID_ARGUMENT', JSON.stringify(body));
+    expect(second.id).toBeGreaterThan(first.id);
+    expect(first.error!.message).toMatch(/bridge_name/);
+    // Not found, taken (conflicts answer 400 ALREADY_EXISTS or FAILED_PRECONDITION: no route answers 409), a state refused.
+    await failed(['delete', `/v1/az/${randomUUID()}`], 404, 'NOT_FOUND', '');
+    await failed(['put', `/v1/az/${randomUUID()}/enable`], 404, 'NOT_FOUND', '');
+    await failed(['post', '/v1/az', { name: 'failing-az' }], 400, 'ALREADY_EXISTS', '{"name":"failing-az"}');
+    await failed(['delete', `/v1/az/${az.uuid}`], 400, 'FAILED_PRECONDITION', '');
+    await failed(['patch', `/v1/az/${az.uuid}`, { name: '' }], 400, 'INVALID_ARGUMENT', '{"name":""}');
+    // A failed createUser: the password is redacted like a success's.
+    const secret = 'never-in-the-log-42';
+    const userBody = { name: 'badrole', nick_name: 'b', password: secret, role: 99 };
+    await failed(['post', '/v1/user', userBody], 400, 'INVALID_ARGUMENT', JSON.stringify({ ...userBody, password: '***' }));
+    expect(JSON.stringify(await entries(admin))).not.toContain(secret);
+
+    // A user sees its own failures, filtered by outcome.
+    const own = await server.http.delete(`/v1/user/${randomUUID()}`).set(bearer(user.token));
+    expect(own.status).toBeGreaterThanOrEqual(400);
+    await server.caughtUp();
+    const ownFailures = await entries(user.token, 'outcome=failed&size=1000');
+    expect(ownFailures.map((e) => e.request_id)).toContain(own.body.requestId);
+
+    // Reads, unauthenticated requests and requests refused before the token was read make no entry.
+    const read = await as.get(`/v1/az/${randomUUID()}`);
+    expectError(read, 404, 'NOT_FOUND');
+    const anonymous = await server.http.post('/v1/az').send({ name: 'anon' });
+    expectError(anonymous, 401, 'UNAUTHENTICATED');
+    const badToken = await server.http.post('/v1/az').set(bearer(randomUUID())).send({ name: 'anon' });
+    expectError(badToken, 401, 'UNAUTHENTICATED');
+    const malformed = await server.http
+      .post('/v1/az')
+      .set(bearer(admin))
+      .set('Content-Type', 'application/json')
+      .send('{"name":');
+    expectError(malformed, 400, 'INVALID_ARGUMENT');
     await server.caughtUp();
     const ids = (await entries(admin)).map((e) => e.request_id);
-    expect(ids).not.toContain(read.body.requestId);
-    expect(ids).not.toContain(invalid.body.requestId);
+    for (const res of [read, anonymous, badToken, malformed]) expect(ids).not.toContain(res.body.requestId);
+    const failures = await entries(admin, 'outcome=failed&size=1000');
+    expect(failures.map((e) => e.request_id)).toEqual(
+      expect.arrayContaining([first.request_id, second.request_id, own.body.requestId]),
+    );
   });
 
   it('lists newest first, with filters; a user sees only its own entries', async () => {

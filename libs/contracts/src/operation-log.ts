@@ -1,6 +1,10 @@
 /** The operation log, the audit trail (API.md §6.2). */
+import type { ApiError } from './envelope';
 
-/** `success`, or a security event: `denied` (a refused request), `failed` (a failed login). */
+/**
+ * `success`; `denied` (refused by the role); `failed` (a failed login, or a change by a signed-in
+ * user that answered an error: invalid, not found, taken, internal …).
+ */
 export type OperationLogOutcome = 'success' | 'denied' | 'failed';
 
 export interface OperationLogView {
@@ -16,6 +20,8 @@ export interface OperationLogView {
   user_name: string | null;
   request_id: string;
   outcome: OperationLogOutcome;
+  /** What the request was answered, as in its failure envelope; only on `denied` and `failed` entries. */
+  error?: ApiError;
 }
 
 /**

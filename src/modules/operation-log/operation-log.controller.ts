@@ -12,7 +12,7 @@ import { OperationLogViewSchema, type OperationLogView } from './operation-log.v
 import { GetOperationLogQuery } from './queries/get-operation-log';
 import { ListOperationLogQuery, OPERATION_LOG_COUNT_CAP } from './queries/list-operation-log';
 
-describeApiTag('operation_log', 'The audit trail: every change, failed login and denied request, newest first.');
+describeApiTag('operation_log', 'The audit trail: every change, failed change, failed login and denied request, newest first.');
 
 /** The audit trail (API.md §6.2). */
 @ApiTags('operation_log')

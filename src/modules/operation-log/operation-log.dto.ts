@@ -30,7 +30,10 @@ export class OperationLogListParams extends ListQuery(OPERATION_LOG_SORTABLE) {
   @MaxLength(1024)
   path_prefix?: string;
 
-  @ApiPropertyOptional({ enum: OUTCOMES, description: 'success; denied: refused by the role; failed: a failed login' })
+  @ApiPropertyOptional({
+    enum: OUTCOMES,
+    description: 'success; denied: refused by the role; failed: a failed login, or a change that was answered with an error',
+  })
   @IsOptional()
   @IsIn(OUTCOMES, { message: `outcome must be one of ${OUTCOMES.join(', ')}` })
   outcome?: string;

@@ -1,11 +1,32 @@
 import { DurableConsumer, EventConsumer, StoredEvent, Transaction } from '@chime/event-log';
+import type { ApiError } from '@chime/contracts';
 import type { EntityManager } from 'typeorm';
 import type { Outcome } from './operation-log.entity';
-import { AccessDenied, LoginFailed } from './security.events';
+import { AccessDenied, LoginFailed, RequestFailed } from './security.events';
 
 export const OPERATION_LOG_CONSUMER = 'operation-log';
 
-const OUTCOME_OF: Record<string, Outcome> = { [LoginFailed.type]: 'failed', [AccessDenied.type]: 'denied' };
+const OUTCOME_OF: Record<string, Outcome> = {
+  [LoginFailed.type]: 'failed',
+  [AccessDenied.type]: 'denied',
+  [RequestFailed.type]: 'failed',
+};
+
+/** The error a request was answered, from its security event (the migration fills older entries alike). */
+export const LOGIN_FAILED_ERROR: ApiError = { code: 401, status: 'UNAUTHENTICATED', message: 'wrong user name or password' };
+
+function errorOf(event: StoredEvent): ApiError | undefined {
+  switch (event.type) {
+    case RequestFailed.type:
+      return event.data as unknown as ApiError;
+    case AccessDenied.type:
+      return { code: 403, status: 'PERMISSION_DENIED', message: (event.data as AccessDenied['data']).reason };
+    case LoginFailed.type:
+      return LOGIN_FAILED_ERROR;
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Builds the operation log from the event log: one entry per request, from the first event the
@@ -36,6 +57,7 @@ export async function projectOperationLog(events: StoredEvent[], manager: Entity
     .filter((event) => event.metadata.request_id)
     .map((event, ord) => ({
       ord,
+      ...errorColumns(errorOf(event)),
       created_at: event.createdAt.toISOString(),
       method: event.metadata.method ?? '',
       path: event.metadata.path ?? '',
@@ -52,17 +74,24 @@ export async function projectOperationLog(events: StoredEvent[], manager: Entity
     `WITH incoming AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
          ord int, created_at timestamptz, method text, path text, input text, ip text,
-         user_uuid uuid, user_name text, request_id uuid, outcome text, event_position bigint)
+         user_uuid uuid, user_name text, request_id uuid, outcome text, event_position bigint,
+         error_code int, error_status text, error_message text)
      ),
      firsts AS (
        SELECT DISTINCT ON (request_id) * FROM incoming
         WHERE NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = incoming.request_id)
         ORDER BY request_id, ord
      )
-     INSERT INTO ${table} (id, created_at, method, path, input, ip, user_uuid, user_name, request_id, outcome, event_position)
+     INSERT INTO ${table} (id, created_at, method, path, input, ip, user_uuid, user_name, request_id, outcome, event_position,
+                           error_code, error_status, error_message)
      SELECT (SELECT coalesce(max(id), 0) FROM ${table}) + row_number() OVER (ORDER BY ord),
-            created_at, method, path, input, ip, user_uuid, user_name, request_id, outcome, event_position
+            created_at, method, path, input, ip, user_uuid, user_name, request_id, outcome, event_position,
+            error_code, error_status, error_message
        FROM firsts`,
     [JSON.stringify(rows)],
   );
+}
+
+function errorColumns(error: ApiError | undefined) {
+  return { error_code: error?.code ?? null, error_status: error?.status ?? null, error_message: error?.message ?? null };
 }

@@ -1,7 +1,7 @@
 import type { ReplayCheck, ReplayPass, StoredEvent } from '@chime/event-log';
 import type { EntityManager } from 'typeorm';
 import { OPERATION_LOG_CONSUMER, projectOperationLog } from './operation-log.projection';
-import { AccessDenied, LoginFailed } from './security.events';
+import { AccessDenied, LoginFailed, RequestFailed } from './security.events';
 
 /**
  * The operation log rebuilt from the event log into a scratch table, up to its consumer's checkpoint
@@ -11,7 +11,7 @@ import { AccessDenied, LoginFailed } from './security.events';
  */
 export const OPERATION_LOG_REPLAY: ReplayCheck = {
   name: 'operation_log',
-  handles: [LoginFailed.type, AccessDenied.type],
+  handles: [LoginFailed.type, AccessDenied.type, RequestFailed.type],
   async begin(manager: EntityManager): Promise<ReplayPass> {
     const checkpoint: { last_transaction_id: string; last_position: string }[] = await manager.query(
       'SELECT last_transaction_id::text, last_position FROM event_subscriptions WHERE name = $1',

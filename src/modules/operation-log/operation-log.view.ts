@@ -1,5 +1,12 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { OPERATION_METHODS, type OperationLogOutcome, type OperationLogView } from '@chime/contracts';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import {
+  HTTP_STATUS_OF,
+  OPERATION_METHODS,
+  type ApiError,
+  type ErrorStatus,
+  type OperationLogOutcome,
+  type OperationLogView,
+} from '@chime/contracts';
 import type { OperationLogEntity } from './operation-log.entity';
 
 // The view is a contract type now; re-exported for this module's files that import it from here.
@@ -17,7 +24,23 @@ export function toOperationLogView(entry: OperationLogEntity): OperationLogView 
     user_name: entry.userName,
     request_id: entry.requestId,
     outcome: entry.outcome,
+    ...(entry.errorStatus && {
+      error: { code: Number(entry.errorCode), message: entry.errorMessage ?? '', status: entry.errorStatus },
+    }),
   };
+}
+
+/** The envelope's error, as an entry keeps it. */
+@ApiSchema({ name: 'OperationLogError' })
+class OperationLogErrorSchema implements ApiError {
+  @ApiProperty({ type: 'integer', example: 400, description: 'the HTTP status' })
+  code!: number;
+
+  @ApiProperty({ type: String })
+  message!: string;
+
+  @ApiProperty({ type: String, enum: Object.keys(HTTP_STATUS_OF), example: 'INVALID_ARGUMENT' })
+  status!: ErrorStatus;
 }
 
 /** The wire shape of an operation-log entry, for the OpenAPI document. */
@@ -53,6 +76,15 @@ export class OperationLogViewSchema implements OperationLogView {
   @ApiProperty({ format: 'uuid' })
   request_id!: string;
 
-  @ApiProperty({ enum: ['success', 'denied', 'failed'], description: 'denied: refused by the role; failed: a failed login' })
+  @ApiProperty({
+    enum: ['success', 'denied', 'failed'],
+    description: 'denied: refused by the role; failed: a failed login, or a change by a signed-in user answered with an error',
+  })
   outcome!: OperationLogOutcome;
+
+  @ApiPropertyOptional({
+    type: OperationLogErrorSchema,
+    description: 'the error the request was answered; only when it failed or was denied',
+  })
+  error?: ApiError;
 }

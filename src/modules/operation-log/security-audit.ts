@@ -1,14 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { ApiError } from '@chime/contracts';
 import { UnitOfWork } from '@chime/event-log';
 import { PermissionDeniedError, UnauthenticatedError } from '../../platform/errors/domain-error';
 import { RequestAudit } from '../../platform/http/request-audit';
 import type { RequestContext } from '../../platform/http/request-context';
-import { AccessDenied, LoginFailed, SECURITY_STREAM } from './security.events';
+import { AccessDenied, LoginFailed, RequestFailed, SECURITY_STREAM } from './security.events';
 
 const LOGIN_PATH = '/v1/login';
+const CHANGES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+/** Validation can list many fields; the entry keeps the start of the message. */
+const MAX_MESSAGE = 2000;
 
-/** Turns failed logins and denied requests into security events (and so into operation-log entries). */
+type AuditEvent = LoginFailed | AccessDenied | RequestFailed;
+
+/**
+ * Turns failed requests into security events, so into operation-log entries: failed logins,
+ * denied requests, and changes by a signed-in user that failed otherwise. Each is appended in a
+ * short transaction of its own (the request's, if it had one, rolled back) before the error is
+ * answered. Reads, requests without a user (agents, a refused token, a body refused before the
+ * token was checked) and requests failed because the database is unavailable make no entry: the
+ * last are only logged, as appending would wait for the same database again.
+ */
 @Injectable()
 export class SecurityAudit implements OnModuleInit {
   private readonly logger = new Logger(SecurityAudit.name);
@@ -19,23 +32,33 @@ export class SecurityAudit implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.audit.onFailure(async (context, error) => {
-      const event = this.eventFor(context, error);
+    this.audit.onFailure(async (context, cause, error) => {
+      const event = this.eventFor(context, cause, error);
       if (!event) return;
-      await this.record(context, event).catch((e: unknown) => this.logger.error({ err: e }, `could not record ${event.type}`));
+      await this.record(context, event).catch((e: unknown) =>
+        this.logger.error({ err: e, requestId: context.requestId }, `could not record ${event.type}`),
+      );
     });
   }
 
-  private eventFor(context: RequestContext, error: unknown): LoginFailed | AccessDenied | undefined {
-    if (error instanceof PermissionDeniedError) return new AccessDenied({ reason: error.message });
-    if (error instanceof UnauthenticatedError && context.method === 'POST' && context.path === LOGIN_PATH) {
+  private eventFor(context: RequestContext, cause: unknown, error: ApiError): AuditEvent | undefined {
+    if (cause instanceof PermissionDeniedError) return new AccessDenied({ reason: cause.message });
+    if (cause instanceof UnauthenticatedError && context.method === 'POST' && context.path === LOGIN_PATH) {
       const userName = parseUserName(context.input);
       return new LoginFailed({ user_name: userName });
     }
-    return undefined;
+    if (!CHANGES.has(context.method) || !context.actor) return undefined;
+    if (error.status === 'UNAVAILABLE') {
+      this.logger.warn(
+        { requestId: context.requestId },
+        `${context.method} ${context.path} failed (database unavailable): not in the operation log`,
+      );
+      return undefined;
+    }
+    return new RequestFailed({ code: error.code, status: error.status, message: error.message.slice(0, MAX_MESSAGE) });
   }
 
-  private async record(context: RequestContext, event: LoginFailed | AccessDenied): Promise<void> {
+  private async record(context: RequestContext, event: AuditEvent): Promise<void> {
     await this.uow.run((tx) => tx.append({ type: SECURITY_STREAM, id: randomUUID() }, 0, [event]), {
       request_id: context.requestId,
       user_uuid: context.actor?.uuid ?? null,

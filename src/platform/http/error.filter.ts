@@ -56,12 +56,10 @@ export class ErrorFilter implements ExceptionFilter {
       res.end();
       return;
     }
-    if (exception instanceof DomainError) await this.audit.failed(contextOf(req), exception);
+    const error = { code, message: failure.message, status: failure.status };
+    await this.audit.failed(contextOf(req), exception, error);
     if (exception instanceof ResourceExhaustedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
-    const body: FailureEnvelope = {
-      requestId: String(req.id),
-      error: { code, message: failure.message, status: failure.status },
-    };
+    const body: FailureEnvelope = { requestId: String(req.id), error };
     res.status(code).json(body);
   }
 

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import type { ApiError } from '@chime/contracts';
 import type { RequestContext } from './request-context';
 
-export type FailureListener = (context: RequestContext, error: unknown) => Promise<void>;
+/** `error` is what the client is answered (the envelope's error); `cause` what was thrown. */
+export type FailureListener = (context: RequestContext, cause: unknown, error: ApiError) => Promise<void>;
 
 /**
  * Where the error filter reports a request that failed, for modules that keep an audit trail of
- * failures (the operation log records failed logins and denied requests). The error response
- * waits for the listeners, so that a client cannot outrun the audit trail; they must not throw.
+ * failures (the operation log records failed logins, denied requests and failed changes). The
+ * error response waits for the listeners, so that a client cannot outrun the audit trail; they
+ * must not throw. Successful requests never come here.
  */
 @Injectable()
 export class RequestAudit {
@@ -16,7 +19,7 @@ export class RequestAudit {
     this.listeners.push(listener);
   }
 
-  async failed(context: RequestContext, error: unknown): Promise<void> {
-    await Promise.all(this.listeners.map((listener) => listener(context, error)));
+  async failed(context: RequestContext, cause: unknown, error: ApiError): Promise<void> {
+    await Promise.all(this.listeners.map((listener) => listener(context, cause, error)));
   }
 }

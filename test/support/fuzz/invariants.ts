@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { AccessDenied, LoginFailed } from '../../../src/modules/operation-log/security.events';
+import { AccessDenied, LoginFailed, RequestFailed } from '../../../src/modules/operation-log/security.events';
 import { UUID } from '../envelope';
 import type { HttpOutcome } from './raw-http';
 import type { RequestPlan } from './request-plan';
@@ -71,8 +71,11 @@ function acceptedForeignBody(plan: RequestPlan): boolean {
   return !/^application\/(?:[\w.+-]+\+)?json$/i.test(mediaType);
 }
 
-/** Events a rejected request may append: a failed login, a denied request (they feed the operation log). */
-const SECURITY_EVENTS = [LoginFailed.name, AccessDenied.name];
+/**
+ * Events a rejected request may append: a failed login, a denied request, a failed change by a
+ * signed-in user (they feed the operation log).
+ */
+const SECURITY_EVENTS = [LoginFailed.name, AccessDenied.name, RequestFailed.name];
 /**
  * Tables that are not state: the logs (which rejected requests may grow), bookkeeping, and the
  * failed-login counters (a rejected login's very purpose is to count there).

@@ -146,7 +146,10 @@ function LastOperations() {
 
 const RECENT_FAILURES = 10;
 
-/** Refused requests and failed logins, newest first: the server filters one outcome a request, so two lists merged. */
+/**
+ * Refused requests, failed logins and failed changes, newest first, each with the error it was
+ * answered: the server filters one outcome a request, so two lists merged.
+ */
 function RecentFailures() {
   const lists = useQueries({
     queries: (['denied', 'failed'] as const).map((outcome) => ({
@@ -171,6 +174,12 @@ function RecentFailures() {
           <li key={entry.id}>
             {formatTime(entry.created_at)} — {entry.user_name ?? `anonymous${triedName(entry.input)}`} {entry.method} {entry.path} from {entry.ip}{' '}
             <span className={`outcome-${entry.outcome}`}>{entry.outcome}</span>
+            {entry.error && (
+              <span title={entry.error.message}>
+                {' '}
+                {entry.error.code} {entry.error.status}
+              </span>
+            )}
           </li>
         ))}
       </ul>

@@ -111,6 +111,14 @@ function EntryDrawer({ id, owner, onClose }: { id: number; owner: Owner; onClose
           </dd>
           <dt>Outcome</dt>
           <dd>{entry.outcome}</dd>
+          {entry.error && (
+            <>
+              <dt>Error</dt>
+              <dd>
+                {entry.error.code} {entry.error.status}: {entry.error.message}
+              </dd>
+            </>
+          )}
           <dt>Address</dt>
           <dd>{entry.ip}</dd>
           <dt>Request id</dt>
