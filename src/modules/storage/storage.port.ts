@@ -98,8 +98,8 @@ export class StoragePort {
   }
 
   /**
-   * A VM's volumes on its host (state 0, `Creating#<request id>`, made by the VM's own task), their
-   * claims taken last: a claim that does not fit rolls the whole VM back with a 400 naming the pool.
+   * A VM's volumes on its host (state 0, `Creating#<request id>`, made by the VM's own task); their
+   * pools are claimed by claimForVm, last in the caller's transaction.
    */
   async createForVm(tx: Transaction, actor: Actor, place: VmPlace, planned: PlannedVolume[]): Promise<VolumeForAgent[]> {
     const made: VolumeForAgent[] = [];
@@ -113,8 +113,18 @@ export class StoragePort {
       });
       made.push(forAgent(row, volume));
     }
-    for (const volume of planned) await this.factory.claim(tx.manager, volume);
     return made;
+  }
+
+  /**
+   * Claims the pools of a VM's volumes: call it last in the transaction, just before the host's
+   * claim (a pool's row stays locked from here to the commit, so concurrent creations take turns on
+   * it only that long). A claim that does not fit rolls the whole VM back with a 400 naming the pool.
+   */
+  async claimForVm(tx: Transaction, planned: PlannedVolume[]): Promise<void> {
+    // In one order of pools, so that two creations never wait on each other's pools.
+    const ordered = [...planned].sort((a, b) => (a.pool.uuid < b.pool.uuid ? -1 : a.pool.uuid > b.pool.uuid ? 1 : 0));
+    for (const volume of ordered) await this.factory.claim(tx.manager, volume);
   }
 
   /** The VM's creation ended: its volumes are in use, or failed with their claims given back. */

@@ -63,8 +63,8 @@ export function orderVolumes(volumes: CreateVolumeRequest[], bootsFromCdrom: boo
 /**
  * createVm, as one unit: the cluster enabled; the instance spec and the volumes' specs registered in
  * it; images usable; the scheduler's best host; then, in one transaction, the VM (state 0,
- * `Creating#<request id>`), its volumes on that host (pools claimed), its NICs (addresses
- * allocated), the `vm/create` task for the host's agent, and — last — the host's claim. If a
+ * `Creating#<request id>`), its volumes on that host, its NICs (addresses allocated), the
+ * `vm/create` task for the host's agent, and — last — the pools' and the host's claims. If a
  * concurrent creation took the room meanwhile, everything rolls back and the scheduler looks again
  * (it sees that host's claims now);
  * any refusal leaves nothing claimed. The task's outcome (compute-task-outcomes.ts) makes it
@@ -199,8 +199,10 @@ export class CreateVmHandler implements ICommandHandler<CreateVmCommand> {
         ...(request.vnc_password ? { vnc_password: request.vnc_password } : {}),
       },
     });
-    // The host's claim comes last: its row stays locked (claims on it take turns) only from here to
-    // the commit. Lost to a concurrent creation, everything above rolls back and the next host is tried.
+    // The claims come last, pools then the host: their rows stay locked (claims on them take turns)
+    // only from here to the commit. A pool that does not fit is a 400 naming it; a host claim lost to
+    // a concurrent creation rolls everything back and the scheduler looks again.
+    await this.storage.claimForVm(tx, planned);
     if (!(await this.hosts.claim(tx.manager, host.uuid, { vcpus: vm.vcpus, memory: vm.memory }))) throw new ClaimLost(host.uuid);
     return toVmView(vm, {
       hostName: host.name,
