@@ -208,11 +208,15 @@ describe('networks and subnets', () => {
       ['POST', 'success'],
     ]);
     expect(entries.map((e) => JSON.parse(e.input))).toContainEqual(subnetBody);
-    const networkEntries = expectResult<List<{ method: string }>>(
+    const networkEntries = expectResult<List<{ method: string; outcome: string }>>(
       await as(admin).get(`/v1/operation_log?path=${encodeURIComponent(networkPath)}`),
     ).elements;
-    // The refused delete changed nothing and made no entry.
-    expect(networkEntries.map((e) => e.method).sort()).toEqual(['DELETE', 'PATCH']);
+    // The refused delete changed nothing; it is in the audit trail as a failed attempt.
+    expect(networkEntries.map((e) => `${e.method} ${e.outcome}`).sort()).toEqual([
+      'DELETE failed',
+      'DELETE success',
+      'PATCH success',
+    ]);
   });
 
   it('VLAN and VXLAN networks carry their id in vlan_id, shown as a string', async () => {
