@@ -6,8 +6,9 @@ import { AppConfig } from './platform/config/app-config';
 import { answerClientErrors } from './platform/http/client-errors';
 import { serveLiveness } from './platform/health/liveness';
 import { serveConsole } from './platform/http/console';
+import { EnvelopeExpressAdapter } from './platform/http/envelope';
 import { applyHttpServerTimeouts } from './platform/http/http-server-timeouts';
-import { acceptableText } from './platform/http/input-boundary';
+import { acceptableText, RouteBoundaryGuard } from './platform/http/input-boundary';
 import { jsonBody } from './platform/http/json-body';
 import { serveOpenApi } from './platform/http/openapi';
 import { requestScope } from './platform/http/request-context';
@@ -20,11 +21,15 @@ import { Metrics } from './platform/observability/metrics';
  * `extensions` are further modules to load (extension modules, test probes).
  */
 export async function createApp(config: AppConfig, extensions: ModuleImport[] = []): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, extensions), {
-    bodyParser: false,
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, extensions),
+    new EnvelopeExpressAdapter(),
+    { bodyParser: false, bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
+  // After the guards the modules registered (the identity module's token guard): a request is
+  // authenticated before its input is judged.
+  app.useGlobalGuards(new RouteBoundaryGuard());
   app.disable('x-powered-by');
   // No ETag: answers are small, fresh JSON that no client revalidates, and hashing each one costs more than it saves.
   app.set('etag', false);

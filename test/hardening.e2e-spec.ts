@@ -274,6 +274,13 @@ describe('hardening: bad input is always a 4xx and never hurts the server', () =
       expect(await stateCounts()).toEqual(before);
     });
 
+    it('authenticates before it judges the input: no token is 401 whatever else is wrong', async () => {
+      expectError(await server.http.get(`/v1/az/${azUuid}?colour=red`), 401, 'UNAUTHENTICATED');
+      expectError(await rawJson('PUT', `/v1/az/${azUuid}/enable`, '{"force":true}'), 401, 'UNAUTHENTICATED');
+      // A signed-in user who may not act is refused for that, before the input is looked at.
+      expectError(await rawJson('PUT', `/v1/az/${azUuid}/enable`, '{"force":true}', user.token), 403, 'PERMISSION_DENIED');
+    });
+
     it('refuses an unknown query key on a list as well', async () => {
       expect(expectError(await server.http.get('/v1/az?colour=red').set(bearer(admin)), 400, 'INVALID_ARGUMENT')).toContain(
         'colour',

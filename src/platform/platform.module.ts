@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { EventLogModule } from '@chime/event-log';
@@ -9,9 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import type { Schema } from './database/database';
 import { DatabaseNotifications } from './database/notifications';
 import { HealthController } from './health/health.controller';
-import { EnvelopeInterceptor } from './http/envelope.interceptor';
 import { ErrorFilter } from './http/error.filter';
-import { RouteInputInterceptor } from './http/input-boundary';
 import { RequestAudit } from './http/request-audit';
 import { RequestContext } from './http/request-context';
 import { ChimeValidationPipe } from './http/validation';
@@ -55,8 +53,6 @@ export class PlatformModule {
         RequestAudit,
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useClass: ChimeValidationPipe },
-        { provide: APP_INTERCEPTOR, useClass: RouteInputInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
       ],
       exports: [AppConfig, ROOT_LOGGER, Metrics, RequestAudit],
     };

@@ -9,6 +9,13 @@ import { Session, Sessions } from './sessions';
 
 const BEARER = /^Bearer ([^\s]+)$/i;
 
+/** What a route asks of its callers, read from its decorators once per handler. */
+interface RouteAccess {
+  isPublic: boolean;
+  minRole: Role | undefined;
+}
+const accessOfHandler = new WeakMap<object, RouteAccess>();
+
 /** The session each authenticated request was let in with (kept beside the request, not on it). */
 const sessionOfRequest = new WeakMap<object, Session>();
 
@@ -34,9 +41,12 @@ export class TokenGuard implements CanActivate {
     private readonly sessions: Sessions,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const access = this.accessOf(context);
+    return access.isPublic ? true : this.admit(context, access.minRole);
+  }
+
+  private async admit(context: ExecutionContext, minRole: Role | undefined): Promise<boolean> {
     const req = context.switchToHttp().getRequest<ChimeRequest>();
     const header = req.headers.authorization;
     if (!header) throw new UnauthenticatedError('missing Authorization header; expected "Bearer <token>"');
@@ -46,10 +56,23 @@ export class TokenGuard implements CanActivate {
     if (!session) throw new UnauthenticatedError('the token is not valid: unknown, expired or revoked');
     req.actor = session.actor;
     sessionOfRequest.set(req, session);
-    const minRole = this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, targets);
     if (minRole !== undefined && session.actor.role < minRole) {
       throw new PermissionDeniedError(`this operation needs the role ${ROLE_NAMES[minRole]} or higher`);
     }
     return true;
+  }
+
+  private accessOf(context: ExecutionContext): RouteAccess {
+    const handler = context.getHandler();
+    let access = accessOfHandler.get(handler);
+    if (!access) {
+      const targets = [handler, context.getClass()];
+      access = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+        minRole: this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, targets),
+      };
+      accessOfHandler.set(handler, access);
+    }
+    return access;
   }
 }

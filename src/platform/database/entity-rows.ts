@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /** A query node-postgres prepares once per connection (parse and plan), then only binds and runs. */
@@ -162,9 +163,22 @@ export class EntityRows<E extends ObjectLiteral> {
     return this.query(manager, statement, values);
   }
 
-  private query(manager: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<Record<string, unknown>[]> {
-    // TypeORM hands a query object to node-postgres untouched: with a name, it is a prepared statement.
-    return manager.query({ ...statement, values } as unknown as string);
+  private async query(
+    manager: EntityManager,
+    statement: PreparedStatement,
+    values: unknown[],
+  ): Promise<Record<string, unknown>[]> {
+    if (manager.queryRunner) {
+      // In a transaction, on its connection. TypeORM hands a query object to node-postgres untouched:
+      // with a name, it is a prepared statement.
+      return manager.query({ ...statement, values } as unknown as string);
+    }
+    // Outside one, straight to the pool (the embedded database's too: a node-postgres pool over
+    // PGlite): TypeORM's query runner — acquire, wrap, release — costs more CPU than the statement's
+    // own round trip (`npm run bench:http`). Errors keep node-postgres's codes, which
+    // classifyDatabaseError reads as it reads TypeORM's.
+    const pool = (manager.connection.driver as unknown as { master: Pool }).master;
+    return (await pool.query<Record<string, unknown>>({ ...statement, values })).rows;
   }
 
   private shapeOf(manager: EntityManager): Shape {

@@ -1,9 +1,10 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { NextFunction, Request, Response } from 'express';
-import type { Observable } from 'rxjs';
 import { InvalidArgumentError } from '../errors/domain-error';
+import { answerRaw } from './envelope';
+import { RAW_RESPONSE } from './raw-response.decorator';
 
 /** Keys that name JavaScript internals, never a field of ours: refused, never silently dropped. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -55,11 +56,13 @@ interface RouteShape {
   takesBody: boolean;
   /** Query keys the route reads one by one; `undefined` when it takes the whole query as a DTO (validated there). */
   queryKeys: Set<string> | undefined;
+  /** @RawResponse(): the route answers in its own format, not in the envelope. */
+  raw: boolean;
 }
 
 const shapes = new WeakMap<object, RouteShape>();
 
-/** What a handler reads from the request, from Nest's own parameter metadata (@Body, @Query). */
+/** What a handler reads from the request, from Nest's own parameter metadata (@Body, @Query), worked out once per handler. */
 function shapeOf(context: ExecutionContext): RouteShape {
   const handler = context.getHandler();
   let shape = shapes.get(handler);
@@ -74,6 +77,7 @@ function shapeOf(context: ExecutionContext): RouteShape {
     shape = {
       takesBody: ofType(RouteParamtypes.BODY).length > 0,
       queryKeys: queries.some((data) => data === undefined) ? undefined : new Set(queries.map(String)),
+      raw: (Reflect.getMetadata(RAW_RESPONSE, handler) ?? Reflect.getMetadata(RAW_RESPONSE, context.getClass())) === true,
     };
     shapes.set(handler, shape);
   }
@@ -83,13 +87,19 @@ function shapeOf(context: ExecutionContext): RouteShape {
 /**
  * Every route refuses what it does not read: query parameters it has no use for, and a body when
  * it takes none (an empty object is tolerated: some clients always send one). Path parameters are
- * held to the same text rules as the body and the query.
+ * held to the same text rules as the body and the query. Marks the responses of @RawResponse()
+ * routes, which the envelope leaves as they are.
+ *
+ * A guard, not an interceptor (interceptors put an rxjs chain on every request), registered by
+ * createApp after the modules' guards: a request is authenticated before its input is judged.
  */
 @Injectable()
-export class RouteInputInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = context.switchToHttp().getRequest<Request>();
+export class RouteBoundaryGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
     const shape = shapeOf(context);
+    if (shape.raw) answerRaw(http.getResponse<Response>());
     if (shape.queryKeys) {
       const unknown = Object.keys(req.query).find((key) => !shape.queryKeys!.has(key));
       if (unknown !== undefined) throw new InvalidArgumentError(`unknown query parameter ${unknown}`);
@@ -99,7 +109,7 @@ export class RouteInputInterceptor implements NestInterceptor {
       throw new InvalidArgumentError(`${req.method} ${req.route?.path ?? req.path} takes no request body`);
     }
     assertAcceptableInput(req.params, 'path parameter');
-    return next.handle();
+    return true;
   }
 }
 

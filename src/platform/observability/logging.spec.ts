@@ -100,7 +100,9 @@ describe('requestTelemetry', () => {
       socket: { remoteAddress: '127.0.0.1' },
     };
     requestTelemetry(metrics, logger)(req as unknown as Request, res as unknown as Response, () => undefined);
+    // As a sent response does: 'finish', then 'close'.
     res.emit('finish');
+    res.emit('close');
     await flushed();
     const [line] = lines();
     expect(line).toEqual(

@@ -82,9 +82,8 @@ export function loggingOptions(root: pino.Logger): Params {
 export function requestTelemetry(metrics: Metrics, logger: pino.Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = performance.now();
-    const done = () => {
-      res.off('finish', done);
-      res.off('close', done);
+    // 'close' comes once per response: after 'finish' when it was sent, alone when the client left.
+    res.once('close', () => {
       const ms = performance.now() - started;
       const routePath = (req.route as { path?: string } | undefined)?.path;
       const status = res.writableFinished ? res.statusCode : 499;
@@ -104,9 +103,7 @@ export function requestTelemetry(metrics: Metrics, logger: pino.Logger) {
       if (!res.writableFinished) logger.warn(line, 'request aborted');
       else if (status >= 500) logger.error(line, 'request errored');
       else logger.info(line, 'request completed');
-    };
-    res.on('finish', done);
-    res.on('close', done);
+    });
     next();
   };
 }
