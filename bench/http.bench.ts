@@ -8,11 +8,15 @@
  *              fresh database (PostgreSQL by default), with its default configuration (logging at
  *              `info` to stdout, which goes to /dev/null here);
  *   load     — autocannon in a worker thread of this process, C keep-alive connections (default 32).
+ *   floor    — bench/support/floor-app.ts (PostgreSQL only, issue 21): a bare NestJS app on
+ *              platform-express answering getAz, listAz and listCluster from the server's database
+ *              through a `pg` Pool, the same statements prepared, in the envelope — and nothing else;
  * Read scenarios, each run for D seconds in every round, in an order rotated round by round:
  *   baseline GET /hello · GET /healthz · getAz (cached token) · listAz (size=10 of 12) ·
- *   listCluster (size=10 of 12).
- * Each read's ratio is its req/s over the baseline's in the same round; the median over rounds is
- * reported, with the median p50/p99.
+ *   listCluster (size=10 of 12) · the floor's getAz, listAz, listCluster.
+ * Each read's ratio is its req/s over the baseline's in the same round, and (issue 21) getAz's,
+ * listAz's and listCluster's over the floor's same read in the same round; the median over rounds
+ * is reported, with the median p50/p99.
  * Write scenario, alternated with its baseline round by round: createCluster + deleteCluster pairs
  * through the API vs. the same two transactions written by hand with `pg` (bench/support/pair-worker.js)
  * on a second database migrated by the server's own migrations, same concurrency, a pool of the
@@ -20,7 +24,8 @@
  *
  * `--dist=<dir>` measures another build (e.g. a checkout of an older commit, for "before");
  * `--label` names the run in bench/results.json (key "http"). `--profile=<dir>` starts the server
- * with --cpu-prof and leaves its .cpuprofile there (open it in Chrome DevTools or speedscope).
+ * with --cpu-prof and leaves its .cpuprofile there (open it in Chrome DevTools or speedscope), and the
+ * floor app's beside it (the larger file is the server's).
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -74,6 +79,10 @@ const PROFILE_DIR = values.profile ? resolve(values.profile) : undefined;
 
 /** Targets of issue 13 (ratios over the baseline measured in the same run). */
 const TARGETS: Record<string, number> = { healthz: 0.85, getAz: 0.6, listAz: 0.45, listCluster: 0.45, createCluster: 0.5 };
+/** Targets of issue 21 (ratios over the floor's same read, measured in the same run). */
+const FLOOR_TARGETS: Record<string, number> = { getAz: 0.8, listAz: 0.7, listCluster: 0.7 };
+/** The floor's scenario for each read it answers. */
+const FLOOR_OF = { getAz: 'floorGetAz', listAz: 'floorListAz', listCluster: 'floorListCluster' } as const;
 const P99_LIMIT_MS = 50;
 
 const freePort = () =>
@@ -185,11 +194,25 @@ async function rawDatabase(count: number): Promise<{ url: string; azUuids: strin
   }
 }
 
-const ALL_READS = ['baseline', 'healthz', 'getAz', 'listAz', 'listCluster'] as const;
+const ALL_READS = [
+  'baseline',
+  'healthz',
+  'getAz',
+  'listAz',
+  'listCluster',
+  'floorGetAz',
+  'floorListAz',
+  'floorListCluster',
+] as const;
 type Read = (typeof ALL_READS)[number];
-/** `--only=getAz,createCluster` runs just those (the baseline always runs): for profiling one path. */
+const isFloor = (read: Read) => read.startsWith('floor');
+/** `--only=getAz,createCluster` runs just those (the baseline and their floors always run): for profiling one path. */
 const ONLY = values.only?.split(',');
-const READS = ALL_READS.filter((read) => read === 'baseline' || !ONLY || ONLY.includes(read));
+const selected = (read: Read) =>
+  read === 'baseline' ||
+  !ONLY ||
+  ONLY.includes(read) ||
+  Object.entries(FLOOR_OF).some(([of, floor]) => floor === read && ONLY.includes(of));
 const WRITES = !ONLY || ONLY.includes('createCluster');
 const WRITE_AZS = 8;
 
@@ -203,6 +226,8 @@ async function runOn(kind: DatabaseKind) {
     '/hello',
   );
   const env = await freshDatabaseEnv(kind);
+  // The floor reads the server's database, which only PostgreSQL shares with another process.
+  const READS = ALL_READS.filter((read) => selected(read) && (kind === 'postgres' || !isFloor(read)));
   const profileArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   const server = await startProcess(
@@ -212,6 +237,16 @@ async function runOn(kind: DatabaseKind) {
     await freePort(),
     '/healthz',
   );
+  const floor =
+    kind === 'postgres'
+      ? await startProcess(
+          'the floor app',
+          [...profileArgs, '--require', './test/support/ts-register.js', 'bench/support/floor-app.ts'],
+          { DATABASE_URL: env.DATABASE_URL },
+          await freePort(),
+          '/v1/az',
+        )
+      : undefined;
   const token = await login(server.url);
   const azs: string[] = [];
   for (let i = 0; i < 12 + WRITE_AZS; i++) azs.push(await create(server.url, token, '/v1/az', 'az', { name: `bench-az-${i}` }));
@@ -224,10 +259,13 @@ async function runOn(kind: DatabaseKind) {
     getAz: { url: `${server.url}/v1/az/${azs[0]}`, headers: auth },
     listAz: { url: `${server.url}/v1/az?size=10`, headers: auth },
     listCluster: { url: `${server.url}/v1/az/${azs[0]}/cluster?size=10`, headers: auth },
+    floorGetAz: { url: `${floor?.url}/v1/az/${azs[0]}` },
+    floorListAz: { url: `${floor?.url}/v1/az?size=10` },
+    floorListCluster: { url: `${floor?.url}/v1/az/${azs[0]}/cluster?size=10` },
   };
   /** One read scenario, with the CPU time its server process spent per response (µs). */
   const load = async (read: Read, durationSec: number): Promise<LoadResult & { cpuUs: number }> => {
-    const pid = read === 'baseline' ? baseline.pid : server.pid;
+    const pid = read === 'baseline' ? baseline.pid : isFloor(read) ? floor!.pid : server.pid;
     const cpuBefore = cpuMs(pid);
     const result = await runLoad({ ...targets[read], connections: CONNECTIONS, durationSec });
     if (result.bad > 0) throw new Error(`${read}: ${result.bad} failed responses`);
@@ -259,6 +297,9 @@ async function runOn(kind: DatabaseKind) {
     for (const read of READS) {
       reads[read].push(thisRound[read]!);
       if (read !== 'baseline') (ratios[read] ??= []).push(thisRound[read]!.rps / thisRound.baseline!.rps);
+      const floorRead = FLOOR_OF[read as keyof typeof FLOOR_OF];
+      if (floorRead && thisRound[floorRead])
+        (ratios[`${read} floor`] ??= []).push(thisRound[read]!.rps / thisRound[floorRead]!.rps);
     }
     const variants: ('server' | 'raw')[] = !WRITES
       ? []
@@ -278,17 +319,23 @@ async function runOn(kind: DatabaseKind) {
     );
   }
   await server.stop();
+  await floor?.stop();
   await baseline.stop();
 
   const summary: Record<string, Record<string, number | string | null>> = {};
   const rows: string[][] = [];
-  const verdict = (name: string, ratio: number, p99: number) =>
-    (TARGETS[name] === undefined || ratio >= TARGETS[name]) && p99 < P99_LIMIT_MS ? 'yes' : 'NO';
+  const verdict = (name: string, ratio: number, p99: number, floorRatio = NaN) =>
+    (TARGETS[name] === undefined || ratio >= TARGETS[name]) &&
+    (FLOOR_TARGETS[name] === undefined || !Number.isFinite(floorRatio) || floorRatio >= FLOOR_TARGETS[name]) &&
+    p99 < P99_LIMIT_MS
+      ? 'yes'
+      : 'NO';
   for (const read of READS) {
     const rps = median(reads[read].map((r) => r.rps));
     const p50 = median(reads[read].map((r) => r.p50));
     const p99 = median(reads[read].map((r) => r.p99));
     const ratio = read === 'baseline' ? 1 : median(ratios[read]);
+    const floorRatio = ratios[`${read} floor`] ? median(ratios[`${read} floor`]) : NaN;
     const cpuUs = median(reads[read].map((r) => r.cpuUs));
     summary[read] = {
       rps: Math.round(rps),
@@ -297,6 +344,7 @@ async function runOn(kind: DatabaseKind) {
       p99_ms: Number(fmt(p99)),
       ratio: Number(fmt(ratio)),
       target: TARGETS[read] ?? null,
+      ...(Number.isFinite(floorRatio) ? { floor_ratio: Number(fmt(floorRatio)), floor_target: FLOOR_TARGETS[read] } : {}),
     };
     rows.push([
       read,
@@ -306,7 +354,9 @@ async function runOn(kind: DatabaseKind) {
       fmt(p99),
       fmt(ratio),
       TARGETS[read] ? `≥ ${TARGETS[read]}` : '',
-      read === 'baseline' ? '' : verdict(read, ratio, p99),
+      Number.isFinite(floorRatio) ? fmt(floorRatio) : '',
+      Number.isFinite(floorRatio) ? `≥ ${FLOOR_TARGETS[read]}` : '',
+      read === 'baseline' || isFloor(read) ? '' : verdict(read, ratio, p99, floorRatio),
     ]);
   }
   for (const variant of ['raw', 'server'] as const) {
@@ -334,12 +384,25 @@ async function runOn(kind: DatabaseKind) {
       fmt(p99),
       fmt(ratio),
       variant === 'server' ? `≥ ${TARGETS.createCluster}` : '',
+      '',
+      '',
       variant === 'server' && raw ? verdict('createCluster', ratio, p99) : '',
     ]);
   }
   console.log();
   printTable(
-    ['scenario', 'req/s', 'CPU µs/req', 'p50 ms', 'p99 ms', '× baseline', 'target', `met (and p99 < ${P99_LIMIT_MS} ms)`],
+    [
+      'scenario',
+      'req/s',
+      'CPU µs/req',
+      'p50 ms',
+      'p99 ms',
+      '× baseline',
+      'target',
+      '× floor',
+      'target',
+      `met (and p99 < ${P99_LIMIT_MS} ms)`,
+    ],
     rows,
   );
   return summary;
