@@ -1,6 +1,5 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
 import { AppModule, ModuleImport } from './app.module';
 import { AppConfig } from './platform/config/app-config';
 import { answerClientErrors } from './platform/http/client-errors';
@@ -15,6 +14,7 @@ import { requestScope } from './platform/http/request-context';
 import { requestId } from './platform/http/request-id';
 import { requestTelemetry, ROOT_LOGGER } from './platform/observability/logging';
 import { Metrics } from './platform/observability/metrics';
+import { NestLogger } from './platform/observability/nest-logger';
 
 /**
  * Builds the whole server, ready to listen. Used by main.ts and by the end-to-end tests alike;
@@ -26,7 +26,7 @@ export async function createApp(config: AppConfig, extensions: ModuleImport[] = 
     new EnvelopeExpressAdapter(),
     { bodyParser: false, bufferLogs: true },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(NestLogger));
   // After the guards the modules registered (the identity module's token guard): a request is
   // authenticated before its input is judged.
   app.useGlobalGuards(new RouteBoundaryGuard());

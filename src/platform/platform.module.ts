@@ -3,7 +3,6 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { EventLogModule } from '@chime/event-log';
-import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import type { Schema } from './database/database';
@@ -13,8 +12,9 @@ import { ErrorFilter } from './http/error.filter';
 import { RequestAudit } from './http/request-audit';
 import { RequestContext } from './http/request-context';
 import { ChimeValidationPipe } from './http/validation';
-import { createRootLogger, loggingOptions, ROOT_LOGGER } from './observability/logging';
+import { createRootLogger, ROOT_LOGGER } from './observability/logging';
 import { Metrics, MetricsController } from './observability/metrics';
+import { NestLogger } from './observability/nest-logger';
 
 /** The channel on which server processes tell each other that they appended events. */
 const EVENT_LOG_CHANNEL = 'chime_event_log';
@@ -31,7 +31,6 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
-        LoggerModule.forRoot(loggingOptions(logger)),
         DatabaseModule.forRoot(schema),
         CqrsModule.forRoot(),
         EventLogModule.forRoot({
@@ -49,12 +48,13 @@ export class PlatformModule {
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: ROOT_LOGGER, useValue: logger },
+        { provide: NestLogger, useValue: new NestLogger(logger) },
         Metrics,
         RequestAudit,
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useClass: ChimeValidationPipe },
       ],
-      exports: [AppConfig, ROOT_LOGGER, Metrics, RequestAudit],
+      exports: [AppConfig, ROOT_LOGGER, NestLogger, Metrics, RequestAudit],
     };
   }
 }

@@ -1,4 +1,3 @@
-import type { Params } from 'nestjs-pino';
 import pino from 'pino';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
@@ -28,7 +27,12 @@ export const REDACTED_PATHS = [
   'err.parameters',
 ];
 
-/** The application's pino logger (DI token): what `requestTelemetry` writes through. */
+/**
+ * The application's pino logger (DI token): what `requestTelemetry` writes through, and Nest's
+ * `Logger` through `NestLogger` (nest-logger.ts). There is no logger per request: a child logger
+ * and wrapped serializers per request (the pino-http middleware nestjs-pino mounted) cost more than
+ * the rest of a cached read (`npm run bench:http`); `requestTelemetry` writes the line per request.
+ */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 /** `auto` (the default): readable lines when stdout is a terminal, JSON lines otherwise. */
@@ -62,16 +66,6 @@ export function createRootLogger(
     },
     readableLogs(config.LOG_FORMAT, terminal.isTTY) ? terminalLines(destination, terminal.colors) : destination,
   );
-}
-
-/**
- * nestjs-pino makes the root logger Nest's logger (every `Logger` of the server writes through
- * it). Its pino-http middleware is bound to no route: a child logger and wrapped serializers per
- * request cost more than the rest of a cached read (`npm run bench:http`); `requestTelemetry`
- * writes the line per request instead.
- */
-export function loggingOptions(root: pino.Logger): Params {
-  return { pinoHttp: { logger: root }, forRoutes: [] };
 }
 
 /**
