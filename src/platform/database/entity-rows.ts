@@ -163,11 +163,7 @@ export class EntityRows<E extends ObjectLiteral> {
     return this.query(manager, statement, values);
   }
 
-  private async query(
-    manager: EntityManager,
-    statement: PreparedStatement,
-    values: unknown[],
-  ): Promise<Record<string, unknown>[]> {
+  private query(manager: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<Record<string, unknown>[]> {
     if (manager.queryRunner) {
       // In a transaction, on its connection. TypeORM hands a query object to node-postgres untouched:
       // with a name, it is a prepared statement.
@@ -178,7 +174,7 @@ export class EntityRows<E extends ObjectLiteral> {
     // own round trip (`npm run bench:http`). Errors keep node-postgres's codes, which
     // classifyDatabaseError reads as it reads TypeORM's.
     const pool = (manager.connection.driver as unknown as { master: Pool }).master;
-    return (await pool.query<Record<string, unknown>>({ ...statement, values })).rows;
+    return pool.query<Record<string, unknown>>({ ...statement, values }).then((result) => result.rows);
   }
 
   private shapeOf(manager: EntityManager): Shape {
