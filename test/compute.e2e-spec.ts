@@ -1,14 +1,20 @@
-import { createHash } from 'node:crypto';
 import { Role } from '@chime/contracts';
-import { Agent } from '../apps/agent/src/agent';
-import { SimDriver } from '../apps/agent/src/sim-driver';
+import {
+  createCluster,
+  createInstanceSpec,
+  createSubnet,
+  createVolumeSpec,
+  GIB,
+  publicImage,
+  SimNodes,
+  smallImageUrl,
+} from './support/compute-place';
 import { expectError, expectResult, UUID } from './support/envelope';
 import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, as as asCaller, createUser, login, TestUser, uniqueName } from './support/users';
 
 const JOIN_TOKEN = 'join-token-for-the-compute-tests-001';
-const GIB = 1024 ** 3;
 
 interface Page<T> {
   elements: T[];
@@ -72,10 +78,7 @@ interface Host {
   vms: { uuid: string }[];
 }
 
-/** The sim agents report an image's size from its URL (sim-images.ts): one of at most 2 GiB. */
-const simSize = (url: string) => (256 + (createHash('sha256').update(url).digest().readUInt32BE(0) % 3841)) * 2 ** 20;
-const IMAGE_URL =
-  Array.from({ length: 100 }, (_, i) => `https://mirror.example/compute-${i}.qcow2`).find((u) => simSize(u) <= 2 * GIB) ?? '';
+const IMAGE_URL = smallImageUrl('compute');
 
 /**
  * VMs against the real server, with real agents (apps/agent, the sim driver) doing the work on
@@ -88,73 +91,18 @@ describe('compute: virtual machines', () => {
   let alice: TestUser;
   let bob: TestUser;
   const as = (token: string) => asCaller(server, token);
-  const agents: Agent[] = [];
-  const drivers = new Map<string, SimDriver>();
-  const agentOf = new Map<string, Agent>();
+  const sim = new SimNodes(JOIN_TOKEN);
   let az = '';
   let image = '';
 
   /** A cluster with `hosts` nodes of 8 vCPUs and 16 GiB, a pool, a registered volume spec and instance spec, a /24. */
   const newPlace = async (hosts: number, options: { vcpus?: number; memory?: number; fail?: string[] } = {}) => {
-    const cluster = expectResult<{ cluster: { uuid: string } }>(
-      await as(admin).post(`/v1/az/${az}/cluster`, { name: uniqueName('c') }),
-    ).cluster.uuid;
-    const path = `/v1/az/${az}/cluster/${cluster}`;
-    const nodes: { uuid: string; driver: SimDriver }[] = [];
-    for (let i = 0; i < hosts; i++) {
-      const driver = new SimDriver({
-        name: uniqueName('n'),
-        vcpus: options.vcpus ?? 8,
-        memory: options.memory ?? 16 * GIB,
-        fail: options.fail,
-      });
-      const agent = new Agent({ server: server.url, joinToken: JOIN_TOKEN, driver, watchWait: 20 });
-      agents.push(agent);
-      await agent.start();
-      drivers.set(agent.state.uuid, driver);
-      agentOf.set(agent.state.uuid, agent);
-      expectResult(await as(admin).post(`${path}/host`, { uuid: agent.state.uuid }));
-      nodes.push({ uuid: agent.state.uuid, driver });
-    }
-    for (const node of nodes) {
-      await eventually(
-        async () =>
-          expectResult<{ host: { last_operation_state: number } }>(await as(admin).get(`${path}/host/${node.uuid}`)).host,
-        (h) => h.last_operation_state === 1,
-      );
-    }
-    if (!image) image = await publicImage();
-    const pool = expectResult<{ storage_pool: { uuid: string } }>(
-      await as(admin).post(`${path}/storage_pool`, { name: uniqueName('pool'), physical_size: 4096 * GIB }),
-    ).storage_pool.uuid;
-    const volumeSpec = expectResult<{ volume_spec: { uuid: string } }>(
-      await as(admin).post('/v1/volume_spec', {
-        name: uniqueName('vspec'),
-        storage_pool_uuid: pool,
-        min_iops: 500,
-        max_iops: 5000,
-        step_iops: 50,
-        min_throughput: 10485760,
-        max_throughput: 104857600,
-        step_throughput: 1048576,
-      }),
-    ).volume_spec.uuid;
-    expectResult(await as(admin).post(`${path}/volume_spec_relation`, { volume_spec_uuid: volumeSpec }));
-    const instanceSpec = expectResult<{ instance_spec: { uuid: string } }>(
-      await as(admin).post('/v1/instance_spec', { name: uniqueName('ispec'), vcpus: 2, memory: 4 * GIB }),
-    ).instance_spec.uuid;
-    expectResult(await as(admin).post(`${path}/instance_spec_relation`, { instance_spec_uuid: instanceSpec }));
-    const network = expectResult<{ network: { uuid: string } }>(
-      await as(admin).post(`${path}/network`, { name: uniqueName('net'), bridge_name: 'br1', interface_name: 'ens224' }),
-    ).network.uuid;
-    const subnet = expectResult<{ subnet: { uuid: string } }>(
-      await as(admin).post(`${path}/network/${network}/subnet`, {
-        name: uniqueName('sub'),
-        cidr: '192.168.231.0/24',
-        gateway: '192.168.231.1',
-        reserved_ips: '192.168.231.2-192.168.231.9',
-      }),
-    ).subnet.uuid;
+    const { cluster, path } = await createCluster(as(admin), az);
+    const nodes = await sim.adopt(server, as(admin), path, hosts, options);
+    if (!image) image = await publicImage(as(admin), IMAGE_URL);
+    const { pool, volumeSpec } = await createVolumeSpec(as(admin), path);
+    const instanceSpec = await createInstanceSpec(as(admin), path);
+    const subnet = await createSubnet(as(admin), path);
     return { az, cluster, path, nodes, pool, volumeSpec, instanceSpec, subnet };
   };
   type Place = Awaited<ReturnType<typeof newPlace>>;
@@ -192,20 +140,8 @@ describe('compute: virtual machines', () => {
     image = '';
   };
   const tearDown = async () => {
-    await Promise.all(agents.splice(0).map((agent) => agent.stop()));
+    await sim.stopAll();
     await server?.close();
-  };
-
-  /** A public image, fetched by a node of `place`. */
-  const publicImage = async () => {
-    const created = expectResult<{ image: { uuid: string } }>(
-      await as(admin).post('/v1/image/public', { name: uniqueName('img'), install_url: IMAGE_URL }),
-    ).image;
-    await eventually(
-      async () => expectResult<{ image: { state: number } }>(await as(admin).get(`/v1/image/${created.uuid}`)).image,
-      (i) => i.state === 1,
-    );
-    return created.uuid;
   };
 
   // Heartbeats as by default (every 15 s, unreachable after 3 missed): the 200 concurrent creations
@@ -252,7 +188,7 @@ describe('compute: virtual machines', () => {
         expect(host.vms.map((v) => v.uuid)).toEqual([vm.uuid]);
         const listed = expectResult<Page<Host>>(await as(admin).get(`${place.path}/host?uuid=${vm.host_uuid}`));
         expect(listed.elements).toEqual([expect.objectContaining({ vm_count: 1, vms: [] })]);
-        const driver = drivers.get(vm.host_uuid)!;
+        const driver = sim.driver(vm.host_uuid);
         expect(driver.node.domains.get(vm.uuid)).toMatchObject({ vcpus: 2, memory: 4 * GIB, running: true });
         expect(driver.node.volumes.has(running.volumes[0].uuid)).toBe(true);
 
@@ -269,7 +205,7 @@ describe('compute: virtual machines', () => {
 
         expect(expectResult(await as(alice.token).put(`/v1/vm/${vm.uuid}/stop`))).toEqual({ vm: 'ok' });
         expect(await settled(vm.uuid)).toMatchObject({ state: 4, last_operation_name: 'stop', last_operation_state: 1 });
-        expect(drivers.get(vm.host_uuid)!.node.domains.get(vm.uuid)?.running).toBe(false);
+        expect(sim.driver(vm.host_uuid).node.domains.get(vm.uuid)?.running).toBe(false);
         expect(expectError(await as(alice.token).put(`/v1/vm/${vm.uuid}/stop`), 400, 'FAILED_PRECONDITION')).toMatch(
           /is stopped; it cannot be stopped/,
         );
@@ -293,7 +229,7 @@ describe('compute: virtual machines', () => {
         const redeem = (hostUuid: string, ticket: string) =>
           server.http
             .post('/v1/agent/vnc_ticket')
-            .set({ Authorization: `Bearer ${agentOf.get(hostUuid)!.state.credential}` })
+            .set({ Authorization: `Bearer ${sim.agent(hostUuid).state.credential}` })
             .send({ ticket });
         const otherHost = place.nodes.find((n) => n.uuid !== vm.host_uuid)!.uuid;
         expectError(await redeem(otherHost, vnc.ticket), 404, 'NOT_FOUND');
@@ -320,7 +256,7 @@ describe('compute: virtual machines', () => {
         await gone(vm.uuid);
         expect(await pool()).toBe(usedBefore - 10 * GIB);
         expectError(await as(alice.token).get(`/v1/nic/${vm.nics[0].uuid}`), 404, 'NOT_FOUND');
-        expect(drivers.get(vm.host_uuid)!.node.domains.has(vm.uuid)).toBe(false);
+        expect(sim.driver(vm.host_uuid).node.domains.has(vm.uuid)).toBe(false);
         const host = await hostAt(place, vm.host_uuid);
         expect(host.vms.map((v) => v.uuid)).not.toContain(vm.uuid);
       });
@@ -453,7 +389,7 @@ describe('compute: virtual machines', () => {
 
       it('attaches and detaches a volume and a NIC through the agent, and keeps the root volume and primary NIC', async () => {
         const vm = await settled((await createVm(alice.token, place)).uuid);
-        const driver = drivers.get(vm.host_uuid)!;
+        const driver = sim.driver(vm.host_uuid);
         const volume = expectResult<{ volume: Volume }>(
           await as(alice.token).post(`${place.path}/volume`, {
             name: 'data',
@@ -556,9 +492,9 @@ describe('compute: virtual machines', () => {
         expect(moved.volumes[0].host_uuid).toBe(to);
         expect(await hostAt(place, from)).toMatchObject({ used_vcpus: before.from - 2 });
         expect(await hostAt(place, to)).toMatchObject({ used_vcpus: before.to + 2 });
-        expect(drivers.get(to)!.node.domains.get(vm.uuid)?.running).toBe(true);
+        expect(sim.driver(to).node.domains.get(vm.uuid)?.running).toBe(true);
         await eventually(
-          async () => drivers.get(from)!.node.domains.has(vm.uuid),
+          async () => sim.driver(from).node.domains.has(vm.uuid),
           (present) => !present,
         );
       });
@@ -639,7 +575,7 @@ describe('compute: virtual machines', () => {
     it('a host that goes unreachable keeps its VMs, takes no new ones, and their operations wait for it', async () => {
       const lonely = await newPlace(2);
       const vm = await settled((await createVm(alice.token, lonely)).uuid);
-      await agentOf.get(vm.host_uuid)!.stop();
+      await sim.agent(vm.host_uuid).stop();
       await eventually(
         async () =>
           expectResult<{ host: { monitor_state: number } }>(await as(admin).get(`${lonely.path}/host/${vm.host_uuid}`)).host,

@@ -1,14 +1,20 @@
-import { createHash } from 'node:crypto';
 import { Role } from '@chime/contracts';
-import { Agent } from '../apps/agent/src/agent';
-import { SimDriver } from '../apps/agent/src/sim-driver';
+import {
+  createCluster,
+  createInstanceSpec,
+  createSubnet,
+  createVolumeSpec,
+  GIB,
+  publicImage,
+  SimNodes,
+  smallImageUrl,
+} from './support/compute-place';
 import { expectError, expectResult } from './support/envelope';
 import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, as as asCaller, createUser, login, TestUser, uniqueName } from './support/users';
 
 const JOIN_TOKEN = 'join-token-for-the-host-move-tests-01';
-const GIB = 1024 ** 3;
 
 interface Task {
   uuid: string;
@@ -44,9 +50,7 @@ interface Host {
   tasks: Task[];
 }
 
-const simSize = (url: string) => (256 + (createHash('sha256').update(url).digest().readUInt32BE(0) % 3841)) * 2 ** 20;
-const IMAGE_URL =
-  Array.from({ length: 100 }, (_, i) => `https://mirror.example/host-moves-${i}.qcow2`).find((u) => simSize(u) <= 2 * GIB) ?? '';
+const IMAGE_URL = smallImageUrl('host-moves');
 
 /**
  * drainHost, migrateHost and rebuildHost against the real server with sim agents: the moves run
@@ -59,77 +63,19 @@ describe('host moves: drain, migrate, rebuild', () => {
   let reader: TestUser;
   let alice: TestUser;
   const as = (token: string) => asCaller(server, token);
-  const agents: Agent[] = [];
-  const drivers = new Map<string, SimDriver>();
-  const agentOf = new Map<string, Agent>();
+  const sim = new SimNodes(JOIN_TOKEN);
   let az = '';
   let image = '';
 
   /** A cluster with `hosts` nodes, a local pool and a Ceph pool (a volume spec each), an instance spec of 2 vCPUs and 4 GiB, a /24. */
   const newPlace = async (hosts: number, options: { vcpus?: number; memory?: number; latencyMs?: number } = {}) => {
-    const cluster = expectResult<{ cluster: { uuid: string } }>(
-      await as(admin).post(`/v1/az/${az}/cluster`, { name: uniqueName('c') }),
-    ).cluster.uuid;
-    const path = `/v1/az/${az}/cluster/${cluster}`;
-    const nodes: string[] = [];
-    for (let i = 0; i < hosts; i++) {
-      const driver = new SimDriver({
-        name: uniqueName('n'),
-        vcpus: options.vcpus ?? 8,
-        memory: options.memory ?? 16 * GIB,
-        latencyMs: options.latencyMs,
-      });
-      const agent = new Agent({ server: server.url, joinToken: JOIN_TOKEN, driver, watchWait: 20 });
-      agents.push(agent);
-      await agent.start();
-      drivers.set(agent.state.uuid, driver);
-      agentOf.set(agent.state.uuid, agent);
-      expectResult(await as(admin).post(`${path}/host`, { uuid: agent.state.uuid }));
-      nodes.push(agent.state.uuid);
-    }
-    for (const node of nodes) {
-      await eventually(
-        async () => expectResult<{ host: Host }>(await as(admin).get(`${path}/host/${node}`)).host,
-        (h) => h.last_operation_state === 1,
-      );
-    }
-    if (!image) image = await publicImage();
-    const spec = async (type: number) => {
-      const pool = expectResult<{ storage_pool: { uuid: string } }>(
-        await as(admin).post(`${path}/storage_pool`, { name: uniqueName('pool'), physical_size: 4096 * GIB, type }),
-      ).storage_pool.uuid;
-      const volumeSpec = expectResult<{ volume_spec: { uuid: string } }>(
-        await as(admin).post('/v1/volume_spec', {
-          name: uniqueName('vspec'),
-          storage_pool_uuid: pool,
-          min_iops: 500,
-          max_iops: 5000,
-          step_iops: 50,
-          min_throughput: 10485760,
-          max_throughput: 104857600,
-          step_throughput: 1048576,
-        }),
-      ).volume_spec.uuid;
-      expectResult(await as(admin).post(`${path}/volume_spec_relation`, { volume_spec_uuid: volumeSpec }));
-      return { pool, volumeSpec };
-    };
-    const local = await spec(0);
-    const ceph = await spec(2);
-    const instanceSpec = expectResult<{ instance_spec: { uuid: string } }>(
-      await as(admin).post('/v1/instance_spec', { name: uniqueName('ispec'), vcpus: 2, memory: 4 * GIB }),
-    ).instance_spec.uuid;
-    expectResult(await as(admin).post(`${path}/instance_spec_relation`, { instance_spec_uuid: instanceSpec }));
-    const network = expectResult<{ network: { uuid: string } }>(
-      await as(admin).post(`${path}/network`, { name: uniqueName('net'), bridge_name: 'br1', interface_name: 'ens224' }),
-    ).network.uuid;
-    const subnet = expectResult<{ subnet: { uuid: string } }>(
-      await as(admin).post(`${path}/network/${network}/subnet`, {
-        name: uniqueName('sub'),
-        cidr: '192.168.231.0/24',
-        gateway: '192.168.231.1',
-        reserved_ips: '192.168.231.2-192.168.231.9',
-      }),
-    ).subnet.uuid;
+    const { cluster, path } = await createCluster(as(admin), az);
+    const nodes = (await sim.adopt(server, as(admin), path, hosts, options)).map((node) => node.uuid);
+    if (!image) image = await publicImage(as(admin), IMAGE_URL);
+    const local = await createVolumeSpec(as(admin), path, 0);
+    const ceph = await createVolumeSpec(as(admin), path, 2);
+    const instanceSpec = await createInstanceSpec(as(admin), path);
+    const subnet = await createSubnet(as(admin), path);
     return { cluster, path, nodes, local, ceph, instanceSpec, subnet };
   };
   type Place = Awaited<ReturnType<typeof newPlace>>;
@@ -197,20 +143,9 @@ describe('host moves: drain, migrate, rebuild', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(agents.map((agent) => agent.stop()));
+    await sim.stopAll();
     await server?.close();
   });
-
-  const publicImage = async () => {
-    const created = expectResult<{ image: { uuid: string } }>(
-      await as(admin).post('/v1/image/public', { name: uniqueName('img'), install_url: IMAGE_URL }),
-    ).image;
-    await eventually(
-      async () => expectResult<{ image: { state: number } }>(await as(admin).get(`/v1/image/${created.uuid}`)).image,
-      (i) => i.state === 1,
-    );
-    return created.uuid;
-  };
 
   it('drains a host: every running VM stopped, the progress shown while it runs and the counts at the end', async () => {
     const place = await newPlace(2, { latencyMs: 1500 });
@@ -242,9 +177,9 @@ describe('host moves: drain, migrate, rebuild', () => {
     expect(task).toMatchObject({ state: 1, message: '' });
     expect(await resultOf(task.uuid)).toEqual({ total: 3, stopped: 3, failed: 0, skipped: 0, failures: [], skipped_vms: [] });
     for (const vm of vms) expect(await vmAt(vm.uuid)).toMatchObject({ state: 4, host_uuid: a, last_operation_name: 'stop' });
-    expect([...drivers.get(a)!.node.domains.values()].every((domain) => !domain.running)).toBe(true);
+    expect([...sim.driver(a).node.domains.values()].every((domain) => !domain.running)).toBe(true);
     // The agent was never given the server's own task.
-    expect(drivers.get(a)!.workDone.has(task.uuid)).toBe(false);
+    expect(sim.driver(a).workDone.has(task.uuid)).toBe(false);
 
     // Draining again: nothing to stop, each VM skipped with why.
     expectResult(await as(admin).put(`${place.path}/host/${a}/drain`));
@@ -295,7 +230,7 @@ describe('host moves: drain, migrate, rebuild', () => {
     const moved = await settled(local.uuid);
     expect(moved).toMatchObject({ host_uuid: c, state: 1 });
     expect(moved.volumes[0]).toMatchObject({ host_uuid: c });
-    expect(drivers.get(a)!.node.domains.size).toBe(0);
+    expect(sim.driver(a).node.domains.size).toBe(0);
     expect((await hostAt(place, a)).used_vcpus).toBe(0);
     await expectExactClaims(place);
   }, 120_000);
@@ -327,7 +262,7 @@ describe('host moves: drain, migrate, rebuild', () => {
       /is reachable: its VMs can be migrated/,
     );
 
-    await agentOf.get(a)!.stop();
+    await sim.agent(a).stop();
     await eventually(
       () => hostAt(place, a),
       (h) => h.monitor_state === 0,
@@ -350,10 +285,10 @@ describe('host moves: drain, migrate, rebuild', () => {
       state: 10,
       host_uuid: a,
     });
-    const domains = drivers.get(b)!.node.domains;
+    const domains = sim.driver(b).node.domains;
     expect(domains.get(shared.uuid)).toMatchObject({ running: true });
     expect(domains.get(local.uuid)).toMatchObject({ running: true });
-    expect(drivers.get(b)!.node.volumes.has(local.volumes[0].uuid)).toBe(true);
+    expect(sim.driver(b).node.volumes.has(local.volumes[0].uuid)).toBe(true);
     // The dead host is told to let them go when it comes back.
     expect(localNow.tasks.map((t) => t.operation_name)).toContain('release');
     await expectExactClaims(place);
