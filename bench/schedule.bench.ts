@@ -48,6 +48,7 @@ import {
 } from './support/bench-kit';
 import { cpuSeconds, memoryMb, startBuilt } from './support/built-server';
 import { stampedByDatabase, writeResults } from './support/results';
+import { STANDARD_QOS } from '../test/support/volume-spec';
 
 const USAGE =
   'usage: npm run bench:schedule -- [--hosts=1024] [--clusters=4] [--vms=20000] [--concurrency=32] [--vcpus=40] [--memory=80] ' +
@@ -182,12 +183,7 @@ runBenchmark('bench:schedule', 60 * 60_000, async () => {
         await post<{ volume_spec: { uuid: string } }>('createVolumeSpec', '/v1/volume_spec', {
           name: `standard-${c + 1}-${p + 1}`,
           storage_pool_uuid: pool,
-          min_iops: 500,
-          max_iops: 5000,
-          step_iops: 50,
-          min_throughput: 10485760,
-          max_throughput: 104857600,
-          step_throughput: 1048576,
+          ...STANDARD_QOS,
         })
       ).volume_spec.uuid;
       await post('createClusterVolumeSpecRelation', `${path}/volume_spec_relation`, { volume_spec_uuid: volumeSpec });

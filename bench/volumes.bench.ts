@@ -36,6 +36,7 @@ import {
 } from './support/bench-kit';
 import { cpuSeconds, memoryMb, startBuilt } from './support/built-server';
 import { stampedByDatabase, writeResults } from './support/results';
+import { STANDARD_QOS } from '../test/support/volume-spec';
 
 const USAGE =
   'usage: npm run bench:volumes -- [--hosts=256] [--clusters=4] [--volumes=10000] [--concurrency=32] [--size=10] [--profile=<dir>]';
@@ -125,12 +126,7 @@ runBenchmark('bench:volumes', 45 * 60_000, async () => {
       await post<{ volume_spec: { uuid: string } }>('createVolumeSpec', '/v1/volume_spec', {
         name: `standard-${c + 1}`,
         storage_pool_uuid: pool,
-        min_iops: 500,
-        max_iops: 5000,
-        step_iops: 50,
-        min_throughput: 10485760,
-        max_throughput: 104857600,
-        step_throughput: 1048576,
+        ...STANDARD_QOS,
       })
     ).volume_spec.uuid;
     await post('createClusterVolumeSpecRelation', `${path}/volume_spec_relation`, { volume_spec_uuid: spec });

@@ -16,6 +16,7 @@ import { eventually } from './support/eventually';
 import { SampleResourceModule } from './support/sample-resource.module';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, bearer, createUser, login, TestUser } from './support/users';
+import { STANDARD_QOS } from './support/volume-spec';
 
 /**
  * The web console in a real browser (headless chromium) against the real server: the flows of
@@ -1175,12 +1176,7 @@ describeInBrowser(`the web console in a browser${skipReason ? ` (skipped: ${skip
         {
           name: 'standard-c',
           storage_pool_uuid: pool,
-          min_iops: 500,
-          max_iops: 5000,
-          step_iops: 50,
-          min_throughput: 10 * 2 ** 20,
-          max_throughput: 100 * 2 ** 20,
-          step_throughput: 2 ** 20,
+          ...STANDARD_QOS,
         },
         'volume_spec',
       );

@@ -5,6 +5,7 @@ import { SimDriver } from '../apps/agent/src/sim-driver';
 import { eventually } from './support/eventually';
 import { callServer, runVerifyReplay, startServerProcess, ServerProcess } from './support/server-process';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+import { STANDARD_QOS } from './support/volume-spec';
 
 const JOIN_TOKEN = 'join-token-for-the-host-move-crash-1';
 const GIB = 1024 ** 3;
@@ -98,12 +99,7 @@ describe('a host migration across a server crash', () => {
       await call('POST', '/v1/volume_spec', admin, {
         name: 'vspec',
         storage_pool_uuid: pool,
-        min_iops: 500,
-        max_iops: 5000,
-        step_iops: 50,
-        min_throughput: 10485760,
-        max_throughput: 104857600,
-        step_throughput: 1048576,
+        ...STANDARD_QOS,
       })
     ).volume_spec.uuid as string;
     await call('POST', `${path}/volume_spec_relation`, admin, { volume_spec_uuid: volumeSpec });

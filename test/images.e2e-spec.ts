@@ -8,6 +8,7 @@ import { expectError, expectResult, UUID } from './support/envelope';
 import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, as as asCaller, createUser, login, TestUser, uniqueName } from './support/users';
+import { STANDARD_QOS } from './support/volume-spec';
 
 const JOIN_TOKEN = 'join-token-for-the-image-tests-0123';
 const GIB = 1024 ** 3;
@@ -567,12 +568,7 @@ describe('images and image buckets', () => {
       await as(admin).post('/v1/volume_spec', {
         name: uniqueName('spec'),
         storage_pool_uuid: pool,
-        min_iops: 500,
-        max_iops: 5000,
-        step_iops: 50,
-        min_throughput: 10485760,
-        max_throughput: 104857600,
-        step_throughput: 1048576,
+        ...STANDARD_QOS,
       }),
     ).volume_spec.uuid;
     expectResult(await as(admin).post(`${clusterPath}/volume_spec_relation`, { volume_spec_uuid: spec }));

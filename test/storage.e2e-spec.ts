@@ -6,6 +6,7 @@ import { expectError, expectResult, UUID } from './support/envelope';
 import { eventually } from './support/eventually';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, as as asCaller, createUser, login, TestUser, uniqueName } from './support/users';
+import { STANDARD_QOS } from './support/volume-spec';
 
 const JOIN_TOKEN = 'join-token-for-the-storage-tests-01';
 const GIB = 1024 ** 3;
@@ -120,12 +121,7 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       await as(admin).post('/v1/volume_spec', {
         name: uniqueName('spec'),
         storage_pool_uuid: pool,
-        min_iops: 500,
-        max_iops: 5000,
-        step_iops: 50,
-        min_throughput: 10485760,
-        max_throughput: 104857600,
-        step_throughput: 1048576,
+        ...STANDARD_QOS,
         ...body,
       }),
     ).volume_spec;
@@ -257,12 +253,7 @@ describe('storage: pools, volume specs, volumes and snapshots', () => {
       const body = {
         name: uniqueName('Standard'),
         storage_pool_uuid: pool.uuid,
-        min_iops: 500,
-        max_iops: 5000,
-        step_iops: 50,
-        min_throughput: 10485760,
-        max_throughput: 104857600,
-        step_throughput: 1048576,
+        ...STANDARD_QOS,
       };
       const spec = expectResult<{ volume_spec: Record<string, unknown> }>(
         await as(admin).post('/v1/volume_spec', body),

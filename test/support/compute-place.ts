@@ -5,6 +5,7 @@ import { expectResult } from './envelope';
 import { eventually } from './eventually';
 import type { TestServer } from './test-server';
 import { type as, uniqueName } from './users';
+import { STANDARD_QOS } from './volume-spec';
 
 /**
  * The place a VM needs, made through the API as an administrator makes it: a cluster whose hosts
@@ -155,12 +156,7 @@ export async function createVolumeSpec(
     await admin.post('/v1/volume_spec', {
       name: uniqueName('vspec'),
       storage_pool_uuid: pool,
-      min_iops: 500,
-      max_iops: 5000,
-      step_iops: 50,
-      min_throughput: 10485760,
-      max_throughput: 104857600,
-      step_throughput: 1048576,
+      ...STANDARD_QOS,
     }),
   ).volume_spec.uuid;
   expectResult(await admin.post(`${clusterPath}/volume_spec_relation`, { volume_spec_uuid: volumeSpec }));
