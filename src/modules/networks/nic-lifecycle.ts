@@ -45,6 +45,9 @@ export class NicLifecycle {
     vm?: { uuid: string; cluster_uuid: string },
   ): Promise<NicEntity> {
     const sgUuid = await this.securityGroup(tx.manager, request.sg_uuid, actor);
+    // Taken before the subnet's lock: allocations in one subnet take turns, so the less each one
+    // does while holding it, the sooner the next may go.
+    const mac = await allocateMac(tx.manager);
     const subnet = await lockSubnetForNic(tx.manager, request.subnet_uuid);
     if (vm && subnet.cluster_uuid !== vm.cluster_uuid) {
       throw new FailedPreconditionError(
@@ -59,7 +62,7 @@ export class NicLifecycle {
       description: request.description ?? '',
       subnetUuid: subnet.uuid,
       ip,
-      mac: await allocateMac(tx.manager),
+      mac,
       primary: request.primary ?? 0,
       sgUuid,
       vmUuid: vm?.uuid ?? null,
