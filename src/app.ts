@@ -1,4 +1,4 @@
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule, ModuleImport } from './app.module';
 import { AppConfig } from './platform/config/app-config';
@@ -29,7 +29,7 @@ export async function createApp(config: AppConfig, extensions: ModuleImport[] = 
   app.useLogger(app.get(NestLogger));
   // After the guards the modules registered (the identity module's token guard): a request is
   // authenticated before its input is judged.
-  app.useGlobalGuards(new RouteBoundaryGuard());
+  app.useGlobalGuards(new RouteBoundaryGuard(app.get(Reflector)));
   app.disable('x-powered-by');
   // No ETag: answers are small, fresh JSON that no client revalidates, and hashing each one costs more than it saves.
   app.set('etag', false);

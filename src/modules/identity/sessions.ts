@@ -103,9 +103,16 @@ export class Sessions {
   }
 
   /** The session of a token, or undefined when the token is malformed, unknown, expired or revoked. */
-  async resolve(token: string, now = new Date()): Promise<Session | undefined> {
+  resolve(token: string, now = new Date()): Promise<Session | undefined> {
     const known = this.known(token, now.getTime());
-    if (known !== null) return known;
+    return known !== null ? Promise.resolve(known) : this.lookUp(token, now);
+  }
+
+  /**
+   * The database's answer for a token that `known` could not tell (it returned null), remembered
+   * for the next 30 s; undefined when the token is unknown, expired or revoked.
+   */
+  async lookUp(token: string, now = new Date()): Promise<Session | undefined> {
     const hash = hashToken(token);
     const rows: { id: string; created_at: Date; expires_at: Date; uuid: string; name: string; role: number }[] =
       await this.dataSource.query(

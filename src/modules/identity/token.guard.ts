@@ -52,7 +52,7 @@ export class TokenGuard implements CanActivate {
     // A token seen in the last 30 s is let in without a promise (the usual case); others ask the database.
     const known = this.sessions.known(match[1]);
     if (known !== null) return this.admit(req, known, access.minRole);
-    return this.sessions.resolve(match[1]).then((session) => this.admit(req, session, access.minRole));
+    return this.sessions.lookUp(match[1]).then((session) => this.admit(req, session, access.minRole));
   }
 
   private admit(req: ChimeRequest, session: Session | undefined, minRole: Role | undefined): true {

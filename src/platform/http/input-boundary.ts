@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { NextFunction, Request, Response } from 'express';
@@ -62,8 +63,11 @@ interface RouteShape {
 
 const shapes = new WeakMap<object, RouteShape>();
 
-/** What a handler reads from the request, from Nest's own parameter metadata (@Body, @Query), worked out once per handler. */
-function shapeOf(context: ExecutionContext): RouteShape {
+/**
+ * What a handler reads from the request, from Nest's own parameter metadata (@Body, @Query), and
+ * whether it answers raw, worked out once per handler.
+ */
+function shapeOf(context: ExecutionContext, reflector: Reflector): RouteShape {
   const handler = context.getHandler();
   let shape = shapes.get(handler);
   if (!shape) {
@@ -77,7 +81,7 @@ function shapeOf(context: ExecutionContext): RouteShape {
     shape = {
       takesBody: ofType(RouteParamtypes.BODY).length > 0,
       queryKeys: queries.some((data) => data === undefined) ? undefined : new Set(queries.map(String)),
-      raw: (Reflect.getMetadata(RAW_RESPONSE, handler) ?? Reflect.getMetadata(RAW_RESPONSE, context.getClass())) === true,
+      raw: reflector.getAllAndOverride<boolean>(RAW_RESPONSE, [handler, context.getClass()]) === true,
     };
     shapes.set(handler, shape);
   }
@@ -95,10 +99,12 @@ function shapeOf(context: ExecutionContext): RouteShape {
  */
 @Injectable()
 export class RouteBoundaryGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
   canActivate(context: ExecutionContext): boolean {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
-    const shape = shapeOf(context);
+    const shape = shapeOf(context, this.reflector);
     if (shape.raw) answerRaw(http.getResponse<Response>());
     if (shape.queryKeys) {
       const unknown = Object.keys(req.query).find((key) => !shape.queryKeys!.has(key));
