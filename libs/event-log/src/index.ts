@@ -9,3 +9,4 @@ export * from './event-consumer';
 export * from './subscription-runner';
 export * from './subscriptions.migration';
 export * from './replay';
+export * from './prepared-query';
