@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { ChimeApiError, ChimeConnectionError } from '@chime/client';
 import { type AgentApi, type AgentCall, type AgentHeartbeat, type AgentTaskPage, ChimeAgentApi } from './agent-api';
 import { type AgentTask, type Driver, kindOf, type NodeReport, type TaskOutcome } from './driver';
@@ -94,6 +95,10 @@ export class Agent {
   constructor(private readonly options: AgentOptions) {
     this.state = options.state ?? { uuid: randomUUID(), cursor: 0 };
     this.driver = options.driver;
+    // Every request and every task in hand listens to the stop signal until it ends (untilStopped):
+    // as many listeners as the node has tasks at once, each removed with its task. Not a leak, so
+    // Node's warning past 10 listeners (MaxListenersExceededWarning) does not apply.
+    setMaxListeners(0, this.stopped.signal);
     if (options.api) this.api = options.api;
     else if (options.server) this.api = new ChimeAgentApi(options.server);
     else throw new TypeError('an agent needs a server endpoint or an api');
