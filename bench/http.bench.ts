@@ -11,12 +11,15 @@
  *   floor    — bench/support/floor-app.ts (PostgreSQL only, issue 21): a bare NestJS app on
  *              platform-express answering getAz, listAz and listCluster from the server's database
  *              through a `pg` Pool, the same statements prepared, in the envelope — and nothing else;
+ *   checked floor — the same app with the checks issue 21 keeps on (token guard, validation, request
+ *              id and context, log line, metrics), each done the plainest way (floor-app.ts);
  * Read scenarios, each run for D seconds in every round, in an order rotated round by round:
  *   baseline GET /hello · GET /healthz · getAz (cached token) · listAz (size=10 of 12) ·
- *   listCluster (size=10 of 12) · the floor's getAz, listAz, listCluster.
+ *   listCluster (size=10 of 12) · the floor's and the checked floor's getAz, listAz, listCluster.
  * Each read's ratio is its req/s over the baseline's in the same round, and (issue 21) getAz's,
- * listAz's and listCluster's over the floor's same read in the same round; the median over rounds
- * is reported, with the median p50/p99.
+ * listAz's and listCluster's over the floor's same read in the same round, and over the checked
+ * floor's (the checked floor's own over the floor's says what the checks cost on the bare stack);
+ * the median over rounds is reported, with the median p50/p99.
  * Write scenario, alternated with its baseline round by round: createCluster + deleteCluster pairs
  * through the API vs. the same two transactions written by hand with `pg` (bench/support/pair-worker.js)
  * on a second database migrated by the server's own migrations, same concurrency, a pool of the
@@ -83,6 +86,13 @@ const TARGETS: Record<string, number> = { healthz: 0.85, getAz: 0.6, listAz: 0.4
 const FLOOR_TARGETS: Record<string, number> = { getAz: 0.8, listAz: 0.7, listCluster: 0.7 };
 /** The floor's scenario for each read it answers. */
 const FLOOR_OF = { getAz: 'floorGetAz', listAz: 'floorListAz', listCluster: 'floorListCluster' } as const;
+/** The checked floor's scenario for each read it answers, and the floor's same read. */
+const CHECKED_OF = { getAz: 'checkedGetAz', listAz: 'checkedListAz', listCluster: 'checkedListCluster' } as const;
+const FLOOR_OF_CHECKED = {
+  checkedGetAz: 'floorGetAz',
+  checkedListAz: 'floorListAz',
+  checkedListCluster: 'floorListCluster',
+} as const;
 const P99_LIMIT_MS = 50;
 
 const freePort = () =>
@@ -94,8 +104,15 @@ const freePort = () =>
     probe.on('error', reject);
   });
 
-/** Starts a process and resolves once `ready(url)` answers true; it is killed at clean-up. */
-async function startProcess(name: string, args: string[], env: Record<string, string>, port: number, readyPath: string) {
+/** Starts a process and resolves once `readyPath` answers 200 (asked with `readyToken`, if any); it is killed at clean-up. */
+async function startProcess(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  readyPath: string,
+  readyToken?: string,
+) {
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -114,7 +131,7 @@ async function startProcess(name: string, args: string[], env: Record<string, st
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr}`);
-    const answer = await request(url, 'GET', readyPath, { timeoutMs: 2000 }).catch(() => undefined);
+    const answer = await request(url, 'GET', readyPath, { timeoutMs: 2000, token: readyToken }).catch(() => undefined);
     if (answer?.status === 200) break;
     if (Date.now() > deadline) throw new Error(`${name} did not start within 120 s: ${stderr}`);
     await sleep(200);
@@ -203,16 +220,20 @@ const ALL_READS = [
   'floorGetAz',
   'floorListAz',
   'floorListCluster',
+  'checkedGetAz',
+  'checkedListAz',
+  'checkedListCluster',
 ] as const;
 type Read = (typeof ALL_READS)[number];
 const isFloor = (read: Read) => read.startsWith('floor');
+const isChecked = (read: Read) => read.startsWith('checked');
 /** `--only=getAz,createCluster` runs just those (the baseline and their floors always run): for profiling one path. */
 const ONLY = values.only?.split(',');
 const selected = (read: Read) =>
   read === 'baseline' ||
   !ONLY ||
   ONLY.includes(read) ||
-  Object.entries(FLOOR_OF).some(([of, floor]) => floor === read && ONLY.includes(of));
+  [FLOOR_OF, CHECKED_OF].some((floors) => Object.entries(floors).some(([of, floor]) => floor === read && ONLY.includes(of)));
 const WRITES = !ONLY || ONLY.includes('createCluster');
 const WRITE_AZS = 8;
 
@@ -227,7 +248,7 @@ async function runOn(kind: DatabaseKind) {
   );
   const env = await freshDatabaseEnv(kind);
   // The floor reads the server's database, which only PostgreSQL shares with another process.
-  const READS = ALL_READS.filter((read) => selected(read) && (kind === 'postgres' || !isFloor(read)));
+  const READS = ALL_READS.filter((read) => selected(read) && (kind === 'postgres' || !(isFloor(read) || isChecked(read))));
   const profileArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   const server = await startProcess(
@@ -248,6 +269,18 @@ async function runOn(kind: DatabaseKind) {
         )
       : undefined;
   const token = await login(server.url);
+  // The checked floor lets in the server's token (and nothing else), so both get the same requests.
+  const checked =
+    kind === 'postgres'
+      ? await startProcess(
+          'the checked floor app',
+          ['--require', './test/support/ts-register.js', 'bench/support/floor-app.ts'],
+          { DATABASE_URL: env.DATABASE_URL, FLOOR_TOKEN: token },
+          await freePort(),
+          '/v1/az',
+          token,
+        )
+      : undefined;
   const azs: string[] = [];
   for (let i = 0; i < 12 + WRITE_AZS; i++) azs.push(await create(server.url, token, '/v1/az', 'az', { name: `bench-az-${i}` }));
   for (let i = 0; i < 12; i++)
@@ -262,10 +295,13 @@ async function runOn(kind: DatabaseKind) {
     floorGetAz: { url: `${floor?.url}/v1/az/${azs[0]}` },
     floorListAz: { url: `${floor?.url}/v1/az?size=10` },
     floorListCluster: { url: `${floor?.url}/v1/az/${azs[0]}/cluster?size=10` },
+    checkedGetAz: { url: `${checked?.url}/v1/az/${azs[0]}`, headers: auth },
+    checkedListAz: { url: `${checked?.url}/v1/az?size=10`, headers: auth },
+    checkedListCluster: { url: `${checked?.url}/v1/az/${azs[0]}/cluster?size=10`, headers: auth },
   };
   /** One read scenario, with the CPU time its server process spent per response (µs). */
   const load = async (read: Read, durationSec: number): Promise<LoadResult & { cpuUs: number }> => {
-    const pid = read === 'baseline' ? baseline.pid : isFloor(read) ? floor!.pid : server.pid;
+    const pid = read === 'baseline' ? baseline.pid : isFloor(read) ? floor!.pid : isChecked(read) ? checked!.pid : server.pid;
     const cpuBefore = cpuMs(pid);
     const result = await runLoad({ ...targets[read], connections: CONNECTIONS, durationSec });
     if (result.bad > 0) throw new Error(`${read}: ${result.bad} failed responses`);
@@ -297,9 +333,12 @@ async function runOn(kind: DatabaseKind) {
     for (const read of READS) {
       reads[read].push(thisRound[read]!);
       if (read !== 'baseline') (ratios[read] ??= []).push(thisRound[read]!.rps / thisRound.baseline!.rps);
-      const floorRead = FLOOR_OF[read as keyof typeof FLOOR_OF];
+      const floorRead = FLOOR_OF[read as keyof typeof FLOOR_OF] ?? FLOOR_OF_CHECKED[read as keyof typeof FLOOR_OF_CHECKED];
       if (floorRead && thisRound[floorRead])
         (ratios[`${read} floor`] ??= []).push(thisRound[read]!.rps / thisRound[floorRead]!.rps);
+      const checkedRead = CHECKED_OF[read as keyof typeof CHECKED_OF];
+      if (checkedRead && thisRound[checkedRead])
+        (ratios[`${read} checked`] ??= []).push(thisRound[read]!.rps / thisRound[checkedRead]!.rps);
     }
     const variants: ('server' | 'raw')[] = !WRITES
       ? []
@@ -320,6 +359,7 @@ async function runOn(kind: DatabaseKind) {
   }
   await server.stop();
   await floor?.stop();
+  await checked?.stop();
   await baseline.stop();
 
   const summary: Record<string, Record<string, number | string | null>> = {};
@@ -336,6 +376,7 @@ async function runOn(kind: DatabaseKind) {
     const p99 = median(reads[read].map((r) => r.p99));
     const ratio = read === 'baseline' ? 1 : median(ratios[read]);
     const floorRatio = ratios[`${read} floor`] ? median(ratios[`${read} floor`]) : NaN;
+    const checkedRatio = ratios[`${read} checked`] ? median(ratios[`${read} checked`]) : NaN;
     const cpuUs = median(reads[read].map((r) => r.cpuUs));
     summary[read] = {
       rps: Math.round(rps),
@@ -344,7 +385,8 @@ async function runOn(kind: DatabaseKind) {
       p99_ms: Number(fmt(p99)),
       ratio: Number(fmt(ratio)),
       target: TARGETS[read] ?? null,
-      ...(Number.isFinite(floorRatio) ? { floor_ratio: Number(fmt(floorRatio)), floor_target: FLOOR_TARGETS[read] } : {}),
+      ...(Number.isFinite(floorRatio) ? { floor_ratio: Number(fmt(floorRatio)), floor_target: FLOOR_TARGETS[read] ?? null } : {}),
+      ...(Number.isFinite(checkedRatio) ? { checked_floor_ratio: Number(fmt(checkedRatio)) } : {}),
     };
     rows.push([
       read,
@@ -355,8 +397,9 @@ async function runOn(kind: DatabaseKind) {
       fmt(ratio),
       TARGETS[read] ? `≥ ${TARGETS[read]}` : '',
       Number.isFinite(floorRatio) ? fmt(floorRatio) : '',
-      Number.isFinite(floorRatio) ? `≥ ${FLOOR_TARGETS[read]}` : '',
-      read === 'baseline' || isFloor(read) ? '' : verdict(read, ratio, p99, floorRatio),
+      FLOOR_TARGETS[read] !== undefined && Number.isFinite(floorRatio) ? `≥ ${FLOOR_TARGETS[read]}` : '',
+      Number.isFinite(checkedRatio) ? fmt(checkedRatio) : '',
+      read === 'baseline' || isFloor(read) || isChecked(read) ? '' : verdict(read, ratio, p99, floorRatio),
     ]);
   }
   for (const variant of ['raw', 'server'] as const) {
@@ -386,6 +429,7 @@ async function runOn(kind: DatabaseKind) {
       variant === 'server' ? `≥ ${TARGETS.createCluster}` : '',
       '',
       '',
+      '',
       variant === 'server' && raw ? verdict('createCluster', ratio, p99) : '',
     ]);
   }
@@ -401,6 +445,7 @@ async function runOn(kind: DatabaseKind) {
       'target',
       '× floor',
       'target',
+      '× checked floor',
       `met (and p99 < ${P99_LIMIT_MS} ms)`,
     ],
     rows,

@@ -5,14 +5,42 @@
  * in the envelope (`{requestId, result}`, a request id drawn per request). No authentication, no
  * validation, no logging, no metrics: what any Nest + node-postgres server pays for these reads.
  * Reads the server's own database (`DATABASE_URL`); listens on 127.0.0.1:$PORT.
+ *
+ * With `FLOOR_TOKEN` set, the floor with the checks issue 21 keeps on, each done the plainest way
+ * this stack offers, and nothing else: the request id (taken from `X-Request-Id` or drawn, sent
+ * back); the request's context in an AsyncLocalStorage for its whole handling; a global guard
+ * that lets in only `Bearer FLOOR_TOKEN`, looked up by its SHA-256 in a map (a cached session) with
+ * the caller's role; Nest's ValidationPipe (class-validator) over the query of the lists, and
+ * ParseUUIDPipe on the AZ's uuid; a pino JSON line per request (asynchronous destination, the same
+ * redaction paths) and a prom-client counter and histogram per route and status. What those checks
+ * cost on the bare stack, measured in the same run, is the least the server's own can cost.
  */
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import { Controller, Get, Module, NotFoundException, Param } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  CanActivate,
+  Controller,
+  ExecutionContext,
+  Get,
+  Module,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Query,
+  UnauthorizedException,
+  ValidationPipe,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { NextFunction, Request, Response } from 'express';
 import { Pool } from 'pg';
+import pino from 'pino';
+import { Counter, Histogram, Registry } from 'prom-client';
 
+const CHECKS_TOKEN = process.env.FLOOR_TOKEN;
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 
 const AZ_COLUMNS = `"uuid", "name", "description", "parent", "state", "version", "created_at"`;
@@ -48,7 +76,8 @@ const clusterView = (row: Row, azName: unknown) => ({
   created_at: (row.created_at as Date).toISOString(),
   az_name: azName,
 });
-const envelope = (result: unknown) => ({ requestId: randomUUID(), result });
+const context = new AsyncLocalStorage<{ requestId: string }>();
+const envelope = (result: unknown) => ({ requestId: context.getStore()?.requestId ?? randomUUID(), result });
 
 async function oneAz(uuid: string): Promise<Row> {
   const { rows } = await pool.query<Row>({ ...GET_AZ, values: [uuid] });
@@ -56,21 +85,32 @@ async function oneAz(uuid: string): Promise<Row> {
   return rows[0];
 }
 
+/** The list query the server takes for AZs and clusters, validated by Nest's ValidationPipe when checks are on. */
+class ListQuery {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) size?: number;
+  @IsOptional() @IsIn(['created_at', 'name']) sort?: string;
+  @IsOptional() @IsIn(['asc', 'desc']) order?: string;
+}
+
+/** ParseUUIDPipe when checks are on; none otherwise. */
+const uuidPipes = CHECKS_TOKEN ? [new ParseUUIDPipe()] : [];
+
 @Controller('v1/az')
 class FloorController {
   @Get()
-  async listAz() {
+  async listAz(@Query() _query: ListQuery) {
     const { rows } = await pool.query<Row>({ ...LIST_AZ, values: [10, 0] });
     return envelope({ elements: rows.map(azView), size: rows.length, total: rows.length ? Number(rows[0].total) : 0 });
   }
 
   @Get(':uuid')
-  async getAz(@Param('uuid') uuid: string) {
+  async getAz(@Param('uuid', ...uuidPipes) uuid: string) {
     return envelope({ az: azView(await oneAz(uuid)) });
   }
 
   @Get(':uuid/cluster')
-  async listCluster(@Param('uuid') uuid: string) {
+  async listCluster(@Param('uuid', ...uuidPipes) uuid: string, @Query() _query: ListQuery) {
     const az = await oneAz(uuid);
     const { rows } = await pool.query<Row>({ ...LIST_CLUSTER, values: [uuid, 10, 0] });
     return envelope({
@@ -84,9 +124,67 @@ class FloorController {
 @Module({ controllers: [FloorController] })
 class FloorModule {}
 
+/** The token guard of the checked floor: one cached session, looked up by the token's SHA-256. */
+class TokenCheck implements CanActivate {
+  private readonly sessions = new Map([[sha256(CHECKS_TOKEN ?? ''), { role: 3 }]]);
+
+  canActivate(execution: ExecutionContext): boolean {
+    const req = execution.switchToHttp().getRequest<Request & { role?: number }>();
+    const match = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '');
+    const session = match ? this.sessions.get(sha256(match[1])) : undefined;
+    if (!session) throw new UnauthorizedException();
+    req.role = session.role;
+    return true;
+  }
+}
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Request id, context, log line and metrics of the checked floor, as Express middleware. */
+function requestChecks() {
+  const logger = pino(
+    { redact: { paths: ['password', 'token', 'authorization'], censor: '***' } },
+    pino.destination({ dest: 1, sync: false }),
+  );
+  const registry = new Registry();
+  const labelNames = ['method', 'route', 'status'] as const;
+  const requests = new Counter({ name: 'http_requests_total', help: 'requests', labelNames, registers: [registry] });
+  const latency = new Histogram({ name: 'http_request_duration_seconds', help: 'latency', labelNames, registers: [registry] });
+  return (req: Request, res: Response, next: NextFunction) => {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' ? given : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    const started = performance.now();
+    res.once('close', () => {
+      const ms = performance.now() - started;
+      const labels = {
+        method: req.method,
+        route: `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path}`,
+        status: res.statusCode,
+      };
+      requests.inc(labels);
+      latency.observe(labels, ms / 1000);
+      logger.info(
+        {
+          reqId: requestId,
+          req: { method: req.method, url: req.originalUrl, remoteAddress: req.socket.remoteAddress },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(ms),
+        },
+        'request completed',
+      );
+    });
+    context.run({ requestId }, next);
+  };
+}
+
 async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(FloorModule, { logger: false });
   app.set('etag', false);
+  if (CHECKS_TOKEN) {
+    app.use(requestChecks());
+    app.useGlobalGuards(new TokenCheck());
+    app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+  }
   await app.listen(Number(process.env.PORT), '127.0.0.1');
   process.stdout.write('listening\n');
   process.once('SIGTERM', () => void app.close().then(() => pool.end().finally(() => process.exit(0))));
