@@ -18,22 +18,10 @@
  * runs on the database. Results go to bench/results.json under "fleet". `--profile=<dir>` leaves the
  * server's CPU profile there (summary: bench/support/profile-summary.ts).
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Fleet } from '../apps/agent/src/fleet';
-import {
-  fmt,
-  intOption,
-  login,
-  machineLine,
-  parseOptions,
-  percentile,
-  printTable,
-  request,
-  runBenchmark,
-  sleep,
-} from './support/bench-kit';
-import { cpuSeconds, memoryMb, startBuilt } from './support/built-server';
+import { fmt, intOption, machineLine, parseOptions, percentile, printTable, runBenchmark, sleep } from './support/bench-kit';
+import { memoryMb } from './support/built-server';
+import { adoptHosts, createClusters, startFleet, startFleetServer, startMeasuring, verifyReplay } from './support/fleet-run';
 import { stampedByDatabase, writeResults } from './support/results';
 
 const USAGE =
@@ -48,97 +36,39 @@ const WATCH_WAIT = intOption(values, 'watch-wait', 120, 0);
 const JOIN_TOKEN = 'bench-fleet-join-token-0123456789';
 const INTERVAL = 15;
 const MISSES = 3;
-const ROOT = join(__dirname, '..');
-
-async function ok<T>(what: string, answer: Promise<{ status: number; body: unknown }>): Promise<T> {
-  const { status, body } = await answer;
-  if (status !== 200) throw new Error(`${what}: ${status} ${JSON.stringify(body)}`);
-  return (body as { result: T }).result;
-}
-
-/** Runs tasks with at most `width` under way at once. */
-async function inBatches<T>(items: T[], width: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
-}
+const DIST = join(__dirname, '..', 'dist');
 
 runBenchmark('bench:fleet', 30 * 60_000, async () => {
   console.log(
     `fleet: ${HOSTS} simulated agents in ${CLUSTERS} clusters, heartbeat ${INTERVAL} s, watch ${WATCH_WAIT} s — ${machineLine()}`,
   );
-  const server = await startBuilt(
-    join(ROOT, 'dist'),
-    'postgres',
-    {
-      CHIME_AGENT_JOIN_TOKEN: JOIN_TOKEN,
-      CHIME_HEARTBEAT_INTERVAL: String(INTERVAL),
-      CHIME_HEARTBEAT_MISSES: String(MISSES),
-    },
-    values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
-  );
-  const token = await login(server.url);
-  const az = (
-    await ok<{ az: { uuid: string } }>('createAz', request(server.url, 'POST', '/v1/az', { token, body: { name: 'fleet' } }))
-  ).az.uuid;
-  const clusters: string[] = [];
-  for (let c = 0; c < CLUSTERS; c++) {
-    const created = await ok<{ cluster: { uuid: string } }>(
-      'createCluster',
-      request(server.url, 'POST', `/v1/az/${az}/cluster`, { token, body: { name: `fleet-${c + 1}` } }),
-    );
-    clusters.push(created.cluster.uuid);
-  }
-
-  const fleet = new Fleet({
-    server: server.url,
+  const server = await startFleetServer(DIST, {
     joinToken: JOIN_TOKEN,
+    profileDir: values.profile,
+    env: { CHIME_HEARTBEAT_INTERVAL: String(INTERVAL), CHIME_HEARTBEAT_MISSES: String(MISSES) },
+  });
+  const { clusters } = await createClusters(server, 'fleet', CLUSTERS);
+
+  const { fleet, enrolSeconds } = await startFleet(server, {
     hosts: HOSTS,
     vcpus: 64,
     memory: 256 * 1024 ** 3,
     watchWait: WATCH_WAIT,
-    startConcurrency: 32,
   });
-  let started = performance.now();
-  await fleet.start();
-  const enrolSeconds = (performance.now() - started) / 1000;
   console.log(`enrolled ${HOSTS} agents in ${fmt(enrolSeconds, 1)} s`);
 
-  started = performance.now();
-  await inBatches(fleet.agents, 8, async (agent) => {
-    const index = fleet.agents.indexOf(agent);
-    const path = `/v1/az/${az}/cluster/${clusters[index % CLUSTERS]}/host`;
-    await ok('createHost', request(server.url, 'POST', path, { token, body: { uuid: agent.state.uuid, cpu_ratio: 2 } }));
-  });
-  while (fleet.stats().tasksSucceeded < HOSTS) {
-    if (performance.now() - started > 300_000)
-      throw new Error(`only ${fleet.stats().tasksSucceeded} host/create tasks succeeded`);
-    await sleep(200);
-  }
-  const adoptSeconds = (performance.now() - started) / 1000;
+  const adoptSeconds = await adoptHosts(server, fleet, clusters, { timeoutMs: 300_000, host: { cpu_ratio: 2 } });
   console.log(`adopted ${HOSTS} hosts, every host/create task done, in ${fmt(adoptSeconds, 1)} s; settling ${SETTLE} s`);
   await sleep(SETTLE * 1000);
 
   for (const agent of fleet.agents) agent.stats.heartbeatLatencies.length = 0;
-  const before = {
-    cpu: cpuSeconds(server.pid),
-    fleet: process.cpuUsage(),
-    beats: fleet.stats().heartbeats,
-    at: performance.now(),
-  };
-  let peakRss = 0;
-  for (let s = 0; s < SECONDS; s++) {
-    await sleep(1000);
-    peakRss = Math.max(peakRss, memoryMb(server.pid).rss);
-  }
-  const wall = (performance.now() - before.at) / 1000;
-  const serverCpu = cpuSeconds(server.pid) - before.cpu;
-  const fleetCpu = process.cpuUsage(before.fleet);
+  const beatsBefore = fleet.stats().heartbeats;
+  const measurement = startMeasuring(server.pid);
+  await sleep(SECONDS * 1000);
+  const wall = (performance.now() - measurement.at) / 1000;
+  const { serverCpu, fleetCpu, peakRss } = measurement.end();
   const stats = fleet.stats();
-  const beats = stats.heartbeats - before.beats;
+  const beats = stats.heartbeats - beatsBefore;
   const latencies = fleet.agents.flatMap((a) => a.stats.heartbeatLatencies);
   const steady = {
     hosts: HOSTS,
@@ -153,7 +83,7 @@ runBenchmark('bench:fleet', 30 * 60_000, async () => {
     heartbeat_p99_ms: Number(percentile(latencies, 99).toFixed(1)),
     server_rss_mb: Math.round(memoryMb(server.pid).rss),
     server_peak_rss_mb: Math.round(peakRss),
-    fleet_cpu_percent: Number(((100 * (fleetCpu.user + fleetCpu.system)) / 1e6 / wall).toFixed(2)),
+    fleet_cpu_percent: Number(((100 * fleetCpu) / wall).toFixed(2)),
     enrol_seconds: Number(enrolSeconds.toFixed(1)),
     adopt_seconds: Number(adoptSeconds.toFixed(1)),
     watch_wait_s: WATCH_WAIT,
@@ -166,10 +96,7 @@ runBenchmark('bench:fleet', 30 * 60_000, async () => {
   let unreachable = 0;
   while (unreachable < STOP && performance.now() - silentAt < (bound + 30) * 1000) {
     await sleep(500);
-    const statistic = await ok<{ host_statistic: { unreachable: number } }>(
-      'getHostStatistic',
-      request(server.url, 'GET', '/v1/host_statistic', { token }),
-    );
+    const statistic = await server.get<{ host_statistic: { unreachable: number } }>('getHostStatistic', '/v1/host_statistic');
     unreachable = statistic.host_statistic.unreachable;
   }
   const detection = (performance.now() - silentAt) / 1000;
@@ -183,13 +110,7 @@ runBenchmark('bench:fleet', 30 * 60_000, async () => {
   await fleet.stop();
   await server.stop();
 
-  const replay = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=192', join(ROOT, 'dist/src/replay/main.js')], {
-      env: { PATH: process.env.PATH ?? '', ...server.env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    child.on('exit', (code) => resolve(code));
-  });
+  const replay = await verifyReplay(DIST, server);
 
   console.log();
   printTable(

@@ -26,17 +26,13 @@
  *     spread (VMs per host, min / max); then `npm run verify:replay` on the database.
  * Results go to bench/results.json under "schedule". `--profile=<dir>` leaves the server's CPU profile.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { Fleet } from '../apps/agent/src/fleet';
 import { capacitySql } from '../src/platform/domain/capacity';
 import {
   fmt,
   intOption,
-  login,
   machineLine,
   onCleanup,
   parseOptions,
@@ -46,9 +42,20 @@ import {
   runBenchmark,
   sleep,
 } from './support/bench-kit';
-import { cpuSeconds, memoryMb, startBuilt } from './support/built-server';
+import { memoryMb } from './support/built-server';
+import {
+  adoptHosts,
+  createClusters,
+  createPoolWithSpec,
+  followEvents,
+  inBatches,
+  startFleet,
+  startFleetServer,
+  startMeasuring,
+  steadyCpuPerS,
+  verifyReplay,
+} from './support/fleet-run';
 import { stampedByDatabase, writeResults } from './support/results';
-import { STANDARD_QOS } from '../test/support/volume-spec';
 
 const USAGE =
   'usage: npm run bench:schedule -- [--hosts=1024] [--clusters=4] [--vms=20000] [--concurrency=32] [--vcpus=40] [--memory=80] ' +
@@ -81,62 +88,6 @@ const IMAGE_URL = Array.from({ length: 100 }, (_, i) => `https://mirror.example/
   (url) => simImageSize(url) <= Math.min(SIZE, 2 * GIB),
 )!;
 
-async function ok<T>(what: string, answer: Promise<{ status: number; body: unknown }>): Promise<T> {
-  const { status, body } = await answer;
-  if (status !== 200) throw new Error(`${what}: ${status} ${JSON.stringify(body)}`);
-  return (body as { result: T }).result;
-}
-
-/** Runs `work` over the items with at most `width` under way at once. */
-async function inBatches<T>(items: T[], width: number, work: (item: T, index: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await work(items[index], index);
-      }
-    }),
-  );
-}
-
-interface StreamedEvent {
-  type: string;
-  stream_id: string;
-  data?: { changes?: { state?: number } };
-}
-
-/** The server's event stream, live: calls `onEvent` with each event as it arrives. */
-function followEvents(baseUrl: string, token: string, onEvent: (event: StreamedEvent) => void) {
-  let ended = false;
-  const req = httpRequest(`${baseUrl}/v1/event/stream`, { headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' } });
-  req.on('response', (res) => {
-    if (res.statusCode !== 200) throw new Error(`event stream: ${res.statusCode}`);
-    res.setEncoding('utf8');
-    let buffer = '';
-    res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (/^event: end/m.test(message)) ended = true;
-        if (/^event: (?!message)/m.test(message)) continue;
-        const data = message
-          .split('\n')
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).replace(/^ /, ''))
-          .join('\n');
-        if (data) onEvent(JSON.parse(data) as StreamedEvent);
-      }
-    });
-    res.on('end', () => (ended = true));
-  });
-  req.on('error', () => (ended = true));
-  req.end();
-  return { close: () => req.destroy(), ended: () => ended };
-}
-
 runBenchmark('bench:schedule', 60 * 60_000, async () => {
   const slots = Math.min(Math.floor(HOST_VCPUS / VM_VCPUS), Math.floor(HOST_MEMORY / VM_MEMORY)) * HOSTS;
   console.log(
@@ -144,18 +95,12 @@ runBenchmark('bench:schedule', 60 * 60_000, async () => {
       `${HOST_MEMORY / GIB} GiB in ${CLUSTERS} clusters (room for ${slots}: ${fmt((100 * VMS) / slots, 1)} % full at the end), ` +
       `${SUBNETS} subnets and ${POOLS} pool(s) per cluster, ${CONCURRENCY} requests at once — ${machineLine()}`,
   );
-  const server = await startBuilt(
-    DIST,
-    'postgres',
-    { CHIME_AGENT_JOIN_TOKEN: JOIN_TOKEN },
-    values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
-  );
-  const token = await login(server.url);
-  const post = <T>(what: string, path: string, body: object) => ok<T>(what, request(server.url, 'POST', path, { token, body }));
-  const get = <T>(what: string, path: string) => ok<T>(what, request(server.url, 'GET', path, { token }));
+  const server = await startFleetServer(DIST, { joinToken: JOIN_TOKEN, profileDir: values.profile });
+  const { token, post, get } = server;
 
   // The place: an AZ, the clusters with their pools, volume specs, networks and subnets; one instance spec.
-  const az = (await post<{ az: { uuid: string } }>('createAz', '/v1/az', { name: 'schedule' })).az.uuid;
+  const place = await createClusters(server, 'schedule', CLUSTERS);
+  const az = place.az;
   const instanceSpec = (
     await post<{ instance_spec: { uuid: string } }>('createInstanceSpec', '/v1/instance_spec', {
       name: 'bench-2c4g',
@@ -165,30 +110,18 @@ runBenchmark('bench:schedule', 60 * 60_000, async () => {
   ).instance_spec.uuid;
   const clusters: { uuid: string; path: string; pools: string[]; volumeSpecs: string[]; subnets: string[] }[] = [];
   const perCluster = Math.ceil(VMS / CLUSTERS);
-  for (let c = 0; c < CLUSTERS; c++) {
-    const uuid = (await post<{ cluster: { uuid: string } }>('createCluster', `/v1/az/${az}/cluster`, { name: `schedule-${c + 1}` })).cluster
-      .uuid;
-    const path = `/v1/az/${az}/cluster/${uuid}`;
+  for (const [c, { uuid, path }] of place.clusters.entries()) {
     // --pools local pools (each with a volume spec of its own; a VM's root volume goes to them in turn).
     const pools: string[] = [];
     const volumeSpecs: string[] = [];
     for (let p = 0; p < POOLS; p++) {
-      const pool = (
-        await post<{ storage_pool: { uuid: string } }>('createStoragePool', `${path}/storage_pool`, {
-          name: `local-${p + 1}`,
-          physical_size: Math.ceil(perCluster / POOLS) * SIZE,
-        })
-      ).storage_pool.uuid;
-      const volumeSpec = (
-        await post<{ volume_spec: { uuid: string } }>('createVolumeSpec', '/v1/volume_spec', {
-          name: `standard-${c + 1}-${p + 1}`,
-          storage_pool_uuid: pool,
-          ...STANDARD_QOS,
-        })
-      ).volume_spec.uuid;
-      await post('createClusterVolumeSpecRelation', `${path}/volume_spec_relation`, { volume_spec_uuid: volumeSpec });
+      const { pool, spec } = await createPoolWithSpec(server, path, {
+        pool: `local-${p + 1}`,
+        spec: `standard-${c + 1}-${p + 1}`,
+        size: Math.ceil(perCluster / POOLS) * SIZE,
+      });
       pools.push(pool);
-      volumeSpecs.push(volumeSpec);
+      volumeSpecs.push(spec);
     }
     await post('createClusterInstanceSpecRelation', `${path}/instance_spec_relation`, { instance_spec_uuid: instanceSpec });
     const network = (
@@ -217,26 +150,10 @@ runBenchmark('bench:schedule', 60 * 60_000, async () => {
   }
 
   // The fleet, adopted.
-  const fleet = new Fleet({
-    server: server.url,
-    joinToken: JOIN_TOKEN,
-    hosts: HOSTS,
-    vcpus: HOST_VCPUS,
-    memory: HOST_MEMORY,
-    startConcurrency: 32,
-  });
-  const fleetFrom = performance.now();
-  await fleet.start();
-  console.log(`${HOSTS} agents enrolled in ${fmt((performance.now() - fleetFrom) / 1000, 1)} s`);
-  const adoptFrom = performance.now();
-  await inBatches(fleet.agents, 8, (agent, index) =>
-    post('createHost', `${clusters[index % CLUSTERS].path}/host`, { uuid: agent.state.uuid }),
-  );
-  while (fleet.stats().tasksSucceeded < HOSTS) {
-    if (performance.now() - adoptFrom > 600_000) throw new Error(`only ${fleet.stats().tasksSucceeded} host/create tasks succeeded`);
-    await sleep(200);
-  }
-  console.log(`${HOSTS} hosts adopted in ${fmt((performance.now() - adoptFrom) / 1000, 1)} s`);
+  const { fleet, enrolSeconds } = await startFleet(server, { hosts: HOSTS, vcpus: HOST_VCPUS, memory: HOST_MEMORY });
+  console.log(`${HOSTS} agents enrolled in ${fmt(enrolSeconds, 1)} s`);
+  const adoptSeconds = await adoptHosts(server, fleet, clusters, { timeoutMs: 600_000 });
+  console.log(`${HOSTS} hosts adopted in ${fmt(adoptSeconds, 1)} s`);
 
   // One public image, fetched once by one host.
   const image = (await post<{ image: { uuid: string } }>('createPublicImage', '/v1/image/public', { name: 'bench-image', install_url: IMAGE_URL }))
@@ -248,10 +165,7 @@ runBenchmark('bench:schedule', 60 * 60_000, async () => {
   }
 
   console.log('measuring the steady load for 10 s');
-  await sleep(2000);
-  const idleFrom = { cpu: cpuSeconds(server.pid), at: performance.now() };
-  await sleep(10_000);
-  const idleCpuPerS = (cpuSeconds(server.pid) - idleFrom.cpu) / ((performance.now() - idleFrom.at) / 1000);
+  const idleCpuPerS = await steadyCpuPerS(server.pid);
 
   const requestedAt = new Map<string, number>();
   const runningAt = new Map<string, number>();
@@ -268,14 +182,11 @@ runBenchmark('bench:schedule', 60 * 60_000, async () => {
   const refusals = new Map<string, number>();
   let placed = 0;
   let lastAnswer = 0;
-  const before = { cpu: cpuSeconds(server.pid), fleet: process.cpuUsage(), at: performance.now() };
-  let peakRss = 0;
-  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, memoryMb(server.pid).rss)), 1000);
-  onCleanup(() => clearInterval(rssTimer)); // before the server stops, should the run fail
+  const measurement = startMeasuring(server.pid);
   const progress = setInterval(
     () =>
       console.log(
-        `  ${fmt((performance.now() - before.at) / 1000, 0)} s: ${placed} placed, ${runningAt.size} running, ` +
+        `  ${fmt((performance.now() - measurement.at) / 1000, 0)} s: ${placed} placed, ${runningAt.size} running, ` +
           `${failedVms.size} failed, ${[...refusals.values()].reduce((a, b) => a + b, 0)} refused`,
       ),
     30_000,
@@ -283,7 +194,8 @@ runBenchmark('bench:schedule', 60 * 60_000, async () => {
   onCleanup(() => clearInterval(progress));
   /** A refusal or a broken connection is counted by its message (uuids blanked) and printed the first time. */
   const refuse = (message: string) => {
-    if (!refusals.has(message)) console.log(`  ${fmt((performance.now() - before.at) / 1000, 0)} s: first refusal of its kind: ${message}`);
+    if (!refusals.has(message))
+      console.log(`  ${fmt((performance.now() - measurement.at) / 1000, 0)} s: first refusal of its kind: ${message}`);
     refusals.set(message, (refusals.get(message) ?? 0) + 1);
   };
   await inBatches(
@@ -335,11 +247,9 @@ runBenchmark('bench:schedule', 60 * 60_000, async () => {
   }
   clearInterval(progress);
   const lastRunning = Math.max(...[...requestedAt.keys()].map((uuid) => runningAt.get(uuid) ?? 0));
-  const window = (Math.max(lastRunning, lastAnswer) - before.at) / 1000;
-  const serverCpu = cpuSeconds(server.pid) - before.cpu;
-  const fleetCpu = process.cpuUsage(before.fleet);
+  const window = (Math.max(lastRunning, lastAnswer) - measurement.at) / 1000;
+  const { serverCpu, fleetCpu, peakRss } = measurement.end();
   const hwm = memoryMb(server.pid).hwm;
-  clearInterval(rssTimer);
   stream.close();
   const running = [...requestedAt.keys()].filter((uuid) => runningAt.has(uuid));
   const endToEnd = running.map((uuid) => runningAt.get(uuid)! - requestedAt.get(uuid)!);
@@ -384,15 +294,9 @@ runBenchmark('bench:schedule', 60 * 60_000, async () => {
   await fleet.stop();
   await server.stop();
 
-  const replay = await new Promise<number | null>((done) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=192', join(DIST, 'src/replay/main.js')], {
-      env: { PATH: process.env.PATH ?? '', ...server.env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    child.on('exit', (code) => done(code));
-  });
+  const replay = await verifyReplay(DIST, server);
 
-  const placementSeconds = (lastAnswer - before.at) / 1000;
+  const placementSeconds = (lastAnswer - measurement.at) / 1000;
   const refused = VMS - placed;
   const result = {
     hosts: HOSTS,
@@ -425,7 +329,7 @@ runBenchmark('bench:schedule', 60 * 60_000, async () => {
     server_cpu_us_per_vm: Math.round((serverCpu * 1e6) / Math.max(1, placed)),
     server_cpu_us_per_vm_net: Math.round(((serverCpu - idleCpuPerS * window) * 1e6) / Math.max(1, placed)),
     steady_load_cpu_percent: Number((100 * idleCpuPerS).toFixed(1)),
-    fleet_and_client_cpu_percent: Number(((100 * (fleetCpu.user + fleetCpu.system)) / 1e6 / window).toFixed(1)),
+    fleet_and_client_cpu_percent: Number(((100 * fleetCpu) / window).toFixed(1)),
     server_peak_rss_mb: Math.round(peakRss),
     server_hwm_mb: Math.round(hwm),
     hosts_over_capacity: overCapacity,
