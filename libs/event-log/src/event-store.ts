@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventMetadata, LogCursor, LOG_START, StoredEvent } from './domain-event';
-import { preparedQuery } from './prepared-query';
 
 export interface ReadOptions {
   after?: LogCursor;
@@ -46,22 +45,18 @@ export class EventStore {
     const after = options.after ?? LOG_START;
     const params: unknown[] = [after.transactionId, after.position, Math.min(Math.max(options.limit ?? 100, 1), 10_000)];
     const filters: string[] = [];
-    let name = 'chime_events';
-    for (const [column, value, key] of [
-      ['stream_type', options.streamType, 't'],
-      ['stream_id', options.streamId, 'i'],
-      ['type', options.type, 'e'],
-      ["metadata->>'request_id'", options.requestId, 'r'],
+    for (const [column, value] of [
+      ['stream_type', options.streamType],
+      ['stream_id', options.streamId],
+      ['type', options.type],
+      ["metadata->>'request_id'", options.requestId],
     ] as const) {
       if (value !== undefined) {
         params.push(value);
         filters.push(`AND ${column} = $${params.length}`);
-        name += `_${key}`;
       }
     }
-    const rows = await preparedQuery<EventRow>(
-      manager,
-      name,
+    const rows: EventRow[] = await manager.query(
       `${SELECT_EVENTS}
         WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -82,9 +77,7 @@ export class EventStore {
    * the two statements.)
    */
   async heldBack(after: LogCursor, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const [{ held }] = await preparedQuery<{ held: boolean }>(
-      manager,
-      'chime_events_held',
+    const [{ held }]: { held: boolean }[] = await manager.query(
       'SELECT EXISTS (SELECT 1 FROM event_log WHERE (transaction_id, position) > ($1::xid8, $2::bigint)) AS held',
       [after.transactionId, after.position],
     );

@@ -9,4 +9,3 @@ export * from './event-consumer';
 export * from './subscription-runner';
 export * from './subscriptions.migration';
 export * from './replay';
-export * from './prepared-query';

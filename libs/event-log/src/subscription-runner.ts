@@ -7,7 +7,6 @@ import { EVENT_CONSUMER, EventConsumer } from './event-consumer';
 import { EventStore } from './event-store';
 import { heldBackDelay, LogWakeUps } from './log-wake-ups';
 import { Transaction } from './unit-of-work';
-import { preparedQuery } from './prepared-query';
 
 /** Events handled in one transaction; after a failure, one at a time until the failing event passes. */
 const BATCH = 200;
@@ -147,16 +146,12 @@ class ConsumerLoop {
     const appended: DomainEvent[] = [];
     try {
       const handled = await this.dataSource.transaction(async (manager) => {
-        const [{ locked }] = await preparedQuery<{ locked: boolean }>(
-          manager,
-          'chime_consumer_lock',
+        const [{ locked }]: { locked: boolean }[] = await manager.query(
           'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked',
           [CONSUMER_LOCK_SPACE, this.name],
         );
         if (!locked) return 0;
-        const rows = await preparedQuery<{ last_transaction_id: string; last_position: string }>(
-          manager,
-          'chime_consumer_cursor',
+        const rows: { last_transaction_id: string; last_position: string }[] = await manager.query(
           'SELECT last_transaction_id::text, last_position FROM event_subscriptions WHERE name = $1',
           [this.name],
         );
@@ -182,9 +177,7 @@ class ConsumerLoop {
         failing = undefined; // from here on, a failure is the database's, not a handler's
         if (events.length > 0) {
           const last = events[events.length - 1];
-          await preparedQuery(
-            manager,
-            'chime_consumer_advance',
+          await manager.query(
             `UPDATE event_subscriptions
                 SET last_transaction_id = $2::xid8, last_position = $3, handled = handled + $4,
                     failures = 0, failed_position = NULL, last_error = NULL, updated_at = now()

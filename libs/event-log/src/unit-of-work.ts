@@ -3,7 +3,6 @@ import { EventBus } from '@nestjs/cqrs';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainEvent, EventMetadata, StreamRef } from './domain-event';
 import { StreamVersionConflictError } from './event-log.errors';
-import { preparedQuery } from './prepared-query';
 
 export const EVENT_METADATA = Symbol('EVENT_METADATA');
 export type EventMetadataSource = () => EventMetadata;
@@ -55,8 +54,9 @@ export class Transaction {
     const payload = JSON.stringify(events.map((e) => ({ type: e.type, data: e.data })));
     let rows: unknown[];
     try {
+      // A named query object goes to node-postgres untouched: prepared once per connection.
       const values = [stream.type, stream.id, expectedVersion, this.metadata, payload];
-      rows = await preparedQuery(this.manager, 'chime_append', APPEND_SQL, values);
+      rows = await this.manager.query({ name: 'chime_append', text: APPEND_SQL, values } as unknown as string);
     } catch (error) {
       if ((error as { driverError?: { constraint?: string } }).driverError?.constraint === 'event_log_stream_version_key') {
         throw new StreamVersionConflictError(`${stream.type}/${stream.id}`, expectedVersion);

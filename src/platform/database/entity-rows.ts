@@ -1,6 +1,5 @@
 import type { Pool } from 'pg';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { preparedQuery } from '@chime/event-log';
 
 /** A query node-postgres prepares once per connection (parse and plan), then only binds and runs. */
 interface PreparedStatement {
@@ -165,8 +164,11 @@ export class EntityRows<E extends ObjectLiteral> {
   }
 
   private query(manager: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<Record<string, unknown>[]> {
-    // In a transaction, on its connection.
-    if (manager.queryRunner) return preparedQuery(manager, statement.name, statement.text, values);
+    if (manager.queryRunner) {
+      // In a transaction, on its connection. TypeORM hands a query object to node-postgres untouched:
+      // with a name, it is a prepared statement.
+      return manager.query({ ...statement, values } as unknown as string);
+    }
     // Outside one, straight to the pool (the embedded database's too: a node-postgres pool over
     // PGlite): TypeORM's query runner — acquire, wrap, release — costs more CPU than the statement's
     // own round trip (`npm run bench:http`). Errors keep node-postgres's codes, which
