@@ -222,10 +222,22 @@ describeOnServer('hosts and agents with several server processes on one database
         .subnet.uuid;
       const image = (await ok(b, 'POST', '/v1/image/public', { name: 'mp-img', install_url: 'https://mirror.example/mp.qcow2' }))
         .image.uuid;
+      // The image is fetched by one node's agent and made available by a consumer of the task's
+      // outcome, which may run in any of the three processes. A wake-up an agent missed costs it one
+      // watch (20 s here) and no more, so the wait allows for one; should it still time out, the last
+      // value says where the fetch stood (the task's state, the consumers' failures).
       await eventually(
-        async () => (await dataSource.query('SELECT state FROM images WHERE uuid = $1', [image]))[0].state as number,
-        (state) => state === 1,
-        20_000,
+        async () =>
+          (
+            await dataSource.query(
+              `SELECT (SELECT state FROM images WHERE uuid = $1) AS image,
+                      (SELECT json_agg(json_build_object('client', client_uuid, 'seq', seq, 'state', state)) FROM tasks WHERE resource_uuid = $1) AS tasks,
+                      (SELECT json_agg(json_build_object('name', name, 'failures', failures, 'error', last_error)) FROM event_subscriptions WHERE failures > 0) AS failing`,
+              [image],
+            )
+          )[0] as { image: number },
+        (row) => row.image === 1,
+        60_000,
       );
       // 3 hosts of 8 GiB: two VMs of 4 GiB each, six in all.
       const results = await Promise.all(
@@ -266,5 +278,5 @@ describeOnServer('hosts and agents with several server processes on one database
     } finally {
       await Promise.all(agents.map((agent) => agent.stop()));
     }
-  }, 90_000);
+  }, 150_000);
 });
