@@ -121,10 +121,12 @@ describeOnServer('hosts and agents with several server processes on one database
     const driver = new SimDriver({ name: 'mp-storage', vcpus: 8, memory: 16 * GIB });
     const agent = new Agent({ server: a.url, joinToken: JOIN_TOKEN, driver, watchWait: 20 });
     await agent.start();
+    let host: string | undefined;
     try {
       const az = (await call(a, 'POST', '/v1/az', admin, { name: 'mp-storage-az' })).body.result.az.uuid as string;
       const cluster = `/v1/az/${az}/cluster/${(await call(b, 'POST', `/v1/az/${az}/cluster`, admin, { name: 'mp-sc' })).body.result.cluster.uuid as string}`;
       expect((await call(c, 'POST', `${cluster}/host`, admin, { uuid: agent.state.uuid })).status).toBe(200);
+      host = `${cluster}/host/${agent.state.uuid}`;
       const pool = (await call(a, 'POST', `${cluster}/storage_pool`, admin, { name: 'mp-pool', physical_size: 10 * GIB })).body
         .result.storage_pool.uuid as string;
       const spec = (
@@ -164,6 +166,10 @@ describeOnServer('hosts and agents with several server processes on one database
       );
       expect(driver.node.volumes.size).toBe(10);
     } finally {
+      // Its agent stops here, but the host stays reachable for the monitor's 50 s: disabled, it
+      // takes no later test's work (a public image's fetch goes to any host that takes work; one
+      // sent here stayed undone, seen in CI).
+      if (host) expect((await call(b, 'PUT', `${host}/disable`, admin)).status).toBe(200);
       await agent.stop();
     }
   }, 60_000);
@@ -223,9 +229,8 @@ describeOnServer('hosts and agents with several server processes on one database
       const image = (await ok(b, 'POST', '/v1/image/public', { name: 'mp-img', install_url: 'https://mirror.example/mp.qcow2' }))
         .image.uuid;
       // The image is fetched by one node's agent and made available by a consumer of the task's
-      // outcome, which may run in any of the three processes. A wake-up an agent missed costs it one
-      // watch (20 s here) and no more, so the wait allows for one; should it still time out, the last
-      // value says where the fetch stood (the task's state, the consumers' failures).
+      // outcome, which may run in any of the three processes. Should it time out, the last value
+      // says where the fetch stood (the task's node and state, the consumers' failures).
       await eventually(
         async () =>
           (
@@ -237,7 +242,7 @@ describeOnServer('hosts and agents with several server processes on one database
             )
           )[0] as { image: number },
         (row) => row.image === 1,
-        60_000,
+        20_000,
       );
       // 3 hosts of 8 GiB: two VMs of 4 GiB each, six in all.
       const results = await Promise.all(
@@ -278,5 +283,5 @@ describeOnServer('hosts and agents with several server processes on one database
     } finally {
       await Promise.all(agents.map((agent) => agent.stop()));
     }
-  }, 150_000);
+  }, 90_000);
 });
