@@ -86,7 +86,12 @@ const ROWS_OF: Record<string, string> = { tokens: 'revoked_at IS NULL' };
 
 export interface StateSnapshot {
   tables: Record<string, string>;
-  position: string;
+  /**
+   * The database's snapshot the digests were taken in (`pg_current_snapshot()`): the events
+   * committed since are those it does not see. Not the highest position: a transaction takes its
+   * positions when it appends and may commit after a higher one was read.
+   */
+  snapshot: string;
 }
 
 /**
@@ -109,26 +114,25 @@ export class StateWatch {
       (t) =>
         `(SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM "${t}" r${ROWS_OF[t] ? ` WHERE ${ROWS_OF[t]}` : ''}) AS "${t}"`,
     );
-    return new StateWatch(
-      dataSource,
-      `SELECT ${[...digests, '(SELECT coalesce(max(position), 0)::text FROM event_log) AS position'].join(', ')}`,
-    );
+    return new StateWatch(dataSource, `SELECT ${[...digests, 'pg_current_snapshot()::text AS snapshot'].join(', ')}`);
   }
 
   async snapshot(): Promise<StateSnapshot> {
-    const [{ position, ...tables }] = await this.dataSource.query(this.sql);
-    return { tables, position };
+    const [{ snapshot, ...tables }] = await this.dataSource.query(this.sql);
+    return { tables, snapshot };
   }
 
   /** What changed since `before` that a rejected request may not change; and the snapshot now. */
   async rejectedChanges(before: StateSnapshot): Promise<{ violations: string[]; now: StateSnapshot }> {
     const now = await this.snapshot();
     const appended: { type: string; reaction: boolean }[] =
-      now.position === before.position
+      now.snapshot === before.snapshot
         ? []
         : await this.dataSource.query(
-            `SELECT type, metadata ? 'causation_consumer' AS reaction FROM event_log WHERE position > $1 ORDER BY position`,
-            [before.position],
+            `SELECT type, metadata ? 'causation_consumer' AS reaction FROM event_log
+              WHERE transaction_id >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(transaction_id, $1::pg_snapshot)
+              ORDER BY transaction_id, position`,
+            [before.snapshot],
           );
     const others = appended.filter((e) => !SECURITY_EVENTS.includes(e.type));
     // A durable consumer's reaction to an earlier success (e.g. unregistering a deleted cluster's
