@@ -10,7 +10,6 @@ import { applyHttpServerTimeouts } from './platform/http/http-server-timeouts';
 import { acceptableText, RouteBoundaryGuard } from './platform/http/input-boundary';
 import { jsonBody } from './platform/http/json-body';
 import { serveOpenApi } from './platform/http/openapi';
-import { requestScope } from './platform/http/request-context';
 import { requestId } from './platform/http/request-id';
 import { requestTelemetry, ROOT_LOGGER } from './platform/observability/logging';
 import { Metrics } from './platform/observability/metrics';
@@ -40,7 +39,6 @@ export async function createApp(config: AppConfig, extensions: ModuleImport[] = 
   serveLiveness(app);
   app.use(jsonBody());
   app.use(acceptableText);
-  app.use(requestScope);
   answerClientErrors(app.getHttpServer());
   serveOpenApi(app);
   serveConsole(app);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SubscriptionRunner, UnitOfWork } from '@chime/event-log';
+import { SubscriptionRunner, UnitOfWork, SERVER_ORIGIN } from '@chime/event-log';
 import { eventually } from './support/eventually';
 import { FlakyConsumer, PoisonPill, ProbeConsumersModule, ProbeHappened } from './support/probe-consumers.module';
 import { createTestDatabase } from './support/test-database';
@@ -43,7 +43,7 @@ describe('durable consumers', () => {
     const before = (await logOrder()).length;
     const streams = Array.from({ length: 50 }, () => randomUUID());
     const command = async (n: number) => {
-      await uow.run(async (tx) => {
+      await uow.run(SERVER_ORIGIN, async (tx) => {
         const stream = { type: 'probe', id: streams[n % streams.length] };
         // Lock the stream first (the append rule), then dawdle: commits land out of position order.
         const [{ version }]: { version: number }[] = await tx.manager.query(
@@ -75,8 +75,8 @@ describe('durable consumers', () => {
   it('retries a failing handler with back-off, reports the poison event, and holds up no other consumer', async () => {
     FlakyConsumer.broken = true;
     FlakyConsumer.attempts = 0;
-    await uow.run((tx) => tx.append({ type: 'probe', id: randomUUID() }, 0, [new PoisonPill({ n: 1 })]));
-    await uow.run((tx) => tx.append({ type: 'probe', id: randomUUID() }, 0, [new ProbeHappened({ n: 2 })]));
+    await uow.run(SERVER_ORIGIN, (tx) => tx.append({ type: 'probe', id: randomUUID() }, 0, [new PoisonPill({ n: 1 })]));
+    await uow.run(SERVER_ORIGIN, (tx) => tx.append({ type: 'probe', id: randomUUID() }, 0, [new ProbeHappened({ n: 2 })]));
     const poison = (await logOrder()).at(-2) as number;
     const after = (await logOrder()).at(-1) as number;
 
@@ -112,7 +112,7 @@ describe('durable consumers', () => {
     server = await startTestServer({ extensions: [ProbeConsumersModule], database });
     uow = server.app.get(UnitOfWork);
     for (let n = 0; n < 20; n++)
-      await uow.run((tx) => tx.append({ type: 'probe', id: randomUUID() }, 0, [new ProbeHappened({ n })]));
+      await uow.run(SERVER_ORIGIN, (tx) => tx.append({ type: 'probe', id: randomUUID() }, 0, [new ProbeHappened({ n })]));
     await server.caughtUp();
     const order = await logOrder();
     for (const consumer of ['probe-recorder', 'probe-second', 'probe-flaky']) {

@@ -91,11 +91,11 @@ describe('event log: one transaction with the state, versions, read order', () =
     let failure: unknown;
     const published = await publishedDuring(() =>
       uow
-        .run(async (tx) => {
+        .run(METADATA, async (tx) => {
           await tx.manager.query('INSERT INTO scratch (id, n) VALUES ($1, 1)', [stream.id]);
           await tx.append(stream, 0, [written(stream, 1)]);
           throw new Error('the command failed after writing');
-        }, METADATA)
+        })
         .catch((error: unknown) => (failure = error)),
     );
     expect(failure).toEqual(new Error('the command failed after writing'));
@@ -108,16 +108,16 @@ describe('event log: one transaction with the state, versions, read order', () =
     const stream = newStream();
     const events = [written(stream, 1), written(stream, 2), written(stream, 3)];
     const published = await publishedDuring(() =>
-      uow.run(async (tx) => {
+      uow.run(METADATA, async (tx) => {
         await tx.manager.query('INSERT INTO scratch (id, n) VALUES ($1, 3)', [stream.id]);
         expect(await tx.append(stream, 0, events)).toBe(3);
-      }, METADATA),
+      }),
     );
     expect(await scratchRows(stream.id)).toBe(1);
     expect(published).toEqual(events);
 
     // A later command continues the stream from the version it read.
-    await uow.run((tx) => tx.append(stream, 3, [written(stream, 4)]), METADATA);
+    await uow.run(METADATA, (tx) => tx.append(stream, 3, [written(stream, 4)]));
 
     const stored = await store.readStream(stream.type, stream.id);
     expect(stored.map((e) => e.version)).toEqual([1, 2, 3, 4]);
@@ -161,7 +161,7 @@ describe('event log: one transaction with the state, versions, read order', () =
     const firstTwoRead = barrier(2);
     const command = (n: number) => {
       let attempts = 0;
-      return uow.run(async (tx) => {
+      return uow.run(METADATA, async (tx) => {
         calls++;
         attempts++;
         const [{ version }] = await tx.manager.query(
@@ -170,7 +170,7 @@ describe('event log: one transaction with the state, versions, read order', () =
         );
         if (onServer && n < 2 && attempts === 1) await firstTwoRead();
         return tx.append(stream, version, [written(stream, n)]);
-      }, METADATA);
+      });
     };
 
     const versions = await Promise.all(Array.from({ length: 20 }, (_, n) => command(n)));
@@ -246,7 +246,7 @@ describe('event log: one transaction with the state, versions, read order', () =
 
   it('the event_log table refuses UPDATE and DELETE', async () => {
     const stream = newStream();
-    await uow.run((tx) => tx.append(stream, 0, [written(stream, 1)]), METADATA);
+    await uow.run(METADATA, (tx) => tx.append(stream, 0, [written(stream, 1)]));
 
     await expect(
       server.dataSource.query(`UPDATE event_log SET type = 'Forged' WHERE stream_id = $1`, [stream.id]),
@@ -260,14 +260,12 @@ describe('event log: one transaction with the state, versions, read order', () =
 
   it('cursorAt turns a position into a cursor to resume reading after it', async () => {
     const stream = newStream(`cursor-${randomUUID()}`);
-    await uow.run(
-      (tx) =>
-        tx.append(
-          stream,
-          0,
-          [1, 2, 3].map((n) => written(stream, n)),
-        ),
-      METADATA,
+    await uow.run(METADATA, (tx) =>
+      tx.append(
+        stream,
+        0,
+        [1, 2, 3].map((n) => written(stream, n)),
+      ),
     );
     const events = await eventually(
       () => store.read({ streamType: stream.type }),
@@ -285,7 +283,7 @@ describe('event log: one transaction with the state, versions, read order', () =
 
   it('readPages streams the whole log in read order, a page at a time, as its snapshot sees it', async () => {
     const stream = newStream(`pages-${randomUUID()}`);
-    for (const n of [1, 2, 3, 4, 5]) await uow.run((tx) => tx.append(stream, n - 1, [written(stream, n)]), METADATA);
+    for (const n of [1, 2, 3, 4, 5]) await uow.run(METADATA, (tx) => tx.append(stream, n - 1, [written(stream, n)]));
     await server.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const pages: number[] = [];
       const paged = [];

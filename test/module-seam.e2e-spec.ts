@@ -9,6 +9,7 @@ import {
   Transaction,
   UnitOfWork,
   type StreamProjection,
+  SERVER_ORIGIN,
 } from '@chime/event-log';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { AzDeleted } from '../src/modules/zones/az.events';
@@ -105,7 +106,7 @@ describe('module seam', () => {
       expect(await verifyReplay(server.dataSource, [ForgetfulModule])).toEqual([]);
       await server.app
         .get(UnitOfWork)
-        .run((tx) => tx.append({ type: 'gadget', id: 'g-1' }, 0, [new GadgetMade({ uuid: 'g-1' })]));
+        .run(SERVER_ORIGIN, (tx) => tx.append({ type: 'gadget', id: 'g-1' }, 0, [new GadgetMade({ uuid: 'g-1' })]));
       const differences = await verifyReplay(server.dataSource, [ForgetfulModule]);
       expect(differences).toEqual([
         expect.stringMatching(/^GadgetMade \(first at position \d+, stream gadget\): no replay check handles/),

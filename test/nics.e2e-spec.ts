@@ -1,5 +1,5 @@
 import { Role } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, SERVER_ORIGIN } from '@chime/event-log';
 import { NicPort } from '../src/modules/networks/nic.port';
 import type { Actor } from '../src/platform/http/request-context';
 import { expectError, expectResult, UUID } from './support/envelope';
@@ -107,7 +107,7 @@ describe('network interfaces (NICs)', () => {
     expect(expectError(await as(alice.token).post('/v1/nic', example), 404, 'NOT_FOUND')).toMatch(/security group/);
     // 192.168.231.20 is reserved in that subnet.
     expect(expectError(await as(alice.token).post('/v1/nic', { ...example, sg_uuid: '' }), 400, 'INVALID_ARGUMENT')).toBe(
-      'ip 192.168.231.20 is the subnet\'s gateway or one of its reserved addresses (reserved_ips)',
+      "ip 192.168.231.20 is the subnet's gateway or one of its reserved addresses (reserved_ips)",
     );
     const created = await createNic(alice.token, { ...example, sg_uuid: '', ip: '192.168.231.120' });
     expect(created).toEqual({
@@ -145,7 +145,9 @@ describe('network interfaces (NICs)', () => {
     expect([first.ip, second.ip]).toEqual(['192.168.231.101', '192.168.231.102']);
     expect(new Set([created.mac, first.mac, second.mac]).size).toBe(3);
 
-    const list = expectResult<List<Nic>>(await as(alice.token).get(`/v1/nic?subnet_uuid=${subnet.uuid}&sort=name&order=asc&size=2`));
+    const list = expectResult<List<Nic>>(
+      await as(alice.token).get(`/v1/nic?subnet_uuid=${subnet.uuid}&sort=name&order=asc&size=2`),
+    );
     expect(list.total).toBe(3);
     expect(list.size).toBe(2);
     expect(expectResult<List<Nic>>(await as(alice.token).get(`/v1/nic?uuid=${created.uuid}`)).elements).toEqual([created]);
@@ -205,9 +207,13 @@ describe('network interfaces (NICs)', () => {
     expect(expectError(await as(admin).delete(subnet.path), 400, 'FAILED_PRECONDITION')).toBe(
       `subnet ${subnet.name} (${subnet.uuid}) still holds 1 network interface; delete them first`,
     );
-    expect(expectError(await as(admin).patch(subnet.path, { cidr: '10.30.0.0/24', gateway: '' , reserved_ips: '' }), 400, 'FAILED_PRECONDITION')).toMatch(
-      /network interface holder .* holds 10\.20\.0\.50/,
-    );
+    expect(
+      expectError(
+        await as(admin).patch(subnet.path, { cidr: '10.30.0.0/24', gateway: '', reserved_ips: '' }),
+        400,
+        'FAILED_PRECONDITION',
+      ),
+    ).toMatch(/network interface holder .* holds 10\.20\.0\.50/);
     expectError(await as(admin).patch(subnet.path, { reserved_ips: '10.20.0.40-10.20.0.60' }), 400, 'FAILED_PRECONDITION');
     expect(expectResult(await as(admin).patch(subnet.path, { reserved_ips: '10.20.0.60-10.20.0.70' }))).toEqual({ subnet: 'ok' });
     expect(expectResult(await as(alice.token).delete(`/v1/nic/${holder.uuid}`))).toBe(1);
@@ -220,7 +226,8 @@ describe('network interfaces (NICs)', () => {
     const theirs = await createNic(bob.token, { subnet_uuid: subnet.uuid });
     const byAdmin = await createNic(admin, { subnet_uuid: subnet.uuid });
     const uuids = (result: List<Nic>) => result.elements.map((nic) => nic.uuid).sort();
-    const inSubnet = async (token: string) => uuids(expectResult<List<Nic>>(await as(token).get(`/v1/nic?subnet_uuid=${subnet.uuid}`)));
+    const inSubnet = async (token: string) =>
+      uuids(expectResult<List<Nic>>(await as(token).get(`/v1/nic?subnet_uuid=${subnet.uuid}`)));
     expect(await inSubnet(alice.token)).toEqual([mine.uuid]);
     expect(await inSubnet(bob.token)).toEqual([theirs.uuid]);
     expect(await inSubnet(reader.token)).toEqual([mine.uuid, theirs.uuid, byAdmin.uuid].sort());
@@ -235,7 +242,9 @@ describe('network interfaces (NICs)', () => {
     expectError(await as(reader.token).delete(other), 403, 'PERMISSION_DENIED');
     expectError(await as(reader.token).post('/v1/nic', { name: 'r', subnet_uuid: subnet.uuid }), 403, 'PERMISSION_DENIED');
     expect(expectResult(await as(admin).patch(other, { name: 'by-admin' }))).toEqual({ vm: 'ok' });
-    expect(expectResult<{ nic_statistic: { nics: number } }>(await as(bob.token).get('/v1/nic_statistic')).nic_statistic.nics).toBe(1);
+    expect(
+      expectResult<{ nic_statistic: { nics: number } }>(await as(bob.token).get('/v1/nic_statistic')).nic_statistic.nics,
+    ).toBe(1);
     expect(expectResult(await as(admin).delete(other))).toBe(1);
     const statistic = expectResult<{ nic_statistic: { nics: number } }>(await as(reader.token).get('/v1/nic_statistic'));
     expect(statistic.nic_statistic.nics).toBeGreaterThanOrEqual(2);
@@ -247,7 +256,11 @@ describe('network interfaces (NICs)', () => {
     const group = expectResult<{ securitygroup: { uuid: string } }>(
       await as(alice.token).post('/v1/securitygroup', { name: uniqueName('sg'), ingress_rules: [], egress_rules: [] }),
     ).securitygroup;
-    expectError(await as(bob.token).post('/v1/nic', { name: 'n', subnet_uuid: subnet.uuid, sg_uuid: group.uuid }), 404, 'NOT_FOUND');
+    expectError(
+      await as(bob.token).post('/v1/nic', { name: 'n', subnet_uuid: subnet.uuid, sg_uuid: group.uuid }),
+      404,
+      'NOT_FOUND',
+    );
     expectError(await as(bob.token).post('/v1/nic', { name: 'n', subnet_uuid: subnet.uuid, sg_uuid: MISSING }), 404, 'NOT_FOUND');
     const nic = await createNic(alice.token, { subnet_uuid: subnet.uuid, sg_uuid: group.uuid });
     expect(nic.sg_uuid).toBe(group.uuid);
@@ -259,7 +272,11 @@ describe('network interfaces (NICs)', () => {
   });
 
   it('allocates IPv6 addresses', async () => {
-    const subnet = await newSubnet({ cidr: '2001:db8:5::/64', gateway: '2001:db8:5::1', reserved_ips: '2001:db8:5::2-2001:db8:5::ff' });
+    const subnet = await newSubnet({
+      cidr: '2001:db8:5::/64',
+      gateway: '2001:db8:5::1',
+      reserved_ips: '2001:db8:5::2-2001:db8:5::ff',
+    });
     const nic = await createNic(alice.token, { subnet_uuid: subnet.uuid });
     expect([nic.ip, (nic as unknown as { netmask: string }).netmask]).toEqual(['2001:db8:5::100', 'ffff:ffff:ffff:ffff::']);
     expect((await createNic(alice.token, { subnet_uuid: subnet.uuid, ip: '2001:DB8:5::ABCD' })).ip).toBe('2001:db8:5::abcd');
@@ -273,12 +290,12 @@ describe('network interfaces (NICs)', () => {
     const vm = { uuid: '11111111-2222-4333-8444-555555555555', cluster_uuid: cluster.uuid };
     const alicer = actorOf(alice);
 
-    const [primary] = await uow.run((tx) =>
+    const [primary] = await uow.run(SERVER_ORIGIN, (tx) =>
       port.createForVm(tx, alicer, cluster.uuid, vm.uuid, [{ name: 'primary-nic', subnet_uuid: subnet.uuid, primary: 1 }]),
     );
     expect([primary.state, primary.ip, primary.primary]).toEqual([2, '10.60.0.2', 1]);
     const spare = await createNic(alice.token, { subnet_uuid: subnet.uuid });
-    const attached = await uow.run((tx) => port.attach(tx, alicer, spare.uuid, vm));
+    const attached = await uow.run(SERVER_ORIGIN, (tx) => port.attach(tx, alicer, spare.uuid, vm));
     expect(attached.state).toBe(2);
 
     // Attached: not deleted, force_del or not; not attached elsewhere.
@@ -288,14 +305,20 @@ describe('network interfaces (NICs)', () => {
       );
     }
     await expect(
-      uow.run((tx) => port.attach(tx, alicer, spare.uuid, { ...vm, uuid: '99999999-2222-4333-8444-555555555555' })),
+      uow.run(SERVER_ORIGIN, (tx) =>
+        port.attach(tx, alicer, spare.uuid, { ...vm, uuid: '99999999-2222-4333-8444-555555555555' }),
+      ),
     ).rejects.toThrow(`attached to VM ${vm.uuid}`);
-    await expect(uow.run((tx) => port.attach(tx, actorOf(bob), spare.uuid, vm))).rejects.toThrow('not found');
+    await expect(uow.run(SERVER_ORIGIN, (tx) => port.attach(tx, actorOf(bob), spare.uuid, vm))).rejects.toThrow('not found');
     const elsewhere = { uuid: '22222222-2222-4333-8444-555555555555', cluster_uuid: MISSING };
     const loose = await createNic(alice.token, { subnet_uuid: subnet.uuid });
-    await expect(uow.run((tx) => port.attach(tx, alicer, loose.uuid, elsewhere))).rejects.toThrow("not of the VM's cluster");
+    await expect(uow.run(SERVER_ORIGIN, (tx) => port.attach(tx, alicer, loose.uuid, elsewhere))).rejects.toThrow(
+      "not of the VM's cluster",
+    );
     await expect(
-      uow.run((tx) => port.createForVm(tx, alicer, MISSING, elsewhere.uuid, [{ name: 'x', subnet_uuid: subnet.uuid }])),
+      uow.run(SERVER_ORIGIN, (tx) =>
+        port.createForVm(tx, alicer, MISSING, elsewhere.uuid, [{ name: 'x', subnet_uuid: subnet.uuid }]),
+      ),
     ).rejects.toThrow("not of the VM's cluster");
 
     const byVm = await port.forVms(server.dataSource.manager, [vm.uuid, elsewhere.uuid]);
@@ -322,10 +345,12 @@ describe('network interfaces (NICs)', () => {
     ]);
     port.describeAttachedVms(async () => new Map());
 
-    await expect(uow.run((tx) => port.detach(tx, spare.uuid, elsewhere.uuid))).rejects.toThrow('is not attached to VM');
-    expect((await uow.run((tx) => port.detach(tx, spare.uuid, vm.uuid))).state).toBe(1);
-    await uow.run((tx) => port.attach(tx, alicer, spare.uuid, vm));
-    await uow.run((tx) => port.releaseForVm(tx, vm.uuid));
+    await expect(uow.run(SERVER_ORIGIN, (tx) => port.detach(tx, spare.uuid, elsewhere.uuid))).rejects.toThrow(
+      'is not attached to VM',
+    );
+    expect((await uow.run(SERVER_ORIGIN, (tx) => port.detach(tx, spare.uuid, vm.uuid))).state).toBe(1);
+    await uow.run(SERVER_ORIGIN, (tx) => port.attach(tx, alicer, spare.uuid, vm));
+    await uow.run(SERVER_ORIGIN, (tx) => port.releaseForVm(tx, vm.uuid));
     expectError(await as(alice.token).get(`/v1/nic/${primary.uuid}`), 404, 'NOT_FOUND');
     const released = expectResult<{ nic: Nic }>(await as(alice.token).get(`/v1/nic/${spare.uuid}`)).nic;
     expect([released.state, released.attached_vms]).toEqual([1, []]);
@@ -339,11 +364,18 @@ describe('network interfaces (NICs)', () => {
   });
 
   it('gives 500 concurrent creations in one /24 distinct allowed addresses until it is full, then "no free address"', async () => {
-    const subnet = await newSubnet({ cidr: '10.70.0.0/24', gateway: '10.70.0.1', reserved_ips: '10.70.0.250-10.70.0.254,10.70.0.7' });
+    const subnet = await newSubnet({
+      cidr: '10.70.0.0/24',
+      gateway: '10.70.0.1',
+      reserved_ips: '10.70.0.250-10.70.0.254,10.70.0.7',
+    });
     const capacity = 254 - 1 - 5 - 1;
     const responses = await Promise.all(
       Array.from({ length: 500 }, (_, i) =>
-        server.http.post('/v1/nic').set(bearer(i % 2 ? alice.token : bob.token)).send({ name: `c${i}`, subnet_uuid: subnet.uuid }),
+        server.http
+          .post('/v1/nic')
+          .set(bearer(i % 2 ? alice.token : bob.token))
+          .send({ name: `c${i}`, subnet_uuid: subnet.uuid }),
       ),
     );
     const ok = responses.filter((res) => res.status === 200).map((res) => res.body.result.nic as Nic);

@@ -10,7 +10,6 @@ import { DatabaseNotifications } from './database/notifications';
 import { HealthController } from './health/health.controller';
 import { ErrorFilter } from './http/error.filter';
 import { RequestAudit } from './http/request-audit';
-import { RequestContext } from './http/request-context';
 import { ChimeValidationPipe } from './http/validation';
 import { createRootLogger, ROOT_LOGGER } from './observability/logging';
 import { Metrics, MetricsController } from './observability/metrics';
@@ -34,7 +33,6 @@ export class PlatformModule {
         DatabaseModule.forRoot(schema),
         CqrsModule.forRoot(),
         EventLogModule.forRoot({
-          metadata: RequestContext.eventMetadata,
           crossProcess: {
             inject: [DatabaseNotifications],
             // None on the embedded database: one process, nobody to tell (and a slower safety net).

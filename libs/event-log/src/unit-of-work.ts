@@ -1,11 +1,26 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainEvent, EventMetadata, StreamRef } from './domain-event';
 import { StreamVersionConflictError } from './event-log.errors';
 
-export const EVENT_METADATA = Symbol('EVENT_METADATA');
-export type EventMetadataSource = () => EventMetadata;
+/**
+ * Who or what a unit of work is done for, copied into the metadata of every event it appends: the
+ * request that caused it (its id, user, address, method, path and redacted body), or SERVER_ORIGIN
+ * for the server's own work (start-up, monitors). Every command carries its origin explicitly.
+ */
+export type Origin = EventMetadata;
+
+/** The origin of work the server does on its own: no request, no user. */
+export const SERVER_ORIGIN: Origin = Object.freeze({
+  request_id: null,
+  user_uuid: null,
+  user_name: null,
+  ip: null,
+  method: null,
+  path: null,
+  input: null,
+});
 
 /**
  * Attempts per command, and the cap of the random pause between them. Every conflict means another
@@ -37,7 +52,8 @@ RETURNING position`;
 export class Transaction {
   constructor(
     readonly manager: EntityManager,
-    readonly metadata: EventMetadata,
+    /** What goes into the metadata of every event appended here: the unit of work's origin. */
+    readonly metadata: Origin,
     private readonly appended: DomainEvent[],
   ) {}
 
@@ -55,7 +71,7 @@ export class Transaction {
     let rows: unknown[];
     try {
       // A named query object goes to node-postgres untouched: prepared once per connection.
-      const values = [stream.type, stream.id, expectedVersion, this.metadata, payload];
+      const values = [stream.type, stream.id, expectedVersion, JSON.stringify(this.metadata), payload];
       rows = await this.manager.query({ name: 'chime_append', text: APPEND_SQL, values } as unknown as string);
     } catch (error) {
       if ((error as { driverError?: { constraint?: string } }).driverError?.constraint === 'event_log_stream_version_key') {
@@ -81,20 +97,18 @@ export class UnitOfWork {
   constructor(
     private readonly dataSource: DataSource,
     private readonly eventBus: EventBus,
-    @Inject(EVENT_METADATA) private readonly metadata: EventMetadataSource,
   ) {}
 
   /**
-   * `metadata` completes or overrides what the request context says, e.g. the user who is logging in.
-   * The work may run more than once (after a version conflict or a serialization failure), so it
-   * must not have effects outside the transaction.
+   * Runs `work` for `origin` (see Origin), whose fields go into the metadata of every event it
+   * appends. The work may run more than once (after a version conflict or a serialization failure),
+   * so it must not have effects outside the transaction.
    */
-  async run<T>(work: (tx: Transaction) => Promise<T>, metadata: Partial<EventMetadata> = {}): Promise<T> {
-    const eventMetadata = { ...this.metadata(), ...metadata };
+  async run<T>(origin: Origin, work: (tx: Transaction) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const appended: DomainEvent[] = [];
       try {
-        const result = await this.dataSource.transaction((manager) => work(new Transaction(manager, eventMetadata, appended)));
+        const result = await this.dataSource.transaction((manager) => work(new Transaction(manager, origin, appended)));
         if (appended.length > 0) this.eventBus.publishAll(appended);
         return result;
       } catch (error) {

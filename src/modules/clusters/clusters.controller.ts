@@ -14,6 +14,8 @@ import { UpdateClusterCommand } from './commands/update-cluster';
 import { GetClusterQuery } from './queries/get-cluster';
 import { ListClustersQuery } from './queries/list-clusters';
 import { ClusterViewSchema } from './cluster.view';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag(
   'cluster',
@@ -62,8 +64,12 @@ export class ClustersController {
       },
     },
   })
-  async createCluster(@UuidParam('AzUuid') azUuid: string, @Body() body: CreateClusterDto): Promise<{ cluster: ClusterView }> {
-    return { cluster: await this.commands.execute(new CreateClusterCommand(azUuid, body)) };
+  async createCluster(
+    @RequestOrigin() origin: Origin,
+    @UuidParam('AzUuid') azUuid: string,
+    @Body() body: CreateClusterDto,
+  ): Promise<{ cluster: ClusterView }> {
+    return { cluster: await this.commands.execute(new CreateClusterCommand(origin, azUuid, body)) };
   }
 
   @Get(':ClusterUuid')
@@ -83,31 +89,44 @@ export class ClustersController {
     result: { cluster: 'ok' },
   })
   async updateCluster(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') uuid: string,
     @Body() body: UpdateClusterDto,
   ): Promise<{ cluster: 'ok' }> {
-    return { cluster: await this.commands.execute(new UpdateClusterCommand(azUuid, uuid, body)) };
+    return { cluster: await this.commands.execute(new UpdateClusterCommand(origin, azUuid, uuid, body)) };
   }
 
   @Delete(':ClusterUuid')
   @MinRole(Role.Admin)
   @ApiDoc({ summary: 'delete a cluster', result: 1 })
-  deleteCluster(@UuidParam('AzUuid') azUuid: string, @UuidParam('ClusterUuid') uuid: string): Promise<1> {
-    return this.commands.execute(new DeleteClusterCommand(azUuid, uuid));
+  deleteCluster(
+    @RequestOrigin() origin: Origin,
+    @UuidParam('AzUuid') azUuid: string,
+    @UuidParam('ClusterUuid') uuid: string,
+  ): Promise<1> {
+    return this.commands.execute(new DeleteClusterCommand(origin, azUuid, uuid));
   }
 
   @Put(':ClusterUuid/enable')
   @MinRole(Role.Admin)
   @ApiDoc({ summary: 'enable a cluster', description: 'Repeating it is harmless.', result: { cluster: 'ok' } })
-  async enableCluster(@UuidParam('AzUuid') azUuid: string, @UuidParam('ClusterUuid') uuid: string): Promise<{ cluster: 'ok' }> {
-    return { cluster: await this.commands.execute(new SetClusterStateCommand(azUuid, uuid, State.Enabled)) };
+  async enableCluster(
+    @RequestOrigin() origin: Origin,
+    @UuidParam('AzUuid') azUuid: string,
+    @UuidParam('ClusterUuid') uuid: string,
+  ): Promise<{ cluster: 'ok' }> {
+    return { cluster: await this.commands.execute(new SetClusterStateCommand(origin, azUuid, uuid, State.Enabled)) };
   }
 
   @Put(':ClusterUuid/disable')
   @MinRole(Role.Admin)
   @ApiDoc({ summary: 'disable a cluster', description: 'Repeating it is harmless.', result: { cluster: 'ok' } })
-  async disableCluster(@UuidParam('AzUuid') azUuid: string, @UuidParam('ClusterUuid') uuid: string): Promise<{ cluster: 'ok' }> {
-    return { cluster: await this.commands.execute(new SetClusterStateCommand(azUuid, uuid, State.Disabled)) };
+  async disableCluster(
+    @RequestOrigin() origin: Origin,
+    @UuidParam('AzUuid') azUuid: string,
+    @UuidParam('ClusterUuid') uuid: string,
+  ): Promise<{ cluster: 'ok' }> {
+    return { cluster: await this.commands.execute(new SetClusterStateCommand(origin, azUuid, uuid, State.Disabled)) };
   }
 }

@@ -9,6 +9,8 @@ import { MinRole } from '../../platform/http/roles';
 import { UuidParam } from '../../platform/http/validation';
 import { MoveHostCommand } from './commands/move-host';
 import { STEPS_IN_FLIGHT } from './host-moves.manager';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 @ApiSchema({ name: 'MigrateHostRequest' })
 export class MigrateHostDto {
@@ -58,11 +60,12 @@ export class HostMovesController {
     result: OK,
   })
   drainHost(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('HostUuid') hostUuid: string,
   ): Promise<typeof OK> {
-    return this.commands.execute(new MoveHostCommand('drain', { azUuid, clusterUuid, hostUuid }));
+    return this.commands.execute(new MoveHostCommand(origin, 'drain', { azUuid, clusterUuid, hostUuid }));
   }
 
   @Put(':HostUuid/migrate')
@@ -76,6 +79,7 @@ export class HostMovesController {
     result: OK,
   })
   migrateHost(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('HostUuid') hostUuid: string,
@@ -83,6 +87,7 @@ export class HostMovesController {
   ): Promise<typeof OK> {
     return this.commands.execute(
       new MoveHostCommand(
+        origin,
         'migrate',
         { azUuid, clusterUuid, hostUuid },
         {
@@ -106,13 +111,14 @@ export class HostMovesController {
     result: OK,
   })
   rebuildHost(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('HostUuid') hostUuid: string,
     @Body() body: RebuildHostDto,
   ): Promise<typeof OK> {
     return this.commands.execute(
-      new MoveHostCommand('rebuild', { azUuid, clusterUuid, hostUuid }, { targetHostUuid: body.target_host_uuid }),
+      new MoveHostCommand(origin, 'rebuild', { azUuid, clusterUuid, hostUuid }, { targetHostUuid: body.target_host_uuid }),
     );
   }
 }

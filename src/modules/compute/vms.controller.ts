@@ -26,6 +26,8 @@ import {
 } from './compute.dto';
 import { VmStatisticSchema, VmViewSchema, VmVncSchema } from './compute.schemas';
 import { DescribeVmQuery, GetVmStatisticQuery, ListVmsQuery } from './queries/vm-queries';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag(
   'vm',
@@ -70,8 +72,12 @@ export class VmsController {
     errors: [404],
     result: { vm: VmViewSchema },
   })
-  async createVm(@CurrentActor() actor: Actor, @Body() body: CreateVmDto): Promise<{ vm: VmView }> {
-    return { vm: await this.commands.execute(new CreateVmCommand(actor, body)) };
+  async createVm(
+    @RequestOrigin() origin: Origin,
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateVmDto,
+  ): Promise<{ vm: VmView }> {
+    return { vm: await this.commands.execute(new CreateVmCommand(origin, actor, body)) };
   }
 
   @Get('vm/:VmUuid')
@@ -87,11 +93,12 @@ export class VmsController {
   @Patch('vm/:VmUuid')
   @ApiDoc({ summary: 'update a virtual machine', description: 'Its name and description.', result: OK })
   async updateVm(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('VmUuid') vmUuid: string,
     @Body() body: UpdateVmDto,
   ): Promise<typeof OK> {
-    await this.commands.execute(new UpdateVmCommand(actor, vmUuid, body));
+    await this.commands.execute(new UpdateVmCommand(origin, actor, vmUuid, body));
     return OK;
   }
 
@@ -105,26 +112,35 @@ export class VmsController {
     result: OK,
   })
   async deleteVm(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('VmUuid') vmUuid: string,
     @Query() query: DeleteVmParams,
   ): Promise<typeof OK> {
     const force = query.force_del === 'true' || query.force_del === '1';
-    await this.commands.execute(new DeleteVmCommand(actor, vmUuid, force));
+    await this.commands.execute(new DeleteVmCommand(origin, actor, vmUuid, force));
     return OK;
   }
 
   @Put('vm/:VmUuid/start')
   @ApiDoc({ summary: 'start a virtual machine', description: "A stopped VM; its host's agent starts it.", result: OK })
-  async startVm(@CurrentActor() actor: Actor, @UuidParam('VmUuid') vmUuid: string): Promise<typeof OK> {
-    await this.commands.execute(new PowerVmCommand(actor, vmUuid, 'start'));
+  async startVm(
+    @RequestOrigin() origin: Origin,
+    @CurrentActor() actor: Actor,
+    @UuidParam('VmUuid') vmUuid: string,
+  ): Promise<typeof OK> {
+    await this.commands.execute(new PowerVmCommand(origin, actor, vmUuid, 'start'));
     return OK;
   }
 
   @Put('vm/:VmUuid/stop')
   @ApiDoc({ summary: 'stop a virtual machine', description: "A running VM; its host's agent stops it.", result: OK })
-  async stopVm(@CurrentActor() actor: Actor, @UuidParam('VmUuid') vmUuid: string): Promise<typeof OK> {
-    await this.commands.execute(new PowerVmCommand(actor, vmUuid, 'stop'));
+  async stopVm(
+    @RequestOrigin() origin: Origin,
+    @CurrentActor() actor: Actor,
+    @UuidParam('VmUuid') vmUuid: string,
+  ): Promise<typeof OK> {
+    await this.commands.execute(new PowerVmCommand(origin, actor, vmUuid, 'stop'));
     return OK;
   }
 
@@ -138,11 +154,12 @@ export class VmsController {
     result: OK,
   })
   async attachVolumeToVm(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('VmUuid') vmUuid: string,
     @Body() body: AttachVolumeDto,
   ): Promise<typeof OK> {
-    await this.commands.execute(new ChangeVmDeviceCommand(actor, vmUuid, 'attach', 'volume', body.volume_uuid));
+    await this.commands.execute(new ChangeVmDeviceCommand(origin, actor, vmUuid, 'attach', 'volume', body.volume_uuid));
     return OK;
   }
 
@@ -153,11 +170,12 @@ export class VmsController {
     result: OK,
   })
   async detachVolumeFromVm(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('VmUuid') vmUuid: string,
     @Body() body: AttachVolumeDto,
   ): Promise<typeof OK> {
-    await this.commands.execute(new ChangeVmDeviceCommand(actor, vmUuid, 'detach', 'volume', body.volume_uuid));
+    await this.commands.execute(new ChangeVmDeviceCommand(origin, actor, vmUuid, 'detach', 'volume', body.volume_uuid));
     return OK;
   }
 
@@ -169,11 +187,12 @@ export class VmsController {
     result: OK,
   })
   async attachNicToVm(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('VmUuid') vmUuid: string,
     @Body() body: AttachNicDto,
   ): Promise<typeof OK> {
-    await this.commands.execute(new ChangeVmDeviceCommand(actor, vmUuid, 'attach', 'nic', body.nic_uuid));
+    await this.commands.execute(new ChangeVmDeviceCommand(origin, actor, vmUuid, 'attach', 'nic', body.nic_uuid));
     return OK;
   }
 
@@ -184,11 +203,12 @@ export class VmsController {
     result: OK,
   })
   async detachNicFromVm(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('VmUuid') vmUuid: string,
     @Body() body: AttachNicDto,
   ): Promise<typeof OK> {
-    await this.commands.execute(new ChangeVmDeviceCommand(actor, vmUuid, 'detach', 'nic', body.nic_uuid));
+    await this.commands.execute(new ChangeVmDeviceCommand(origin, actor, vmUuid, 'detach', 'nic', body.nic_uuid));
     return OK;
   }
 
@@ -203,11 +223,12 @@ export class VmsController {
     result: OK,
   })
   async migrateVm(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('VmUuid') vmUuid: string,
     @Body() body: VmMigrateDto,
   ): Promise<typeof OK> {
-    await this.commands.execute(new MigrateVmCommand(actor, vmUuid, body));
+    await this.commands.execute(new MigrateVmCommand(origin, actor, vmUuid, body));
     return OK;
   }
 
@@ -219,8 +240,12 @@ export class VmsController {
       'CHIME_VNC_TICKET_TTL seconds (60). The console proxy on the host redeems it once through the agent protocol.',
     result: { vnc: VmVncSchema },
   })
-  async getVmVnc(@CurrentActor() actor: Actor, @UuidParam('VmUuid') vmUuid: string): Promise<{ vnc: VmVncView }> {
-    return { vnc: await this.commands.execute(new IssueVncTicketCommand(actor, vmUuid)) };
+  async getVmVnc(
+    @RequestOrigin() origin: Origin,
+    @CurrentActor() actor: Actor,
+    @UuidParam('VmUuid') vmUuid: string,
+  ): Promise<{ vnc: VmVncView }> {
+    return { vnc: await this.commands.execute(new IssueVncTicketCommand(origin, actor, vmUuid)) };
   }
 
   @Get('vm_statistic')

@@ -5,6 +5,8 @@ import { IsString, Length } from 'class-validator';
 import { ApiDoc } from '../../platform/http/api-docs';
 import { CurrentAgent, ForAgents, type AgentCaller } from '../hosts/agent.port';
 import { RedeemVncTicketCommand } from './commands/issue-vnc-ticket';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 @ApiSchema({ name: 'RedeemVncTicketRequest' })
 export class RedeemVncTicketDto {
@@ -40,9 +42,10 @@ export class VncAgentController {
     result: { vnc: RedeemedVncTicketSchema },
   })
   async redeemVncTicket(
+    @RequestOrigin() origin: Origin,
     @CurrentAgent() agent: AgentCaller,
     @Body() body: RedeemVncTicketDto,
   ): Promise<{ vnc: { vm_uuid: string; port: number } }> {
-    return { vnc: await this.commands.execute(new RedeemVncTicketCommand(agent.clientUuid, body.ticket)) };
+    return { vnc: await this.commands.execute(new RedeemVncTicketCommand(origin, agent.clientUuid, body.ticket)) };
   }
 }

@@ -14,6 +14,8 @@ import { ReportTaskCommand } from './commands/report-task';
 import { MAX_TASK_WAIT, type AgentEnrolment, type AgentHeartbeat, type AgentTaskPage } from './host.contract';
 import { AgentEnrolmentSchema, AgentHeartbeatSchema, AgentTaskPageSchema } from './host.schemas';
 import { ListAgentTasksQuery } from './queries/list-agent-tasks';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag(
   'agent',
@@ -42,8 +44,8 @@ export class AgentController {
     result: { agent: AgentEnrolmentSchema },
     errors: [401],
   })
-  async enrolAgent(@Body() body: EnrolAgentDto): Promise<{ agent: AgentEnrolment }> {
-    return { agent: await this.commands.execute(new EnrolAgentCommand(body)) };
+  async enrolAgent(@RequestOrigin() origin: Origin, @Body() body: EnrolAgentDto): Promise<{ agent: AgentEnrolment }> {
+    return { agent: await this.commands.execute(new EnrolAgentCommand(origin, body)) };
   }
 
   @Post('heartbeat')
@@ -57,10 +59,11 @@ export class AgentController {
     result: { heartbeat: AgentHeartbeatSchema },
   })
   async agentHeartbeat(
+    @RequestOrigin() origin: Origin,
     @CurrentAgent() caller: AgentCaller,
     @Body() body: AgentHeartbeatDto,
   ): Promise<{ heartbeat: AgentHeartbeat }> {
-    return { heartbeat: await this.commands.execute(new RecordHeartbeatCommand(caller, body)) };
+    return { heartbeat: await this.commands.execute(new RecordHeartbeatCommand(origin, caller, body)) };
   }
 
   @Get('task')
@@ -94,10 +97,11 @@ export class AgentController {
     result: { task: 'ok' },
   })
   async reportAgentTask(
+    @RequestOrigin() origin: Origin,
     @CurrentAgent() caller: AgentCaller,
     @UuidParam('TaskUuid') taskUuid: string,
     @Body() body: ReportAgentTaskDto,
   ): Promise<{ task: 'ok' }> {
-    return { task: await this.commands.execute(new ReportTaskCommand(caller, taskUuid, body)) };
+    return { task: await this.commands.execute(new ReportTaskCommand(origin, caller, taskUuid, body)) };
   }
 }

@@ -4,6 +4,7 @@ import { UnauthenticatedError } from '../../platform/errors/domain-error';
 import type { ChimeRequest } from '../../platform/http/request-context';
 import { hashCredential } from './agent-credentials';
 import { CLIENT_ROWS } from './host.store';
+import type { Origin } from '@chime/event-log';
 
 /** The node whose agent is calling. */
 export interface AgentCaller {
@@ -43,5 +44,9 @@ export const CurrentAgent = createParamDecorator((_: unknown, context: Execution
   return caller;
 });
 
-/** Event metadata of what an agent's request causes: the node stands where a user would. */
-export const agentMetadata = (caller: AgentCaller) => ({ user_uuid: null, user_name: `agent:${caller.name}` });
+/** The origin of what an agent's request causes: the request, with the node where a user would stand. */
+export const agentOrigin = (origin: Origin, caller: AgentCaller): Origin => ({
+  ...origin,
+  user_uuid: null,
+  user_name: `agent:${caller.name}`,
+});

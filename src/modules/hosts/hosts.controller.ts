@@ -18,6 +18,8 @@ import { GetHostQuery } from './queries/get-host';
 import { GetHostStatisticQuery } from './queries/get-host-statistic';
 import { ListClientsQuery } from './queries/list-clients';
 import { ListHostsQuery } from './queries/list-hosts';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag(
   'host',
@@ -104,11 +106,12 @@ export class HostsController {
     example: { requestId: 'd46b51f4-cb00-48bf-812d-6db4e589dd03', result: { host: EXAMPLE_HOST } },
   })
   async createHost(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @Body() body: CreateHostDto,
   ): Promise<{ host: HostView }> {
-    return { host: await this.commands.execute(new CreateHostCommand(azUuid, clusterUuid, body)) };
+    return { host: await this.commands.execute(new CreateHostCommand(origin, azUuid, clusterUuid, body)) };
   }
 
   @Get(':HostUuid')
@@ -135,12 +138,13 @@ export class HostsController {
     result: { host: 'ok' },
   })
   async updateHost(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('HostUuid') hostUuid: string,
     @Body() body: UpdateHostDto,
   ): Promise<{ host: 'ok' }> {
-    return { host: await this.commands.execute(new UpdateHostCommand({ azUuid, clusterUuid, hostUuid }, body)) };
+    return { host: await this.commands.execute(new UpdateHostCommand(origin, { azUuid, clusterUuid, hostUuid }, body)) };
   }
 
   @Delete(':HostUuid')
@@ -153,11 +157,12 @@ export class HostsController {
     result: 1,
   })
   deleteHost(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('HostUuid') hostUuid: string,
   ): Promise<1> {
-    return this.commands.execute(new DeleteHostCommand({ azUuid, clusterUuid, hostUuid }));
+    return this.commands.execute(new DeleteHostCommand(origin, { azUuid, clusterUuid, hostUuid }));
   }
 
   @Put(':HostUuid/enable')
@@ -168,11 +173,12 @@ export class HostsController {
     result: { host: 'ok' },
   })
   enableHost(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('HostUuid') hostUuid: string,
   ): Promise<{ host: 'ok' }> {
-    return this.setState({ azUuid, clusterUuid, hostUuid }, HostState.Enabled);
+    return this.setState(origin, { azUuid, clusterUuid, hostUuid }, HostState.Enabled);
   }
 
   @Put(':HostUuid/disable')
@@ -183,11 +189,12 @@ export class HostsController {
     result: { host: 'ok' },
   })
   disableHost(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('HostUuid') hostUuid: string,
   ): Promise<{ host: 'ok' }> {
-    return this.setState({ azUuid, clusterUuid, hostUuid }, HostState.Disabled);
+    return this.setState(origin, { azUuid, clusterUuid, hostUuid }, HostState.Disabled);
   }
 
   @Put(':HostUuid/suspend')
@@ -198,15 +205,16 @@ export class HostsController {
     result: { host: 'ok' },
   })
   suspendHost(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('HostUuid') hostUuid: string,
   ): Promise<{ host: 'ok' }> {
-    return this.setState({ azUuid, clusterUuid, hostUuid }, HostState.Suspended);
+    return this.setState(origin, { azUuid, clusterUuid, hostUuid }, HostState.Suspended);
   }
 
-  private async setState(path: HostPath, state: HostState): Promise<{ host: 'ok' }> {
-    return { host: await this.commands.execute(new SetHostStateCommand(path, state)) };
+  private async setState(origin: Origin, path: HostPath, state: HostState): Promise<{ host: 'ok' }> {
+    return { host: await this.commands.execute(new SetHostStateCommand(origin, path, state)) };
   }
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { UnitOfWork, type EventMetadata } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../platform/config/app-config';
@@ -74,6 +74,7 @@ export class NodeMonitor implements OnApplicationBootstrap, OnApplicationShutdow
     );
     for (const { uuid } of silent) {
       await this.uow.run(
+        systemOrigin('MONITOR', `/v1/client/${uuid}`, { monitor_state: MonitorState.Unreachable }),
         async (tx) => {
           const [node]: { version: number; silent_for: number }[] = await tx.manager.query(
             `SELECT version, extract(epoch FROM now() - heartbeat_at)::int AS silent_for FROM clients
@@ -96,7 +97,6 @@ export class NodeMonitor implements OnApplicationBootstrap, OnApplicationShutdow
             }),
           ]);
         },
-        systemMetadata('MONITOR', `/v1/client/${uuid}`, { monitor_state: MonitorState.Unreachable }),
       );
     }
   }
@@ -106,28 +106,25 @@ export class NodeMonitor implements OnApplicationBootstrap, OnApplicationShutdow
       `SELECT uuid FROM tasks WHERE state = 0 AND deadline_at < now() LIMIT ${BATCH}`,
     );
     for (const { uuid } of overdue) {
-      await this.uow.run(
-        async (tx) => {
-          const [locked]: { uuid: string }[] = await tx.manager.query(
-            'SELECT uuid FROM tasks WHERE uuid = $1 AND state = 0 AND deadline_at < now() FOR UPDATE SKIP LOCKED',
-            [uuid],
-          );
-          if (!locked) return;
-          const task = await tx.manager.findOneByOrFail(TaskEntity, { uuid });
-          const seconds = Math.round((task.deadlineAt.getTime() - task.createdAt.getTime()) / 1000);
-          await this.outcomes.settle(tx, task, {
-            state: TaskState.Failed,
-            message: `timed out: no agent reported an outcome within ${seconds} s`,
-          });
-        },
-        systemMetadata('TIMEOUT', `/v1/agent/task/${uuid}`, { state: TaskState.Failed }),
-      );
+      await this.uow.run(systemOrigin('TIMEOUT', `/v1/agent/task/${uuid}`, { state: TaskState.Failed }), async (tx) => {
+        const [locked]: { uuid: string }[] = await tx.manager.query(
+          'SELECT uuid FROM tasks WHERE uuid = $1 AND state = 0 AND deadline_at < now() FOR UPDATE SKIP LOCKED',
+          [uuid],
+        );
+        if (!locked) return;
+        const task = await tx.manager.findOneByOrFail(TaskEntity, { uuid });
+        const seconds = Math.round((task.deadlineAt.getTime() - task.createdAt.getTime()) / 1000);
+        await this.outcomes.settle(tx, task, {
+          state: TaskState.Failed,
+          message: `timed out: no agent reported an outcome within ${seconds} s`,
+        });
+      });
     }
   }
 }
 
 /** Who caused a change the server made by itself: no user, a request id of its own (one operation-log entry). */
-function systemMetadata(method: string, path: string, input: object): Partial<EventMetadata> {
+function systemOrigin(method: string, path: string, input: object): Origin {
   return {
     request_id: randomUUID(),
     user_uuid: null,

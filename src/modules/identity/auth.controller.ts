@@ -9,6 +9,8 @@ import { LogoutCommand } from './commands/logout';
 import { LoginDto, TokenDto } from './identity.dto';
 import { AuthenticateQuery } from './queries/authenticate';
 import { SessionOwnerSchema, SessionSchema } from './user.view';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 @ApiTags('user')
 @Public()
@@ -30,8 +32,8 @@ export class AuthController {
     errors: [401],
   })
   @ApiThrottled('too many failed logins for this user name from this address; wait Retry-After seconds')
-  login(@Body() body: LoginDto, @Ip() ip: string): Promise<LoginResult> {
-    return this.commands.execute(new LoginCommand(body.user_name, body.password, ip));
+  login(@RequestOrigin() origin: Origin, @Body() body: LoginDto, @Ip() ip: string): Promise<LoginResult> {
+    return this.commands.execute(new LoginCommand(origin, body.user_name, body.password, ip));
   }
 
   @Post('logout')
@@ -41,8 +43,8 @@ export class AuthController {
     description: 'The token stops working everywhere at once. Logging out an unknown token is also "ok".',
     result: 'ok',
   })
-  logout(@Body() body: TokenDto): Promise<'ok'> {
-    return this.commands.execute(new LogoutCommand(body.token));
+  logout(@RequestOrigin() origin: Origin, @Body() body: TokenDto): Promise<'ok'> {
+    return this.commands.execute(new LogoutCommand(origin, body.token));
   }
 
   @Post('auth')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Role } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, SERVER_ORIGIN } from '@chime/event-log';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../platform/config/app-config';
 import { UserCreated } from './identity.events';
@@ -53,7 +53,7 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
       createdAt: new Date(),
     };
     try {
-      await this.uow.run(async (tx) => {
+      await this.uow.run(SERVER_ORIGIN, async (tx) => {
         await tx.manager.insert(UserEntity, admin);
         await tx.append({ type: USER_STREAM, id: admin.uuid }, 0, [new UserCreated(toUserState(admin))]);
       });

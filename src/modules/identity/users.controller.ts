@@ -16,6 +16,8 @@ import { GetUserQuery } from './queries/get-user';
 import { GetUserDefaultQuery } from './queries/get-user-default';
 import { ListUsersQuery } from './queries/list-users';
 import { UserDefaultSchema, UserViewSchema } from './user.view';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag('user', 'Login, logout, tokens, users and their defaults.');
 
@@ -43,8 +45,12 @@ export class UsersController {
       'a user without one could never log in.',
     result: { user: UserViewSchema },
   })
-  async createUser(@CurrentActor() actor: Actor, @Body() body: CreateUserDto): Promise<{ user: UserView }> {
-    return { user: await this.commands.execute(new CreateUserCommand(actor, body)) };
+  async createUser(
+    @RequestOrigin() origin: Origin,
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateUserDto,
+  ): Promise<{ user: UserView }> {
+    return { user: await this.commands.execute(new CreateUserCommand(origin, actor, body)) };
   }
 
   @Get(':UserUuid')
@@ -62,11 +68,12 @@ export class UsersController {
     result: { user: 'ok' },
   })
   async updateUser(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('UserUuid') uuid: string,
     @Body() body: UpdateUserDto,
   ): Promise<{ user: 'ok' }> {
-    return { user: await this.commands.execute(new UpdateUserCommand(actor, uuid, body)) };
+    return { user: await this.commands.execute(new UpdateUserCommand(origin, actor, uuid, body)) };
   }
 
   @Delete(':UserUuid')
@@ -75,8 +82,8 @@ export class UsersController {
     description: "Ends the user's sessions; the super administrator cannot be deleted.",
     result: 1,
   })
-  deleteUser(@CurrentActor() actor: Actor, @UuidParam('UserUuid') uuid: string): Promise<1> {
-    return this.commands.execute(new DeleteUserCommand(actor, uuid));
+  deleteUser(@RequestOrigin() origin: Origin, @CurrentActor() actor: Actor, @UuidParam('UserUuid') uuid: string): Promise<1> {
+    return this.commands.execute(new DeleteUserCommand(origin, actor, uuid));
   }
 
   @Get(':UserUuid/default')
@@ -92,10 +99,11 @@ export class UsersController {
     result: { default: 'ok' },
   })
   async updateUserDefault(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('UserUuid') uuid: string,
     @Body() body: UpdateUserDefaultDto,
   ): Promise<{ default: 'ok' }> {
-    return { default: await this.commands.execute(new UpdateUserDefaultCommand(actor, uuid, body)) };
+    return { default: await this.commands.execute(new UpdateUserDefaultCommand(origin, actor, uuid, body)) };
   }
 }

@@ -22,6 +22,8 @@ import { GetImageBucketQuery } from './queries/get-image-bucket';
 import { GetImageStatisticQuery } from './queries/get-image-statistic';
 import { ListImageBucketsQuery } from './queries/list-image-buckets';
 import { ListImagesQuery } from './queries/list-images';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag(
   'image',
@@ -103,8 +105,12 @@ export class ImagesController {
     result: { image: ImageViewSchema },
     example: { requestId: 'a25c2320-7a41-44f8-a782-2f062ba41b6b', result: { image: EXAMPLE_IMAGE } },
   })
-  async createPublicImage(@CurrentActor() actor: Actor, @Body() body: CreateImageDto): Promise<{ image: ImageView }> {
-    return { image: await this.commands.execute(new CreateImageCommand(actor, 'public', body)) };
+  async createPublicImage(
+    @RequestOrigin() origin: Origin,
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateImageDto,
+  ): Promise<{ image: ImageView }> {
+    return { image: await this.commands.execute(new CreateImageCommand(origin, actor, 'public', body)) };
   }
 
   @Post('image/user')
@@ -126,8 +132,12 @@ export class ImagesController {
       },
     },
   })
-  async createUserImage(@CurrentActor() actor: Actor, @Body() body: CreateImageDto): Promise<{ image: ImageView }> {
-    return { image: await this.commands.execute(new CreateImageCommand(actor, 'user', body)) };
+  async createUserImage(
+    @RequestOrigin() origin: Origin,
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateImageDto,
+  ): Promise<{ image: ImageView }> {
+    return { image: await this.commands.execute(new CreateImageCommand(origin, actor, 'user', body)) };
   }
 
   @Get('image/:ImageUuid')
@@ -151,11 +161,12 @@ export class ImagesController {
     result: { image: 'ok' },
   })
   async updateImage(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('ImageUuid') uuid: string,
     @Body() body: UpdateImageDto,
   ): Promise<{ image: 'ok' }> {
-    return { image: await this.commands.execute(new UpdateImageCommand(actor, uuid, body)) };
+    return { image: await this.commands.execute(new UpdateImageCommand(origin, actor, uuid, body)) };
   }
 
   @Delete('image/:ImageUuid')
@@ -166,8 +177,8 @@ export class ImagesController {
       'were made from is not deleted (400 FAILED_PRECONDITION).',
     result: 0,
   })
-  deleteImage(@CurrentActor() actor: Actor, @UuidParam('ImageUuid') uuid: string): Promise<0> {
-    return this.commands.execute(new DeleteImageCommand(actor, uuid));
+  deleteImage(@RequestOrigin() origin: Origin, @CurrentActor() actor: Actor, @UuidParam('ImageUuid') uuid: string): Promise<0> {
+    return this.commands.execute(new DeleteImageCommand(origin, actor, uuid));
   }
 
   @Get('image_statistic')
@@ -210,10 +221,11 @@ export class ImagesController {
     example: { requestId: '30d27042-5db8-45a6-9a9e-3122627e348f', result: { imagebucket: EXAMPLE_BUCKET } },
   })
   async createImageBucket(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @Body() body: CreateImageBucketDto,
   ): Promise<{ imagebucket: ImageBucketView }> {
-    return { imagebucket: await this.commands.execute(new CreateImageBucketCommand(actor, body)) };
+    return { imagebucket: await this.commands.execute(new CreateImageBucketCommand(origin, actor, body)) };
   }
 
   @Get('imagebucket/:ImageBucketUuid')
@@ -237,7 +249,11 @@ export class ImagesController {
       'bucket is never deleted, nor a bucket holding images (400 FAILED_PRECONDITION, naming how many). Answers `1`.',
     result: 1,
   })
-  deleteImageBucket(@CurrentActor() actor: Actor, @BucketUuidParam('ImageBucketUuid') uuid: string): Promise<1> {
-    return this.commands.execute(new DeleteImageBucketCommand(actor, uuid));
+  deleteImageBucket(
+    @RequestOrigin() origin: Origin,
+    @CurrentActor() actor: Actor,
+    @BucketUuidParam('ImageBucketUuid') uuid: string,
+  ): Promise<1> {
+    return this.commands.execute(new DeleteImageBucketCommand(origin, actor, uuid));
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, SERVER_ORIGIN } from '@chime/event-log';
 import { publicBucket, insertBucketIfAbsent } from './buckets';
 
 /**
@@ -14,7 +14,7 @@ export class PublicBucket implements OnApplicationBootstrap {
   constructor(private readonly uow: UnitOfWork) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const created = await this.uow.run((tx) => insertBucketIfAbsent(tx, publicBucket()));
+    const created = await this.uow.run(SERVER_ORIGIN, (tx) => insertBucketIfAbsent(tx, publicBucket()));
     if (created) this.logger.log('created the public image bucket');
   }
 }

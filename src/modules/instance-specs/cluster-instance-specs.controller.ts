@@ -11,6 +11,8 @@ import type { ClusterInstanceSpecRelationView, ClusterInstanceSpecView } from '.
 import { ClusterInstanceSpecListParams, CreateClusterInstanceSpecDto } from './instance-spec.dto';
 import { ClusterInstanceSpecRelationViewSchema, ClusterInstanceSpecViewSchema } from './instance-spec.view';
 import { ListClusterInstanceSpecsQuery } from './queries/list-cluster-instance-specs';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 /** The instance specifications registered in a cluster (the tag is described in instance-specs.controller.ts). */
 @ApiTags('instance_spec')
@@ -56,13 +58,14 @@ export class ClusterInstanceSpecsController {
     },
   })
   async createClusterInstanceSpecRelation(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @Body() body: CreateClusterInstanceSpecDto,
   ): Promise<{ cluster_instance_spec_relation: ClusterInstanceSpecRelationView }> {
     return {
       cluster_instance_spec_relation: await this.commands.execute(
-        new RegisterInstanceSpecCommand(azUuid, clusterUuid, body.instance_spec_uuid),
+        new RegisterInstanceSpecCommand(origin, azUuid, clusterUuid, body.instance_spec_uuid),
       ),
     };
   }
@@ -71,10 +74,11 @@ export class ClusterInstanceSpecsController {
   @MinRole(Role.Admin)
   @ApiDoc({ summary: 'unregister an instance specification from a cluster', result: 1 })
   deleteClusterInstanceSpecRelation(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('InstanceSpecUuid') specUuid: string,
   ): Promise<1> {
-    return this.commands.execute(new UnregisterInstanceSpecCommand(azUuid, clusterUuid, specUuid));
+    return this.commands.execute(new UnregisterInstanceSpecCommand(origin, azUuid, clusterUuid, specUuid));
   }
 }

@@ -14,6 +14,8 @@ import { CreateInstanceSpecDto, InstanceSpecListParams, UpdateInstanceSpecDto } 
 import { InstanceSpecViewSchema } from './instance-spec.view';
 import { GetInstanceSpecQuery } from './queries/get-instance-spec';
 import { ListInstanceSpecsQuery } from './queries/list-instance-specs';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag(
   'instance_spec',
@@ -62,8 +64,11 @@ export class InstanceSpecsController {
       },
     },
   })
-  async createInstanceSpec(@Body() body: CreateInstanceSpecDto): Promise<{ instance_spec: InstanceSpecView }> {
-    return { instance_spec: await this.commands.execute(new CreateInstanceSpecCommand(body)) };
+  async createInstanceSpec(
+    @RequestOrigin() origin: Origin,
+    @Body() body: CreateInstanceSpecDto,
+  ): Promise<{ instance_spec: InstanceSpecView }> {
+    return { instance_spec: await this.commands.execute(new CreateInstanceSpecCommand(origin, body)) };
   }
 
   @Get(':InstanceSpecUuid')
@@ -80,10 +85,11 @@ export class InstanceSpecsController {
     result: { instance_spec: 'ok' },
   })
   async updateInstanceSpec(
+    @RequestOrigin() origin: Origin,
     @UuidParam('InstanceSpecUuid') uuid: string,
     @Body() body: UpdateInstanceSpecDto,
   ): Promise<{ instance_spec: 'ok' }> {
-    return { instance_spec: await this.commands.execute(new UpdateInstanceSpecCommand(uuid, body)) };
+    return { instance_spec: await this.commands.execute(new UpdateInstanceSpecCommand(origin, uuid, body)) };
   }
 
   @Delete(':InstanceSpecUuid')
@@ -95,7 +101,7 @@ export class InstanceSpecsController {
       'unregister it first. Deleting a cluster unregisters its specifications.',
     result: 1,
   })
-  deleteInstanceSpec(@UuidParam('InstanceSpecUuid') uuid: string): Promise<1> {
-    return this.commands.execute(new DeleteInstanceSpecCommand(uuid));
+  deleteInstanceSpec(@RequestOrigin() origin: Origin, @UuidParam('InstanceSpecUuid') uuid: string): Promise<1> {
+    return this.commands.execute(new DeleteInstanceSpecCommand(origin, uuid));
   }
 }

@@ -14,6 +14,8 @@ import { CreateNetworkDto, NetworkListParams, UpdateNetworkDto } from './network
 import { NetworkViewSchema } from './network.view';
 import { GetNetworkQuery } from './queries/get-network';
 import { ListNetworksQuery } from './queries/list-networks';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag(
   'network',
@@ -74,11 +76,12 @@ export class NetworksController {
     },
   })
   async createNetwork(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @Body() body: CreateNetworkDto,
   ): Promise<{ network: NetworkView }> {
-    return { network: await this.commands.execute(new CreateNetworkCommand(azUuid, clusterUuid, body)) };
+    return { network: await this.commands.execute(new CreateNetworkCommand(origin, azUuid, clusterUuid, body)) };
   }
 
   @Get(':NetworkUuid')
@@ -99,12 +102,13 @@ export class NetworksController {
     result: { network: 'ok' },
   })
   async updateNetwork(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('NetworkUuid') networkUuid: string,
     @Body() body: UpdateNetworkDto,
   ): Promise<{ network: 'ok' }> {
-    return { network: await this.commands.execute(new UpdateNetworkCommand({ azUuid, clusterUuid, networkUuid }, body)) };
+    return { network: await this.commands.execute(new UpdateNetworkCommand(origin, { azUuid, clusterUuid, networkUuid }, body)) };
   }
 
   @Delete(':NetworkUuid')
@@ -115,10 +119,11 @@ export class NetworksController {
     result: 1,
   })
   deleteNetwork(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('NetworkUuid') networkUuid: string,
   ): Promise<1> {
-    return this.commands.execute(new DeleteNetworkCommand({ azUuid, clusterUuid, networkUuid }));
+    return this.commands.execute(new DeleteNetworkCommand(origin, { azUuid, clusterUuid, networkUuid }));
   }
 }

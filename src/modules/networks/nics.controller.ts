@@ -13,9 +13,11 @@ import type { NicStatisticView, NicView } from './nic.contract';
 import { CreateNicDto, DeleteNicParams, NicListParams, UpdateNicDto } from './nic.dto';
 import { NicStatisticSchema, NicViewSchema } from './nic.view';
 import { GetNicQuery, GetNicStatisticQuery, ListNicsQuery } from './queries/nic-queries';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 const ALLOCATION =
-  'Without `ip` the server gives the first free address from where the subnet\'s last allocation stopped ' +
+  "Without `ip` the server gives the first free address from where the subnet's last allocation stopped " +
   '(wrapping once), never its network, broadcast or gateway address nor a reserved one; an `ip` asked for ' +
   'obeys the same rules and must not be held by another NIC (400 ALREADY_EXISTS naming it). A full subnet is ' +
   '400 FAILED_PRECONDITION. The MAC is 52:54:00 and a number from a sequence.';
@@ -30,7 +32,11 @@ export class NicsController {
   ) {}
 
   @Get('nic')
-  @ApiDoc({ summary: 'list network interfaces', description: "A user's own only; administrators see all.", result: listOf(NicViewSchema) })
+  @ApiDoc({
+    summary: 'list network interfaces',
+    description: "A user's own only; administrators see all.",
+    result: listOf(NicViewSchema),
+  })
   listNic(@CurrentActor() actor: Actor, @Query() query: NicListParams): Promise<ListResult<NicView>> {
     return this.queries.execute(new ListNicsQuery(actor, query));
   }
@@ -45,8 +51,12 @@ export class NicsController {
     result: { nic: NicViewSchema },
     errors: [404],
   })
-  async createNic(@CurrentActor() actor: Actor, @Body() body: CreateNicDto): Promise<{ nic: NicView }> {
-    return { nic: await this.commands.execute(new CreateNicCommand(actor, body)) };
+  async createNic(
+    @RequestOrigin() origin: Origin,
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateNicDto,
+  ): Promise<{ nic: NicView }> {
+    return { nic: await this.commands.execute(new CreateNicCommand(origin, actor, body)) };
   }
 
   @Get('nic/:NicUuid')
@@ -58,12 +68,13 @@ export class NicsController {
   @Patch('nic/:NicUuid')
   @ApiDoc({ summary: 'update a network interface', description: 'Its name and description.', result: { vm: 'ok' } })
   async updateNic(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('NicUuid') uuid: string,
     @Body() body: UpdateNicDto,
   ): Promise<{ vm: 'ok' }> {
     // ChimeStack answers updateNic with `{"vm":"ok"}`; its clients read that key.
-    return { vm: await this.commands.execute(new UpdateNicCommand(actor, uuid, body)) };
+    return { vm: await this.commands.execute(new UpdateNicCommand(origin, actor, uuid, body)) };
   }
 
   @Delete('nic/:NicUuid')
@@ -74,8 +85,13 @@ export class NicsController {
       'FAILED_PRECONDITION naming the VM), with or without `force_del`: detach it first, or delete the VM.',
     result: 1,
   })
-  deleteNic(@CurrentActor() actor: Actor, @UuidParam('NicUuid') uuid: string, @Query() _query: DeleteNicParams): Promise<1> {
-    return this.commands.execute(new DeleteNicCommand(actor, uuid));
+  deleteNic(
+    @RequestOrigin() origin: Origin,
+    @CurrentActor() actor: Actor,
+    @UuidParam('NicUuid') uuid: string,
+    @Query() _query: DeleteNicParams,
+  ): Promise<1> {
+    return this.commands.execute(new DeleteNicCommand(origin, actor, uuid));
   }
 
   @Get('nic_statistic')

@@ -14,6 +14,8 @@ import { CreateSubnetDto, SubnetListParams, UpdateSubnetDto } from './subnet.dto
 import { SubnetViewSchema } from './subnet.view';
 import { GetSubnetQuery } from './queries/get-subnet';
 import { ListSubnetsQuery } from './queries/list-subnets';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 const ADDRESS_RULES =
   'The cidr is stored with its host bits cleared (192.168.231.1/24 is 192.168.231.0/24); the gateway and every ' +
@@ -68,12 +70,13 @@ export class SubnetsController {
     },
   })
   async createSubnet(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('NetworkUuid') networkUuid: string,
     @Body() body: CreateSubnetDto,
   ): Promise<{ subnet: SubnetView }> {
-    return { subnet: await this.commands.execute(new CreateSubnetCommand({ azUuid, clusterUuid, networkUuid }, body)) };
+    return { subnet: await this.commands.execute(new CreateSubnetCommand(origin, { azUuid, clusterUuid, networkUuid }, body)) };
   }
 
   @Get(':SubnetUuid')
@@ -95,6 +98,7 @@ export class SubnetsController {
     result: { subnet: 'ok' },
   })
   async updateSubnet(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('NetworkUuid') networkUuid: string,
@@ -102,18 +106,19 @@ export class SubnetsController {
     @Body() body: UpdateSubnetDto,
   ): Promise<{ subnet: 'ok' }> {
     const path: NetworkPath = { azUuid, clusterUuid, networkUuid };
-    return { subnet: await this.commands.execute(new UpdateSubnetCommand(path, uuid, body)) };
+    return { subnet: await this.commands.execute(new UpdateSubnetCommand(origin, path, uuid, body)) };
   }
 
   @Delete(':SubnetUuid')
   @MinRole(Role.Admin)
   @ApiDoc({ summary: 'delete a subnet', result: 1 })
   deleteSubnet(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('NetworkUuid') networkUuid: string,
     @UuidParam('SubnetUuid') uuid: string,
   ): Promise<1> {
-    return this.commands.execute(new DeleteSubnetCommand({ azUuid, clusterUuid, networkUuid }, uuid));
+    return this.commands.execute(new DeleteSubnetCommand(origin, { azUuid, clusterUuid, networkUuid }, uuid));
   }
 }

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { ApiError } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { PermissionDeniedError, UnauthenticatedError } from '../../platform/errors/domain-error';
 import { RequestAudit } from '../../platform/http/request-audit';
-import type { RequestContext } from '../../platform/http/request-context';
 import { AccessDenied, LoginFailed, RequestFailed, SECURITY_STREAM } from './security.events';
 
 const LOGIN_PATH = '/v1/login';
@@ -32,42 +31,30 @@ export class SecurityAudit implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.audit.onFailure(async (context, cause, error) => {
-      const event = this.eventFor(context, cause, error);
+    this.audit.onFailure(async (origin, cause, error) => {
+      const event = this.eventFor(origin, cause, error);
       if (!event) return;
-      await this.record(context, event).catch((e: unknown) =>
-        this.logger.error({ err: e, requestId: context.requestId }, `could not record ${event.type}`),
-      );
+      await this.uow
+        .run(origin, (tx) => tx.append({ type: SECURITY_STREAM, id: randomUUID() }, 0, [event]))
+        .catch((e: unknown) => this.logger.error({ err: e, reqId: origin.request_id }, `could not record ${event.type}`));
     });
   }
 
-  private eventFor(context: RequestContext, cause: unknown, error: ApiError): AuditEvent | undefined {
+  private eventFor(origin: Origin, cause: unknown, error: ApiError): AuditEvent | undefined {
     if (cause instanceof PermissionDeniedError) return new AccessDenied({ reason: cause.message });
-    if (cause instanceof UnauthenticatedError && context.method === 'POST' && context.path === LOGIN_PATH) {
-      const userName = parseUserName(context.input);
+    if (cause instanceof UnauthenticatedError && origin.method === 'POST' && origin.path === LOGIN_PATH) {
+      const userName = parseUserName(origin.input ?? '');
       return new LoginFailed({ user_name: userName });
     }
-    if (!CHANGES.has(context.method) || !context.actor) return undefined;
+    if (!CHANGES.has(origin.method ?? '') || origin.user_uuid === null) return undefined;
     if (error.status === 'UNAVAILABLE') {
       this.logger.warn(
-        { requestId: context.requestId },
-        `${context.method} ${context.path} failed (database unavailable): not in the operation log`,
+        { reqId: origin.request_id },
+        `${origin.method} ${origin.path} failed (database unavailable): not in the operation log`,
       );
       return undefined;
     }
     return new RequestFailed({ code: error.code, status: error.status, message: error.message.slice(0, MAX_MESSAGE) });
-  }
-
-  private async record(context: RequestContext, event: AuditEvent): Promise<void> {
-    await this.uow.run((tx) => tx.append({ type: SECURITY_STREAM, id: randomUUID() }, 0, [event]), {
-      request_id: context.requestId,
-      user_uuid: context.actor?.uuid ?? null,
-      user_name: context.actor?.name ?? null,
-      ip: context.ip,
-      method: context.method,
-      path: context.path,
-      input: context.input,
-    });
   }
 }
 

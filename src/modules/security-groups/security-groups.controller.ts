@@ -14,6 +14,8 @@ import { GetSecurityGroupQuery, ListSecurityGroupsQuery } from './queries/securi
 import type { SecurityGroupView } from './security-group.contract';
 import { CreateSecurityGroupDto, SecurityGroupListParams, UpdateSecurityGroupDto } from './security-group.dto';
 import { SecurityGroupViewSchema } from './security-group.view';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag(
   'security_group',
@@ -67,7 +69,10 @@ export class SecurityGroupsController {
     description: "A user's own only; administrators and read-only administrators see all.",
     result: listOf(SecurityGroupViewSchema),
   })
-  listSecurityGroup(@CurrentActor() actor: Actor, @Query() query: SecurityGroupListParams): Promise<ListResult<SecurityGroupView>> {
+  listSecurityGroup(
+    @CurrentActor() actor: Actor,
+    @Query() query: SecurityGroupListParams,
+  ): Promise<ListResult<SecurityGroupView>> {
     return this.queries.execute(new ListSecurityGroupsQuery(actor, query));
   }
 
@@ -82,10 +87,11 @@ export class SecurityGroupsController {
     example: { requestId: '544abc7a-9a56-4275-9de6-54b0fef875ad', result: { securitygroup: EXAMPLE_GROUP } },
   })
   async createSecurityGroup(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @Body() body: CreateSecurityGroupDto,
   ): Promise<{ securitygroup: SecurityGroupView }> {
-    return { securitygroup: await this.commands.execute(new CreateSecurityGroupCommand(actor, body)) };
+    return { securitygroup: await this.commands.execute(new CreateSecurityGroupCommand(origin, actor, body)) };
   }
 
   @Get(':SecurityGroupUuid')
@@ -104,11 +110,12 @@ export class SecurityGroupsController {
     result: { securitygroup: 'ok' },
   })
   async updateSecurityGroup(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('SecurityGroupUuid') uuid: string,
     @Body() body: UpdateSecurityGroupDto,
   ): Promise<{ securitygroup: 'ok' }> {
-    return { securitygroup: await this.commands.execute(new UpdateSecurityGroupCommand(actor, uuid, body)) };
+    return { securitygroup: await this.commands.execute(new UpdateSecurityGroupCommand(origin, actor, uuid, body)) };
   }
 
   @Delete(':SecurityGroupUuid')
@@ -117,7 +124,11 @@ export class SecurityGroupsController {
     description: 'A group a NIC uses is not deleted (400 FAILED_PRECONDITION).',
     result: 1,
   })
-  deleteSecurityGroup(@CurrentActor() actor: Actor, @UuidParam('SecurityGroupUuid') uuid: string): Promise<1> {
-    return this.commands.execute(new DeleteSecurityGroupCommand(actor, uuid));
+  deleteSecurityGroup(
+    @RequestOrigin() origin: Origin,
+    @CurrentActor() actor: Actor,
+    @UuidParam('SecurityGroupUuid') uuid: string,
+  ): Promise<1> {
+    return this.commands.execute(new DeleteSecurityGroupCommand(origin, actor, uuid));
   }
 }

@@ -9,11 +9,7 @@ import { UuidParam } from '../../platform/http/validation';
 import { CreateStoragePoolCommand } from './commands/create-storage-pool';
 import { DeleteStoragePoolCommand } from './commands/delete-storage-pool';
 import { UpdateStoragePoolCommand } from './commands/update-storage-pool';
-import {
-  GetStoragePoolQuery,
-  GetStoragePoolStatisticQuery,
-  ListStoragePoolsQuery,
-} from './queries/storage-pool-queries';
+import { GetStoragePoolQuery, GetStoragePoolStatisticQuery, ListStoragePoolsQuery } from './queries/storage-pool-queries';
 import type { StoragePoolStatisticView, StoragePoolView } from './storage.contract';
 import {
   AllStoragePoolListParams,
@@ -23,6 +19,8 @@ import {
   UpdateStoragePoolDto,
 } from './storage.dto';
 import { StoragePoolStatisticSchema, StoragePoolViewSchema } from './storage.schemas';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag(
   'storage_pool',
@@ -63,11 +61,12 @@ export class StoragePoolsController {
     result: { storage_pool: StoragePoolViewSchema },
   })
   async createStoragePool(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @Body() body: CreateStoragePoolDto,
   ): Promise<{ storage_pool: StoragePoolView }> {
-    return { storage_pool: await this.commands.execute(new CreateStoragePoolCommand(azUuid, clusterUuid, body)) };
+    return { storage_pool: await this.commands.execute(new CreateStoragePoolCommand(origin, azUuid, clusterUuid, body)) };
   }
 
   @Get(':StoragePoolUuid')
@@ -90,27 +89,32 @@ export class StoragePoolsController {
     result: { storage_pool: 'ok' },
   })
   async updateStoragePool(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('StoragePoolUuid') poolUuid: string,
     @Body() body: UpdateStoragePoolDto,
   ): Promise<{ storage_pool: 'ok' }> {
-    return { storage_pool: await this.commands.execute(new UpdateStoragePoolCommand({ azUuid, clusterUuid, poolUuid }, body)) };
+    return {
+      storage_pool: await this.commands.execute(new UpdateStoragePoolCommand(origin, { azUuid, clusterUuid, poolUuid }, body)),
+    };
   }
 
   @Delete(':StoragePoolUuid')
   @MinRole(Role.Admin)
   @ApiDoc({
     summary: 'delete a storage pool',
-    description: 'A pool holding volumes or backing volume specifications is not deleted (400 FAILED_PRECONDITION naming how many).',
+    description:
+      'A pool holding volumes or backing volume specifications is not deleted (400 FAILED_PRECONDITION naming how many).',
     result: 1,
   })
   deleteStoragePool(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('StoragePoolUuid') poolUuid: string,
   ): Promise<1> {
-    return this.commands.execute(new DeleteStoragePoolCommand({ azUuid, clusterUuid, poolUuid }));
+    return this.commands.execute(new DeleteStoragePoolCommand(origin, { azUuid, clusterUuid, poolUuid }));
   }
 }
 
@@ -121,7 +125,11 @@ export class AllStoragePoolsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('storage_pool')
-  @ApiDoc({ summary: 'list all storage pools', description: 'The pools of every cluster.', result: listOf(StoragePoolViewSchema) })
+  @ApiDoc({
+    summary: 'list all storage pools',
+    description: 'The pools of every cluster.',
+    result: listOf(StoragePoolViewSchema),
+  })
   listStoragePoolAll(@Query() query: AllStoragePoolListParams): Promise<ListResult<StoragePoolView>> {
     return this.queries.execute(new ListStoragePoolsQuery(query));
   }

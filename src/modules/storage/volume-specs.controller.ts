@@ -21,10 +21,12 @@ import {
   VolumeSpecListParams,
 } from './storage.dto';
 import { ClusterVolumeSpecRelationViewSchema, ClusterVolumeSpecViewSchema, VolumeSpecViewSchema } from './storage.schemas';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag(
   'volume_spec',
-  "Volume specifications (a pool, and IOPS and throughput per GiB within bounds) and their registration in clusters: " +
+  'Volume specifications (a pool, and IOPS and throughput per GiB within bounds) and their registration in clusters: ' +
     'everyone reads, administrators write (at most 32 specifications per cluster).',
 );
 
@@ -53,8 +55,11 @@ export class VolumeSpecsController {
     result: { volume_spec: VolumeSpecViewSchema },
     errors: [404],
   })
-  async createVolumeSpec(@Body() body: CreateVolumeSpecDto): Promise<{ volume_spec: VolumeSpecView }> {
-    return { volume_spec: await this.commands.execute(new CreateVolumeSpecCommand(body)) };
+  async createVolumeSpec(
+    @RequestOrigin() origin: Origin,
+    @Body() body: CreateVolumeSpecDto,
+  ): Promise<{ volume_spec: VolumeSpecView }> {
+    return { volume_spec: await this.commands.execute(new CreateVolumeSpecCommand(origin, body)) };
   }
 
   @Get(':VolumeSpecUuid')
@@ -73,10 +78,11 @@ export class VolumeSpecsController {
     result: { volume_spec: 'ok' },
   })
   async updateVolumeSpec(
+    @RequestOrigin() origin: Origin,
     @UuidParam('VolumeSpecUuid') uuid: string,
     @Body() body: UpdateVolumeSpecDto,
   ): Promise<{ volume_spec: 'ok' }> {
-    return { volume_spec: await this.commands.execute(new UpdateVolumeSpecCommand(uuid, body)) };
+    return { volume_spec: await this.commands.execute(new UpdateVolumeSpecCommand(origin, uuid, body)) };
   }
 
   @Delete(':VolumeSpecUuid')
@@ -86,8 +92,8 @@ export class VolumeSpecsController {
     description: 'Refused (400 FAILED_PRECONDITION) while registered in clusters or while volumes made with it exist.',
     result: 1,
   })
-  deleteVolumeSpec(@UuidParam('VolumeSpecUuid') uuid: string): Promise<1> {
-    return this.commands.execute(new DeleteVolumeSpecCommand(uuid));
+  deleteVolumeSpec(@RequestOrigin() origin: Origin, @UuidParam('VolumeSpecUuid') uuid: string): Promise<1> {
+    return this.commands.execute(new DeleteVolumeSpecCommand(origin, uuid));
   }
 }
 
@@ -124,13 +130,14 @@ export class ClusterVolumeSpecsController {
     result: { cluster_volume_spec_relation: ClusterVolumeSpecRelationViewSchema },
   })
   async createClusterVolumeSpecRelation(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @Body() body: CreateClusterVolumeSpecDto,
   ): Promise<{ cluster_volume_spec_relation: ClusterVolumeSpecRelationView }> {
     return {
       cluster_volume_spec_relation: await this.commands.execute(
-        new RegisterVolumeSpecCommand(azUuid, clusterUuid, body.volume_spec_uuid),
+        new RegisterVolumeSpecCommand(origin, azUuid, clusterUuid, body.volume_spec_uuid),
       ),
     };
   }
@@ -143,10 +150,11 @@ export class ClusterVolumeSpecsController {
     result: 1,
   })
   deleteClusterVolumeSpecRelation(
+    @RequestOrigin() origin: Origin,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @UuidParam('VolumeSpecUuid') specUuid: string,
   ): Promise<1> {
-    return this.commands.execute(new UnregisterVolumeSpecCommand(azUuid, clusterUuid, specUuid));
+    return this.commands.execute(new UnregisterVolumeSpecCommand(origin, azUuid, clusterUuid, specUuid));
   }
 }

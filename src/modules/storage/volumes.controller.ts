@@ -32,6 +32,8 @@ import {
   VolumeListParams,
 } from './storage.dto';
 import { SnapshotViewSchema, VolumeStatisticSchema, VolumeViewSchema } from './storage.schemas';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag(
   'volume',
@@ -51,7 +53,11 @@ export class VolumesController {
   ) {}
 
   @Get()
-  @ApiDoc({ summary: 'list volumes', description: "A user's own only; administrators see all.", result: listOf(VolumeViewSchema) })
+  @ApiDoc({
+    summary: 'list volumes',
+    description: "A user's own only; administrators see all.",
+    result: listOf(VolumeViewSchema),
+  })
   listVolume(
     @CurrentActor() actor: Actor,
     @UuidParam('AzUuid') azUuid: string,
@@ -76,12 +82,13 @@ export class VolumesController {
     result: { volume: VolumeViewSchema },
   })
   async createVolume(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
     @Body() body: CreateVolumeDto,
   ): Promise<{ volume: VolumeView }> {
-    return { volume: await this.commands.execute(new CreateVolumeCommand(actor, azUuid, clusterUuid, body)) };
+    return { volume: await this.commands.execute(new CreateVolumeCommand(origin, actor, azUuid, clusterUuid, body)) };
   }
 
   @Get(':VolumeUuid')
@@ -102,6 +109,7 @@ export class VolumesController {
   @Patch(':VolumeUuid')
   @ApiDoc({ summary: 'update a volume', description: 'Its name and description.', result: { vm: 'ok' } })
   async updateVolume(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
@@ -109,7 +117,7 @@ export class VolumesController {
     @Body() body: UpdateVolumeDto,
   ): Promise<{ vm: 'ok' }> {
     // ChimeStack answers updateVolume with `{"vm":"ok"}`; its clients read that key.
-    return { vm: await this.commands.execute(new UpdateVolumeCommand(actor, { azUuid, clusterUuid, volumeUuid }, body)) };
+    return { vm: await this.commands.execute(new UpdateVolumeCommand(origin, actor, { azUuid, clusterUuid, volumeUuid }, body)) };
   }
 
   @Delete(':VolumeUuid')
@@ -123,6 +131,7 @@ export class VolumesController {
     result: 1,
   })
   deleteVolume(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('AzUuid') azUuid: string,
     @UuidParam('ClusterUuid') clusterUuid: string,
@@ -130,7 +139,7 @@ export class VolumesController {
     @Query() query: DeleteVolumeParams,
   ): Promise<1> {
     const force = query.force_del === 'true' || query.force_del === '1';
-    return this.commands.execute(new DeleteVolumeCommand(actor, { azUuid, clusterUuid, volumeUuid }, force));
+    return this.commands.execute(new DeleteVolumeCommand(origin, actor, { azUuid, clusterUuid, volumeUuid }, force));
   }
 }
 
@@ -144,7 +153,11 @@ export class SnapshotsController {
   ) {}
 
   @Get('snapshot')
-  @ApiDoc({ summary: 'list all snapshots', description: "A user's own only; administrators see all.", result: listOf(SnapshotViewSchema) })
+  @ApiDoc({
+    summary: 'list all snapshots',
+    description: "A user's own only; administrators see all.",
+    result: listOf(SnapshotViewSchema),
+  })
   listSnapshot(@CurrentActor() actor: Actor, @Query() query: SnapshotListParams): Promise<ListResult<SnapshotView>> {
     return this.queries.execute(new ListSnapshotsQuery(actor, query));
   }
@@ -170,15 +183,20 @@ export class SnapshotsController {
     result: { snapshot: SnapshotViewSchema },
   })
   async createSnapshot(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('VolumeUuid') volumeUuid: string,
     @Body() body: CreateSnapshotDto,
   ): Promise<{ snapshot: SnapshotView }> {
-    return { snapshot: await this.commands.execute(new CreateSnapshotCommand(actor, volumeUuid, body)) };
+    return { snapshot: await this.commands.execute(new CreateSnapshotCommand(origin, actor, volumeUuid, body)) };
   }
 
   @Get('volume/:VolumeUuid/snapshot/:SnapshotUuid')
-  @ApiDoc({ summary: "get a snapshot's detail information", description: 'With its 20 latest tasks.', result: { snapshot: SnapshotViewSchema } })
+  @ApiDoc({
+    summary: "get a snapshot's detail information",
+    description: 'With its 20 latest tasks.',
+    result: { snapshot: SnapshotViewSchema },
+  })
   async getSnapshot(
     @CurrentActor() actor: Actor,
     @UuidParam('VolumeUuid') volumeUuid: string,
@@ -190,26 +208,29 @@ export class SnapshotsController {
   @Patch('volume/:VolumeUuid/snapshot/:SnapshotUuid')
   @ApiDoc({ summary: 'update a snapshot', description: 'Its name and description.', result: { snapshot: 'ok' } })
   async updateSnapshot(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('VolumeUuid') volumeUuid: string,
     @UuidParam('SnapshotUuid') snapshotUuid: string,
     @Body() body: UpdateSnapshotDto,
   ): Promise<{ snapshot: 'ok' }> {
-    return { snapshot: await this.commands.execute(new UpdateSnapshotCommand(actor, volumeUuid, snapshotUuid, body)) };
+    return { snapshot: await this.commands.execute(new UpdateSnapshotCommand(origin, actor, volumeUuid, snapshotUuid, body)) };
   }
 
   @Delete('volume/:VolumeUuid/snapshot/:SnapshotUuid')
   @ApiDoc({
     summary: 'delete a snapshot',
-    description: "A failed snapshot goes at once; otherwise the volume must be idle and its host reachable, and the host's agent deletes it.",
+    description:
+      "A failed snapshot goes at once; otherwise the volume must be idle and its host reachable, and the host's agent deletes it.",
     result: 'ok',
   })
   deleteSnapshot(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('VolumeUuid') volumeUuid: string,
     @UuidParam('SnapshotUuid') snapshotUuid: string,
   ): Promise<'ok'> {
-    return this.commands.execute(new DeleteSnapshotCommand(actor, volumeUuid, snapshotUuid));
+    return this.commands.execute(new DeleteSnapshotCommand(origin, actor, volumeUuid, snapshotUuid));
   }
 
   @Put('volume/:VolumeUuid/snapshot/:SnapshotUuid/restore')
@@ -221,11 +242,12 @@ export class SnapshotsController {
     result: { volume: VolumeViewSchema },
   })
   async restoreVolume(
+    @RequestOrigin() origin: Origin,
     @CurrentActor() actor: Actor,
     @UuidParam('VolumeUuid') volumeUuid: string,
     @UuidParam('SnapshotUuid') snapshotUuid: string,
   ): Promise<{ volume: VolumeView }> {
-    return { volume: await this.commands.execute(new RestoreVolumeCommand(actor, volumeUuid, snapshotUuid)) };
+    return { volume: await this.commands.execute(new RestoreVolumeCommand(origin, actor, volumeUuid, snapshotUuid)) };
   }
 
   @Get('volume_statistic')

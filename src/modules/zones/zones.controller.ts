@@ -14,6 +14,8 @@ import { SetAzStateCommand } from './commands/set-az-state';
 import { UpdateAzCommand } from './commands/update-az';
 import { GetAzQuery } from './queries/get-az';
 import { ListAzsQuery } from './queries/list-azs';
+import type { Origin } from '@chime/event-log';
+import { RequestOrigin } from '../../platform/http/request-origin.decorator';
 
 describeApiTag('az', 'Availability zones: everyone reads, administrators write (at most 32).');
 
@@ -40,8 +42,8 @@ export class ZonesController {
     description: 'The new AZ is enabled (`state` 1). At most 32 AZs; names are unique regardless of case.',
     result: { az: AzViewSchema },
   })
-  async createAz(@Body() body: CreateAzDto): Promise<{ az: AzView }> {
-    return { az: await this.commands.execute(new CreateAzCommand(body)) };
+  async createAz(@RequestOrigin() origin: Origin, @Body() body: CreateAzDto): Promise<{ az: AzView }> {
+    return { az: await this.commands.execute(new CreateAzCommand(origin, body)) };
   }
 
   @Get(':AzUuid')
@@ -57,8 +59,12 @@ export class ZonesController {
     description: 'Fields left out or sent as `null` stay as they are.',
     result: { az: 'ok' },
   })
-  async updateAz(@UuidParam('AzUuid') uuid: string, @Body() body: UpdateAzDto): Promise<{ az: 'ok' }> {
-    return { az: await this.commands.execute(new UpdateAzCommand(uuid, body)) };
+  async updateAz(
+    @RequestOrigin() origin: Origin,
+    @UuidParam('AzUuid') uuid: string,
+    @Body() body: UpdateAzDto,
+  ): Promise<{ az: 'ok' }> {
+    return { az: await this.commands.execute(new UpdateAzCommand(origin, uuid, body)) };
   }
 
   @Delete(':AzUuid')
@@ -68,15 +74,15 @@ export class ZonesController {
     description: '400 `FAILED_PRECONDITION` while it holds clusters.',
     result: 1,
   })
-  deleteAz(@UuidParam('AzUuid') uuid: string): Promise<1> {
-    return this.commands.execute(new DeleteAzCommand(uuid));
+  deleteAz(@RequestOrigin() origin: Origin, @UuidParam('AzUuid') uuid: string): Promise<1> {
+    return this.commands.execute(new DeleteAzCommand(origin, uuid));
   }
 
   @Put(':AzUuid/enable')
   @MinRole(Role.Admin)
   @ApiDoc({ summary: 'enable an available zone', description: 'Repeating it is harmless.', result: { az: 'ok' } })
-  async enableAz(@UuidParam('AzUuid') uuid: string): Promise<{ az: 'ok' }> {
-    return { az: await this.commands.execute(new SetAzStateCommand(uuid, State.Enabled)) };
+  async enableAz(@RequestOrigin() origin: Origin, @UuidParam('AzUuid') uuid: string): Promise<{ az: 'ok' }> {
+    return { az: await this.commands.execute(new SetAzStateCommand(origin, uuid, State.Enabled)) };
   }
 
   @Put(':AzUuid/disable')
@@ -86,7 +92,7 @@ export class ZonesController {
     description: 'A disabled AZ keeps its clusters but accepts no new ones. Repeating it is harmless.',
     result: { az: 'ok' },
   })
-  async disableAz(@UuidParam('AzUuid') uuid: string): Promise<{ az: 'ok' }> {
-    return { az: await this.commands.execute(new SetAzStateCommand(uuid, State.Disabled)) };
+  async disableAz(@RequestOrigin() origin: Origin, @UuidParam('AzUuid') uuid: string): Promise<{ az: 'ok' }> {
+    return { az: await this.commands.execute(new SetAzStateCommand(origin, uuid, State.Disabled)) };
   }
 }

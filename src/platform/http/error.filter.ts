@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { classifyDatabaseError, loggableDatabaseError } from '../database/database-errors';
 import { DomainError, ResourceExhaustedError } from '../errors/domain-error';
 import { RequestAudit } from './request-audit';
-import { contextOf, type ChimeRequest } from './request-context';
+import { originOf, type ChimeRequest } from './request-context';
 
 interface ApiFailure {
   status: ErrorStatus;
@@ -44,7 +44,7 @@ export class ErrorFilter implements ExceptionFilter {
     } catch (failure) {
       // The filter is the last line: whatever went wrong in it, the client still gets an answer
       // and the process goes on.
-      this.logger.error({ err: failure, original: loggableDatabaseError(exception) }, 'error filter failed');
+      this.logger.error({ reqId: req.id, err: failure, original: loggableDatabaseError(exception) }, 'error filter failed');
       respondInternal(req, res);
     }
   }
@@ -57,7 +57,7 @@ export class ErrorFilter implements ExceptionFilter {
       return;
     }
     const error = { code, message: failure.message, status: failure.status };
-    await this.audit.failed(contextOf(req), exception, error);
+    await this.audit.failed(originOf(req), exception, error);
     if (exception instanceof ResourceExhaustedError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     const body: FailureEnvelope = { requestId: String(req.id), error };
     res.status(code).json(body);
@@ -72,13 +72,14 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const dbError = classifyDatabaseError(exception);
     if (dbError) {
-      if (dbError.status === 'UNAVAILABLE') this.logger.warn({ err: loggableDatabaseError(exception) }, 'database unavailable');
+      if (dbError.status === 'UNAVAILABLE')
+        this.logger.warn({ reqId: req.id, err: loggableDatabaseError(exception) }, 'database unavailable');
       return { status: dbError.status, message: dbError.message };
     }
     if (exception instanceof StreamVersionConflictError) {
       return { status: 'FAILED_PRECONDITION', message: 'the resource was changed concurrently; try again' };
     }
-    this.logger.error({ err: loggableDatabaseError(exception) }, 'unexpected error');
+    this.logger.error({ reqId: req.id, err: loggableDatabaseError(exception) }, 'unexpected error');
     return { status: 'INTERNAL', message: 'internal error' };
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiError } from '@chime/contracts';
-import type { RequestContext } from './request-context';
+import type { Origin } from '@chime/event-log';
 
-/** `error` is what the client is answered (the envelope's error); `cause` what was thrown. */
-export type FailureListener = (context: RequestContext, cause: unknown, error: ApiError) => Promise<void>;
+/** `origin` is the failed request's (see originOf), `error` what the client is answered (the envelope's error); `cause` what was thrown. */
+export type FailureListener = (origin: Origin, cause: unknown, error: ApiError) => Promise<void>;
 
 /**
  * Where the error filter reports a request that failed, for modules that keep an audit trail of
@@ -19,7 +19,7 @@ export class RequestAudit {
     this.listeners.push(listener);
   }
 
-  async failed(context: RequestContext, cause: unknown, error: ApiError): Promise<void> {
-    await Promise.all(this.listeners.map((listener) => listener(context, cause, error)));
+  async failed(origin: Origin, cause: unknown, error: ApiError): Promise<void> {
+    await Promise.all(this.listeners.map((listener) => listener(origin, cause, error)));
   }
 }

@@ -1,6 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { NextFunction, Request, Response } from 'express';
-import type { EventMetadata } from '@chime/event-log';
+import type { Request } from 'express';
+import type { Origin } from '@chime/event-log';
 
 /** The authenticated caller. */
 export interface Actor {
@@ -9,38 +8,33 @@ export interface Actor {
   role: number;
 }
 
-/** What the server knows about the request being handled (see contextOf). */
-export interface RequestContext {
-  requestId: string;
-  ip: string;
-  method: string;
-  path: string;
-  /** The request body, redacted (see redactedInput). */
-  input: string;
-  actor?: Actor;
-}
-
 /** Fields the server adds to Express's request: `id` is set by requestId, `actor` by the token guard. */
 export interface ChimeRequest extends Request {
   id: string;
   actor?: Actor;
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
-const contexts = new WeakMap<object, RequestContext>();
+const origins = new WeakMap<object, Origin>();
 
 /**
- * The request's context, made once per request. The address and the redacted body are worked out
- * only when something asks (an event, the audit trail): most requests are reads that never do.
- * `actor` is read from the request, so it is there as soon as the token guard has set it.
+ * The request as the origin of what it causes (API.md §6.1): controllers hand it to every command
+ * they send (see RequestOrigin), and the events the command appends and the audit trail's entries
+ * copy it. It is passed explicitly, never looked up from an async context: on the server's Node,
+ * an `AsyncLocalStorage` slows every promise of every request (issue 21).
+ *
+ * Made once per request. The address and the redacted body are worked out only when something asks
+ * (an event, the audit trail): most requests are reads that never do. The user is read from the
+ * request when asked, so it is there as soon as the token guard has set it.
  */
-export function contextOf(req: ChimeRequest): RequestContext {
-  let context = contexts.get(req);
-  if (!context) {
+export function originOf(req: ChimeRequest): Origin {
+  let origin = origins.get(req);
+  if (!origin) {
     let ip: string | undefined;
     let input: string | undefined;
-    context = {
-      requestId: String(req.id),
+    // Getters in an object literal are own enumerable properties: spreading the origin or writing
+    // it as JSON (the event's metadata) reads them.
+    origin = {
+      request_id: String(req.id),
       method: req.method,
       path: req.originalUrl.split('?')[0],
       get ip() {
@@ -49,13 +43,16 @@ export function contextOf(req: ChimeRequest): RequestContext {
       get input() {
         return (input ??= redactedInput(req.body));
       },
-      get actor() {
-        return req.actor;
+      get user_uuid() {
+        return req.actor?.uuid ?? null;
+      },
+      get user_name() {
+        return req.actor?.name ?? null;
       },
     };
-    contexts.set(req, context);
+    origins.set(req, origin);
   }
-  return context;
+  return origin;
 }
 
 /** `password`, `token`, and any key ending in `_password` or `_token` (an agent's `join_token`). */
@@ -66,38 +63,4 @@ export function redactedInput(body: unknown): string {
   if (body === undefined || body === null) return '';
   if (typeof body === 'object' && Object.keys(body).length === 0) return '';
   return JSON.stringify(body, (key, value: unknown) => (SECRET_KEY.test(key) ? '***' : value));
-}
-
-export const RequestContext = {
-  /** The current request's context, or undefined outside a request (start-up, background work). */
-  current(): RequestContext | undefined {
-    return storage.getStore();
-  },
-
-  run<T>(context: RequestContext, fn: () => T): T {
-    return storage.run(context, fn);
-  },
-
-  /** Event metadata for whatever the current request causes (API.md §6.1). */
-  eventMetadata(): EventMetadata {
-    const ctx = storage.getStore();
-    return {
-      request_id: ctx?.requestId ?? null,
-      user_uuid: ctx?.actor?.uuid ?? null,
-      user_name: ctx?.actor?.name ?? null,
-      ip: ctx?.ip ?? null,
-      method: ctx?.method ?? null,
-      path: ctx?.path ?? null,
-      input: ctx?.input ?? null,
-    };
-  },
-};
-
-/**
- * Middleware: makes the request's context available to everything that handles the request
- * (guards, command handlers, the unit of work, log lines). Registered after body parsing: the
- * parser's stream callbacks would not carry an async context set before it.
- */
-export function requestScope(req: Request, _res: Response, next: NextFunction): void {
-  storage.run(contextOf(req as ChimeRequest), next);
 }

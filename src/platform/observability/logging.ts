@@ -1,7 +1,6 @@
 import pino from 'pino';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
-import { RequestContext } from '../http/request-context';
 import type { Metrics } from './metrics';
 import { terminalLines } from './terminal-lines';
 
@@ -41,11 +40,12 @@ export function readableLogs(format: AppConfig['LOG_FORMAT'], isTTY: boolean): b
 }
 
 /**
- * Structured JSON lines on stdout, or readable lines on a terminal (see `readableLogs`). Each line
- * written while a request is handled carries that request's `reqId` (the mixin reads the request's
- * context). Lines go out through an asynchronous destination, which batches them under load and is
- * flushed when the process exits; readable lines are made from the JSON line pino wrote (so both
- * show the same, redacted data), and in JSON mode the formatter is not on the path at all.
+ * Structured JSON lines on stdout, or readable lines on a terminal (see `readableLogs`). A line
+ * about a request names it with `reqId`, given by whoever writes the line (the request's own line,
+ * the error filter): the server keeps no async context to find the request by (see originOf).
+ * Lines go out through an asynchronous destination, which batches them under load and is flushed
+ * when the process exits; readable lines are made from the JSON line pino wrote (so both show the
+ * same, redacted data), and in JSON mode the formatter is not on the path at all.
  */
 export function createRootLogger(
   config: Pick<AppConfig, 'LOG_LEVEL' | 'LOG_FORMAT'>,
@@ -59,10 +59,6 @@ export function createRootLogger(
     {
       level: config.LOG_LEVEL,
       redact: { paths: REDACTED_PATHS, censor: '***' },
-      mixin: (fields: object) => {
-        const context = RequestContext.current();
-        return context && !('reqId' in fields) ? { reqId: context.requestId } : {};
-      },
     },
     readableLogs(config.LOG_FORMAT, terminal.isTTY) ? terminalLines(destination, terminal.colors) : destination,
   );

@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
 import { ConsoleLogger, Logger } from '@nestjs/common';
-import { RequestContext } from '../http/request-context';
 import { createRootLogger } from './logging';
 import { NestLogger } from './nest-logger';
 
@@ -21,8 +20,6 @@ function capture(level = 'trace') {
   };
   return { lines };
 }
-
-const context = { requestId: 'b6f1c7a2-0d3e-4f5a-9b8c-7d6e5f4a3b2c', ip: '127.0.0.1', method: 'GET', path: '/v1/az', input: '' };
 
 describe('NestLogger', () => {
   afterEach(() => Logger.overrideLogger(new ConsoleLogger()));
@@ -110,15 +107,6 @@ describe('NestLogger', () => {
     const [line] = await lines();
     expect(line).toEqual(expect.objectContaining({ msg: 'failed: reason', context: 'Ctx' }));
     expect(line).not.toHaveProperty('err');
-  });
-
-  it("writes the request id into lines written while a request is handled (the root logger's mixin)", async () => {
-    const { lines } = capture();
-    RequestContext.run(context, () => new Logger('Identity').log('inside'));
-    new Logger('Identity').log('outside');
-    const [inside, outside] = await lines();
-    expect(inside).toEqual(expect.objectContaining({ msg: 'inside', reqId: context.requestId }));
-    expect(outside).not.toHaveProperty('reqId');
   });
 
   it('redacts secret fields of an object message', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { LIMITS, State, type ClusterView, type CreateClusterRequest } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { LimitExceededError } from '../../../platform/errors/domain-error';
 import { AzPort } from '../../zones/az.port';
 import { CLUSTER_DEFAULTS } from '../cluster.dto';
@@ -12,6 +12,7 @@ import { toClusterState, toClusterView } from '../cluster.view';
 
 export class CreateClusterCommand extends Command<ClusterView> {
   constructor(
+    readonly origin: Origin,
     readonly azUuid: string,
     readonly request: CreateClusterRequest,
   ) {
@@ -30,8 +31,8 @@ export class CreateClusterHandler implements ICommandHandler<CreateClusterComman
     private readonly zones: AzPort,
   ) {}
 
-  execute({ azUuid, request }: CreateClusterCommand): Promise<ClusterView> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, azUuid, request }: CreateClusterCommand): Promise<ClusterView> {
+    return this.uow.run(origin, async (tx) => {
       const az = await this.zones.lockForAddition(tx.manager, azUuid);
       if ((await CLUSTER_ROWS.count(tx.manager, { azUuid })) >= LIMITS.clustersPerAz) {
         throw new LimitExceededError(`at most ${LIMITS.clustersPerAz} clusters in one availability zone`);

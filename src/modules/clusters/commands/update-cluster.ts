@@ -1,6 +1,6 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { UpdateClusterRequest } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import { CLUSTER_STREAM, ClusterEntity } from '../cluster.entity';
 import { ClusterUpdated } from '../cluster.events';
@@ -9,6 +9,7 @@ import { toClusterState } from '../cluster.view';
 
 export class UpdateClusterCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly azUuid: string,
     readonly uuid: string,
     readonly request: UpdateClusterRequest,
@@ -21,8 +22,8 @@ export class UpdateClusterCommand extends Command<'ok'> {
 export class UpdateClusterHandler implements ICommandHandler<UpdateClusterCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ azUuid, uuid, request }: UpdateClusterCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, azUuid, uuid, request }: UpdateClusterCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const cluster = await lockCluster(tx.manager, azUuid, uuid);
       const changes = changedFields(toClusterState(cluster), request);
       await tx.manager.update(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork, type Transaction } from '@chime/event-log';
+import { UnitOfWork, type Transaction, type Origin } from '@chime/event-log';
 import { Role, State } from '@chime/contracts';
 import { started } from '../../../platform/domain/operations';
 import { Ownership } from '../../../platform/domain/ownership';
@@ -23,6 +23,7 @@ import { diskTarget } from '../vm-devices';
 
 export class CreateVmCommand extends Command<VmView> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly request: CreateVmRequest,
   ) {
@@ -84,7 +85,7 @@ export class CreateVmHandler implements ICommandHandler<CreateVmCommand> {
     private readonly tasks: TaskPort,
   ) {}
 
-  async execute({ actor, request }: CreateVmCommand): Promise<VmView> {
+  async execute({ origin, actor, request }: CreateVmCommand): Promise<VmView> {
     Ownership.assertMayCreate(actor);
     if (request.host_uuid && actor.role < Role.Admin) {
       throw new PermissionDeniedError('only administrators put a VM on a host of their choice (host_uuid)');
@@ -92,7 +93,7 @@ export class CreateVmHandler implements ICommandHandler<CreateVmCommand> {
     const volumes = orderVolumes(request.volumes, request.cdrom?.bootable === 1);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.uow.run((tx) => this.create(tx, actor, request, volumes));
+        return await this.uow.run(origin, (tx) => this.create(tx, actor, request, volumes));
       } catch (error) {
         if (!(error instanceof ClaimLost)) throw error;
         if (attempt === ATTEMPTS) {

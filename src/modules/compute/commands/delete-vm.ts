@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import type { Actor } from '../../../platform/http/request-context';
 import { VmState } from '../compute.contract';
 import { VmLifecycle } from '../vm-lifecycle';
@@ -8,6 +8,7 @@ import { VmTasks } from '../vm-tasks';
 
 export class DeleteVmCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly vmUuid: string,
     readonly force: boolean,
@@ -30,8 +31,8 @@ export class DeleteVmHandler implements ICommandHandler<DeleteVmCommand> {
     private readonly lifecycle: VmLifecycle,
   ) {}
 
-  execute({ actor, vmUuid, force }: DeleteVmCommand): Promise<'ok'> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, actor, vmUuid, force }: DeleteVmCommand): Promise<'ok'> {
+    return this.uow.run(origin, async (tx) => {
       const vm = await changeableVm(tx, actor, vmUuid);
       if (vm.state === VmState.Failed) {
         await this.lifecycle.remove(tx, vm, force);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { LessThan } from 'typeorm';
 import { AppConfig } from '../../../platform/config/app-config';
 import { NotFoundError } from '../../../platform/errors/domain-error';
@@ -19,6 +19,7 @@ const hashTicket = (ticket: string) => createHash('sha256').update(ticket).diges
 
 export class IssueVncTicketCommand extends Command<VmVncView> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly vmUuid: string,
   ) {
@@ -39,8 +40,8 @@ export class IssueVncTicketHandler implements ICommandHandler<IssueVncTicketComm
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  execute({ actor, vmUuid }: IssueVncTicketCommand): Promise<VmVncView> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, actor, vmUuid }: IssueVncTicketCommand): Promise<VmVncView> {
+    return this.uow.run(origin, async (tx) => {
       const vm = await visibleVm(tx.manager, actor, vmUuid);
       assertVmState(vm, [VmState.Running], 'looked at: its console is there only while it runs');
       const host = (await this.hosts.summaries([vm.hostUuid], tx.manager)).get(vm.hostUuid);
@@ -67,6 +68,7 @@ export class IssueVncTicketHandler implements ICommandHandler<IssueVncTicketComm
 
 export class RedeemVncTicketCommand extends Command<{ vm_uuid: string; port: number }> {
   constructor(
+    readonly origin: Origin,
     readonly clientUuid: string,
     readonly ticket: string,
   ) {
@@ -82,8 +84,8 @@ export class RedeemVncTicketCommand extends Command<{ vm_uuid: string; port: num
 export class RedeemVncTicketHandler implements ICommandHandler<RedeemVncTicketCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  execute({ clientUuid, ticket }: RedeemVncTicketCommand): Promise<{ vm_uuid: string; port: number }> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, clientUuid, ticket }: RedeemVncTicketCommand): Promise<{ vm_uuid: string; port: number }> {
+    return this.uow.run(origin, async (tx) => {
       const [row]: { vm_uuid: string; vnc_port: number }[][] = await tx.manager.query(
         `UPDATE vm_vnc_tickets t SET used_at = now()
            FROM vms v

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { PermissionDeniedError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { Role } from '@chime/contracts';
@@ -9,6 +9,7 @@ import { VmMoves } from '../vm-moves';
 
 export class MigrateVmCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly vmUuid: string,
     readonly request: VmMigrateRequest,
@@ -25,8 +26,8 @@ export class MigrateVmHandler implements ICommandHandler<MigrateVmCommand> {
     private readonly moves: VmMoves,
   ) {}
 
-  execute({ actor, vmUuid, request }: MigrateVmCommand): Promise<'ok'> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, actor, vmUuid, request }: MigrateVmCommand): Promise<'ok'> {
+    return this.uow.run(origin, async (tx) => {
       const vm = await changeableVm(tx, actor, vmUuid);
       if (actor.role < Role.Admin) throw new PermissionDeniedError('only administrators migrate VMs');
       await this.moves.migrate(tx, vm, {

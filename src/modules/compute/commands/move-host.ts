@@ -1,6 +1,6 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { describeUniqueConstraint } from '../../../platform/database/database-errors';
 import { FailedPreconditionError, NotFoundError } from '../../../platform/errors/domain-error';
 import { HostPort, MonitorState } from '../../hosts/host.port';
@@ -19,6 +19,7 @@ export interface HostMovePath {
 
 export class MoveHostCommand extends Command<{ host: 'ok' }> {
   constructor(
+    readonly origin: Origin,
     readonly kind: HostMoveKind,
     readonly path: HostMovePath,
     readonly options: { targetHostUuid?: string; migrateLocalDiskVms?: boolean } = {},
@@ -40,8 +41,8 @@ export class MoveHostHandler implements ICommandHandler<MoveHostCommand> {
     private readonly tasks: TaskPort,
   ) {}
 
-  async execute({ kind, path, options }: MoveHostCommand): Promise<{ host: 'ok' }> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, kind, path, options }: MoveHostCommand): Promise<{ host: 'ok' }> {
+    await this.uow.run(origin, async (tx) => {
       const host = (await this.hosts.summaries([path.hostUuid], tx.manager)).get(path.hostUuid);
       if (!host || host.az_uuid !== path.azUuid || host.cluster_uuid !== path.clusterUuid) {
         throw NotFoundError.of('host', path.hostUuid);

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import type { Actor } from '../../../platform/http/request-context';
 import { VmState } from '../compute.contract';
 import { changeableVm } from '../vm.store';
@@ -7,6 +7,7 @@ import { assertVmState, VmTasks } from '../vm-tasks';
 
 export class PowerVmCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly vmUuid: string,
     readonly operation: 'start' | 'stop',
@@ -26,8 +27,8 @@ export class PowerVmHandler implements ICommandHandler<PowerVmCommand> {
     private readonly vmTasks: VmTasks,
   ) {}
 
-  execute({ actor, vmUuid, operation }: PowerVmCommand): Promise<'ok'> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, actor, vmUuid, operation }: PowerVmCommand): Promise<'ok'> {
+    return this.uow.run(origin, async (tx) => {
       const vm = await changeableVm(tx, actor, vmUuid);
       if (operation === 'start') assertVmState(vm, [VmState.Stopped], 'started');
       else assertVmState(vm, [VmState.Running], 'stopped');

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import type { Actor } from '../../../platform/http/request-context';
 import type { UpdateVmRequest } from '../compute.contract';
 import { VmUpdated } from '../compute.events';
@@ -7,6 +7,7 @@ import { changeableVm, changeVm } from '../vm.store';
 
 export class UpdateVmCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly vmUuid: string,
     readonly request: UpdateVmRequest,
@@ -20,8 +21,8 @@ export class UpdateVmCommand extends Command<'ok'> {
 export class UpdateVmHandler implements ICommandHandler<UpdateVmCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  execute({ actor, vmUuid, request }: UpdateVmCommand): Promise<'ok'> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, actor, vmUuid, request }: UpdateVmCommand): Promise<'ok'> {
+    return this.uow.run(origin, async (tx) => {
       const vm = await changeableVm(tx, actor, vmUuid);
       const changes = {
         ...(request.name !== undefined ? { name: request.name } : {}),

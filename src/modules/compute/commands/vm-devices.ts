@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError, LimitExceededError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { NicPort } from '../../networks/nic.port';
@@ -14,6 +14,7 @@ export type Device = 'volume' | 'nic';
 
 export class ChangeVmDeviceCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly vmUuid: string,
     readonly change: 'attach' | 'detach',
@@ -39,8 +40,8 @@ export class ChangeVmDeviceHandler implements ICommandHandler<ChangeVmDeviceComm
     private readonly nics: NicPort,
   ) {}
 
-  execute({ actor, vmUuid, change, device, deviceUuid }: ChangeVmDeviceCommand): Promise<'ok'> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, actor, vmUuid, change, device, deviceUuid }: ChangeVmDeviceCommand): Promise<'ok'> {
+    return this.uow.run(origin, async (tx) => {
       const vm = await changeableVm(tx, actor, vmUuid);
       assertVmState(vm, [VmState.Running, VmState.Stopped], `given or relieved of devices`);
       const operation = `${change}_${device}`;

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EventStore, UnitOfWork } from '@chime/event-log';
+import { EventStore, UnitOfWork, type Origin } from '@chime/event-log';
 import {
   FailedPreconditionError,
   InvalidArgumentError,
@@ -17,6 +17,7 @@ import { TaskPort } from '../task.port';
 
 export class CreateHostCommand extends Command<HostView> {
   constructor(
+    readonly origin: Origin,
     readonly azUuid: string,
     readonly clusterUuid: string,
     readonly request: CreateHostRequest,
@@ -51,8 +52,8 @@ export class CreateHostHandler implements ICommandHandler<CreateHostCommand> {
     private readonly events: EventStore,
   ) {}
 
-  execute({ azUuid, clusterUuid, request }: CreateHostCommand): Promise<HostView> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, azUuid, clusterUuid, request }: CreateHostCommand): Promise<HostView> {
+    return this.uow.run(origin, async (tx) => {
       const cluster = await this.clusters.lockForAddition(tx.manager, azUuid, clusterUuid);
       if ((await HOST_ROWS.count(tx.manager, { clusterUuid })) >= HOST_LIMITS.hostsPerCluster) {
         throw new LimitExceededError(`at most ${HOST_LIMITS.hostsPerCluster} hosts in one cluster`);

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import { CLIENT_STREAM, ClientEntity } from '../client.entity';
 import { ClientState, TaskState } from '../host.contract';
@@ -10,7 +10,10 @@ import { TaskEntity } from '../task.entity';
 import { TaskOutcomes } from '../task-outcome';
 
 export class DeleteHostCommand extends Command<1> {
-  constructor(readonly path: HostPath) {
+  constructor(
+    readonly origin: Origin,
+    readonly path: HostPath,
+  ) {
     super();
   }
 }
@@ -28,8 +31,8 @@ export class DeleteHostHandler implements ICommandHandler<DeleteHostCommand> {
     private readonly outcomes: TaskOutcomes,
   ) {}
 
-  async execute({ path }: DeleteHostCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, path }: DeleteHostCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       const host = await lockHost(tx.manager, path);
       if (host.usedVcpus > 0 || host.usedMemory > 0) {
         throw new FailedPreconditionError(
@@ -43,7 +46,10 @@ export class DeleteHostHandler implements ICommandHandler<DeleteHostCommand> {
         lock: { mode: 'pessimistic_write' },
       });
       for (const task of running) {
-        await this.outcomes.settle(tx, task, { state: TaskState.Failed, message: 'its host was deleted before its agent reported' });
+        await this.outcomes.settle(tx, task, {
+          state: TaskState.Failed,
+          message: 'its host was deleted before its agent reported',
+        });
       }
       await tx.manager.delete(HostEntity, { uuid: host.uuid });
       await tx.append({ type: HOST_STREAM, id: host.uuid }, host.version, [

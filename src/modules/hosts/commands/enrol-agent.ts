@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork, type DomainEvent } from '@chime/event-log';
+import { UnitOfWork, type DomainEvent, type Origin } from '@chime/event-log';
 import { AppConfig } from '../../../platform/config/app-config';
 import { describeUniqueConstraint } from '../../../platform/database/database-errors';
 import { UnauthenticatedError } from '../../../platform/errors/domain-error';
@@ -15,7 +15,10 @@ import { factColumns, factsOf, toClientAggregate } from '../host.view';
 describeUniqueConstraint('clients_pkey', 'a node with this uuid is enrolling at this moment; try again');
 
 export class EnrolAgentCommand extends Command<AgentEnrolment> {
-  constructor(readonly request: EnrolAgentRequest) {
+  constructor(
+    readonly origin: Origin,
+    readonly request: EnrolAgentRequest,
+  ) {
     super();
   }
 }
@@ -47,7 +50,7 @@ export class EnrolAgentHandler implements ICommandHandler<EnrolAgentCommand> {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  async execute({ request }: EnrolAgentCommand): Promise<AgentEnrolment> {
+  async execute({ origin, request }: EnrolAgentCommand): Promise<AgentEnrolment> {
     const joinToken = this.config.CHIME_AGENT_JOIN_TOKEN;
     if (joinToken === undefined) {
       throw new UnauthenticatedError('agents cannot enrol: the server has no join token (CHIME_AGENT_JOIN_TOKEN)');
@@ -55,57 +58,54 @@ export class EnrolAgentHandler implements ICommandHandler<EnrolAgentCommand> {
     if (!joinTokenMatches(request.join_token, joinToken)) throw new UnauthenticatedError('wrong join token');
     const facts = reportedFacts(request);
     const { credential, hash } = issueCredential();
-    await this.uow.run(
-      async (tx) => {
-        const known = await lockClient(tx.manager, request.uuid);
-        const now = new Date();
-        if (!known) {
-          const client: ClientEntity = {
-            uuid: request.uuid,
-            ...factColumns(facts),
-            description: '',
-            state: ClientState.Free,
-            monitorState: MonitorState.Reachable,
-            monitorMessage: '',
-            credentialHash: hash,
-            heartbeatAt: now,
-            domains: 0,
-            activeDomains: 0,
-            usedVcpus: 0,
-            usedMemory: 0,
-            activeUsedVcpus: 0,
-            activeUsedMemory: 0,
-            taskHead: 0,
-            version: 1,
-            createdAt: now,
-          };
-          await tx.manager.insert(ClientEntity, client);
-          await tx.append({ type: CLIENT_STREAM, id: client.uuid }, 0, [new ClientEnrolled(toClientAggregate(client))]);
-          return;
-        }
-        const changes = changedFields(factsOf(known), facts);
-        const events: DomainEvent[] = [new ClientReenrolled({ uuid: known.uuid, changes })];
-        if (known.monitorState !== MonitorState.Reachable) {
-          events.push(
-            new ClientMonitorStateChanged({ uuid: known.uuid, monitor_state: MonitorState.Reachable, monitor_message: '' }),
-          );
-        }
-        await tx.manager.update(
-          ClientEntity,
-          { uuid: known.uuid },
-          {
-            ...factColumns(changes),
-            credentialHash: hash,
-            heartbeatAt: now,
-            monitorState: MonitorState.Reachable,
-            monitorMessage: '',
-            version: known.version + events.length,
-          },
+    await this.uow.run({ ...origin, user_uuid: null, user_name: `agent:${facts.name}` }, async (tx) => {
+      const known = await lockClient(tx.manager, request.uuid);
+      const now = new Date();
+      if (!known) {
+        const client: ClientEntity = {
+          uuid: request.uuid,
+          ...factColumns(facts),
+          description: '',
+          state: ClientState.Free,
+          monitorState: MonitorState.Reachable,
+          monitorMessage: '',
+          credentialHash: hash,
+          heartbeatAt: now,
+          domains: 0,
+          activeDomains: 0,
+          usedVcpus: 0,
+          usedMemory: 0,
+          activeUsedVcpus: 0,
+          activeUsedMemory: 0,
+          taskHead: 0,
+          version: 1,
+          createdAt: now,
+        };
+        await tx.manager.insert(ClientEntity, client);
+        await tx.append({ type: CLIENT_STREAM, id: client.uuid }, 0, [new ClientEnrolled(toClientAggregate(client))]);
+        return;
+      }
+      const changes = changedFields(factsOf(known), facts);
+      const events: DomainEvent[] = [new ClientReenrolled({ uuid: known.uuid, changes })];
+      if (known.monitorState !== MonitorState.Reachable) {
+        events.push(
+          new ClientMonitorStateChanged({ uuid: known.uuid, monitor_state: MonitorState.Reachable, monitor_message: '' }),
         );
-        await tx.append({ type: CLIENT_STREAM, id: known.uuid }, known.version, events);
-      },
-      { user_uuid: null, user_name: `agent:${facts.name}` },
-    );
+      }
+      await tx.manager.update(
+        ClientEntity,
+        { uuid: known.uuid },
+        {
+          ...factColumns(changes),
+          credentialHash: hash,
+          heartbeatAt: now,
+          monitorState: MonitorState.Reachable,
+          monitorMessage: '',
+          version: known.version + events.length,
+        },
+      );
+      await tx.append({ type: CLIENT_STREAM, id: known.uuid }, known.version, events);
+    });
     return {
       client_uuid: request.uuid,
       credential,

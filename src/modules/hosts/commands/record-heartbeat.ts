@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork, type DomainEvent } from '@chime/event-log';
+import { UnitOfWork, type DomainEvent, type Origin } from '@chime/event-log';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../platform/config/app-config';
 import { UnauthenticatedError } from '../../../platform/errors/domain-error';
 import { changedFields } from '../../../platform/domain/changes';
-import { agentMetadata, type AgentCaller } from '../agent.guard';
+import { agentOrigin, type AgentCaller } from '../agent.guard';
 import { CLIENT_STREAM, ClientEntity } from '../client.entity';
 import { MonitorState, type AgentHeartbeat, type AgentHeartbeatRequest, type AgentHostView } from '../host.contract';
 import { ClientMonitorStateChanged, ClientUpdated } from '../host.events';
@@ -16,6 +16,7 @@ import { reportedFacts } from './enrol-agent';
 
 export class RecordHeartbeatCommand extends Command<AgentHeartbeat> {
   constructor(
+    readonly origin: Origin,
     readonly caller: AgentCaller,
     readonly request: AgentHeartbeatRequest,
   ) {
@@ -53,7 +54,7 @@ export class RecordHeartbeatHandler implements ICommandHandler<RecordHeartbeatCo
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  async execute({ caller, request }: RecordHeartbeatCommand): Promise<AgentHeartbeat> {
+  async execute({ origin, caller, request }: RecordHeartbeatCommand): Promise<AgentHeartbeat> {
     const facts = reportedFacts(request);
     const message = request.error ?? '';
     const monitorState = message === '' ? MonitorState.Reachable : MonitorState.Error;
@@ -83,7 +84,7 @@ export class RecordHeartbeatHandler implements ICommandHandler<RecordHeartbeatCo
     const quiet = await this.beat(this.dataSource.manager, values);
     if (quiet) return this.answer(caller, monitorState, quiet);
 
-    const beat = await this.uow.run(async (tx) => {
+    const beat = await this.uow.run(agentOrigin(origin, caller), async (tx) => {
       const client = await lockClient(tx.manager, caller.clientUuid);
       if (!client || client.credentialHash === null)
         throw new UnauthenticatedError('the agent credential was revoked; enrol again');
@@ -100,7 +101,7 @@ export class RecordHeartbeatHandler implements ICommandHandler<RecordHeartbeatCo
       );
       await tx.append({ type: CLIENT_STREAM, id: client.uuid }, client.version, events);
       return this.beat(tx.manager, values);
-    }, agentMetadata(caller));
+    });
     if (!beat) throw new UnauthenticatedError('the agent credential was revoked; enrol again');
     return this.answer(caller, monitorState, beat);
   }

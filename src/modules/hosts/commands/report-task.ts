@@ -1,13 +1,14 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError, NotFoundError } from '../../../platform/errors/domain-error';
-import { agentMetadata, type AgentCaller } from '../agent.guard';
+import { agentOrigin, type AgentCaller } from '../agent.guard';
 import { TaskState, type ReportAgentTaskRequest } from '../host.contract';
 import { TaskEntity } from '../task.entity';
 import { TaskOutcomes } from '../task-outcome';
 
 export class ReportTaskCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly caller: AgentCaller,
     readonly taskUuid: string,
     readonly request: ReportAgentTaskRequest,
@@ -30,8 +31,8 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand> {
     private readonly outcomes: TaskOutcomes,
   ) {}
 
-  async execute({ caller, taskUuid, request }: ReportTaskCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, caller, taskUuid, request }: ReportTaskCommand): Promise<'ok'> {
+    await this.uow.run(agentOrigin(origin, caller), async (tx) => {
       const task = await tx.manager.findOne(TaskEntity, {
         where: { uuid: taskUuid, clientUuid: caller.clientUuid, serverSide: false },
         lock: { mode: 'pessimistic_write' },
@@ -48,7 +49,7 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand> {
           `task ${taskUuid} has ${ENDED[task.state]} already${task.message ? ` (${task.message})` : ''}; its outcome stays`,
         );
       }
-    }, agentMetadata(caller));
+    });
     return 'ok';
   }
 }

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import type { HostState } from '../host.contract';
 import { HOST_STREAM, HostEntity } from '../host.entity';
 import { HostStateChanged } from '../host.events';
@@ -12,6 +12,7 @@ import { lockHost, type HostPath } from '../host.store';
  */
 export class SetHostStateCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly path: HostPath,
     readonly state: HostState,
   ) {
@@ -23,8 +24,8 @@ export class SetHostStateCommand extends Command<'ok'> {
 export class SetHostStateHandler implements ICommandHandler<SetHostStateCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ path, state }: SetHostStateCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, path, state }: SetHostStateCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const host = await lockHost(tx.manager, path);
       await tx.manager.update(HostEntity, { uuid: host.uuid }, { state, version: host.version + 1 });
       await tx.append({ type: HOST_STREAM, id: host.uuid }, host.version, [new HostStateChanged({ uuid: host.uuid, state })]);

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import type { UpdateHostRequest } from '../host.contract';
@@ -11,6 +11,7 @@ import { checkReservations } from './create-host';
 
 export class UpdateHostCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly path: HostPath,
     readonly request: UpdateHostRequest,
   ) {
@@ -26,8 +27,8 @@ export class UpdateHostCommand extends Command<'ok'> {
 export class UpdateHostHandler implements ICommandHandler<UpdateHostCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ path, request }: UpdateHostCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, path, request }: UpdateHostCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const host = await lockHost(tx.manager, path);
       const current = {
         description: host.description,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Role, type CreateUserRequest, type UserView } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import type { Actor } from '../../../platform/http/request-context';
 import { UserCreated } from '../identity.events';
 import { Passwords } from '../passwords';
@@ -11,6 +11,7 @@ import { toUserState, toUserView } from '../user.view';
 
 export class CreateUserCommand extends Command<UserView> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly request: CreateUserRequest,
   ) {
@@ -25,11 +26,11 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand> {
     private readonly passwords: Passwords,
   ) {}
 
-  async execute({ actor, request }: CreateUserCommand): Promise<UserView> {
+  async execute({ origin, actor, request }: CreateUserCommand): Promise<UserView> {
     const role = request.role ?? Role.User;
     UserPolicy.assertMayCreate(actor, role);
     const passwordHash = await this.passwords.hash(request.password);
-    return this.uow.run(async (tx) => {
+    return this.uow.run(origin, async (tx) => {
       const user: UserEntity = {
         uuid: randomUUID(),
         name: request.name,

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import type { Actor } from '../../../platform/http/request-context';
 import { UserDeleted } from '../identity.events';
 import { Sessions } from '../sessions';
@@ -10,6 +10,7 @@ import { lockUser } from '../user.store';
 
 export class DeleteUserCommand extends Command<1> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly uuid: string,
   ) {
@@ -25,8 +26,8 @@ export class DeleteUserHandler implements ICommandHandler<DeleteUserCommand> {
     private readonly sessions: Sessions,
   ) {}
 
-  async execute({ actor, uuid }: DeleteUserCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, actor, uuid }: DeleteUserCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       const user = await lockUser(tx.manager, uuid);
       UserPolicy.assertMayDelete(actor, user);
       await revokeTokens(tx, await lockActiveTokens(tx, uuid), 'user_deleted');

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { LoginResult } from '@chime/contracts';
-import { UnitOfWork, type Transaction } from '@chime/event-log';
+import { UnitOfWork, type Transaction, type Origin } from '@chime/event-log';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../platform/config/app-config';
 import { UnauthenticatedError } from '../../../platform/errors/domain-error';
@@ -13,6 +13,7 @@ import { USER_STREAM, UserEntity } from '../user.entity';
 
 export class LoginCommand extends Command<LoginResult> {
   constructor(
+    readonly origin: Origin,
     readonly userName: string,
     readonly password: string,
     readonly ip: string,
@@ -32,7 +33,7 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  async execute({ userName, password, ip }: LoginCommand): Promise<LoginResult> {
+  async execute({ origin, userName, password, ip }: LoginCommand): Promise<LoginResult> {
     // Before the user lookup and argon2: a throttled attempt costs neither.
     await this.throttle.admit(userName, ip);
     const user = await this.dataSource
@@ -47,13 +48,10 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
     await this.throttle.recordSuccess(userName, ip);
     // A hash imported from ChimeStack (bcrypt) becomes argon2id now that the password is known.
     const rehashed = this.passwords.needsRehash(user.passwordHash) ? await this.passwords.hash(password) : undefined;
-    const { token, entity } = await this.uow.run(
-      async (tx) => {
-        if (rehashed) await rehash(tx, user, rehashed);
-        return issueToken(tx, user.uuid, this.config.CHIME_TOKEN_TTL);
-      },
-      { user_uuid: user.uuid, user_name: user.name },
-    );
+    const { token, entity } = await this.uow.run({ ...origin, user_uuid: user.uuid, user_name: user.name }, async (tx) => {
+      if (rehashed) await rehash(tx, user, rehashed);
+      return issueToken(tx, user.uuid, this.config.CHIME_TOKEN_TTL);
+    });
     return {
       user: {
         uuid: token,

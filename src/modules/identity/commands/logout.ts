@@ -1,11 +1,14 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { hashToken, Sessions } from '../sessions';
 import { TokenEntity } from '../token.entity';
 import { revokeTokens } from '../tokens';
 
 export class LogoutCommand extends Command<'ok'> {
-  constructor(readonly token: string) {
+  constructor(
+    readonly origin: Origin,
+    readonly token: string,
+  ) {
     super();
   }
 }
@@ -18,19 +21,16 @@ export class LogoutHandler implements ICommandHandler<LogoutCommand> {
     private readonly sessions: Sessions,
   ) {}
 
-  async execute({ token }: LogoutCommand): Promise<'ok'> {
+  async execute({ origin, token }: LogoutCommand): Promise<'ok'> {
     const session = await this.sessions.resolve(token);
     if (!session) return 'ok';
     const tokenHash = hashToken(token);
-    await this.uow.run(
-      async (tx) => {
-        const entity = await tx.manager.findOne(TokenEntity, { where: { hash: tokenHash }, lock: { mode: 'pessimistic_write' } });
-        if (!entity || entity.revokedAt) return;
-        await revokeTokens(tx, [entity], 'logout');
-        await this.sessions.announceRevocation(tx.manager, { tokenHash });
-      },
-      { user_uuid: session.actor.uuid, user_name: session.actor.name },
-    );
+    await this.uow.run({ ...origin, user_uuid: session.actor.uuid, user_name: session.actor.name }, async (tx) => {
+      const entity = await tx.manager.findOne(TokenEntity, { where: { hash: tokenHash }, lock: { mode: 'pessimistic_write' } });
+      if (!entity || entity.revokedAt) return;
+      await revokeTokens(tx, [entity], 'logout');
+      await this.sessions.announceRevocation(tx.manager, { tokenHash });
+    });
     this.sessions.forget({ tokenHash });
     return 'ok';
   }

@@ -1,6 +1,6 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { UpdateUserDefaultRequest } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError, InvalidArgumentError, NotFoundError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { ClusterPort } from '../../clusters/cluster.port';
@@ -12,6 +12,7 @@ import { lockUser } from '../user.store';
 
 export class UpdateUserDefaultCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly uuid: string,
     readonly request: UpdateUserDefaultRequest,
@@ -29,13 +30,13 @@ export class UpdateUserDefaultHandler implements ICommandHandler<UpdateUserDefau
     private readonly clusters: ClusterPort,
   ) {}
 
-  async execute({ actor, uuid, request }: UpdateUserDefaultCommand): Promise<'ok'> {
+  async execute({ origin, actor, uuid, request }: UpdateUserDefaultCommand): Promise<'ok'> {
     UserPolicy.assertMayUseDefaults(actor, uuid);
     const { az_uuid, clusters_uuid } = request;
     if (clusters_uuid !== null && az_uuid === null) {
       throw new InvalidArgumentError('clusters_uuid needs az_uuid: a default cluster belongs to a default AZ');
     }
-    await this.uow.run(async (tx) => {
+    await this.uow.run(origin, async (tx) => {
       const user = await lockUser(tx.manager, uuid);
       if (az_uuid !== null) {
         await this.zones.get(az_uuid, tx.manager).catch((error: unknown) => {

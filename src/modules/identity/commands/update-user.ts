@@ -1,6 +1,6 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { UpdateUserRequest } from '@chime/contracts';
-import { DomainEvent, UnitOfWork } from '@chime/event-log';
+import { DomainEvent, UnitOfWork, type Origin } from '@chime/event-log';
 import { DataSource } from 'typeorm';
 import { changedFields } from '../../../platform/domain/changes';
 import type { Actor } from '../../../platform/http/request-context';
@@ -14,6 +14,7 @@ import { findUser, lockUser } from '../user.store';
 
 export class UpdateUserCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly uuid: string,
     readonly request: UpdateUserRequest,
@@ -45,11 +46,11 @@ export class UpdateUserHandler implements ICommandHandler<UpdateUserCommand> {
     private readonly sessions: Sessions,
   ) {}
 
-  async execute({ actor, uuid, request }: UpdateUserCommand): Promise<'ok'> {
+  async execute({ origin, actor, uuid, request }: UpdateUserCommand): Promise<'ok'> {
     const before = await findUser(this.dataSource.manager, uuid);
     UserPolicy.assertMayUpdate(actor, before, effectiveChanges(before, request));
     const passwordHash = request.password === undefined ? undefined : await this.passwords.hash(request.password);
-    const sessionsChanged = await this.uow.run(async (tx) => {
+    const sessionsChanged = await this.uow.run(origin, async (tx) => {
       const user = await lockUser(tx.manager, uuid);
       const { password: _, ...changes } = effectiveChanges(user, request);
       UserPolicy.assertMayUpdate(actor, user, { ...changes, password: request.password });

@@ -1,6 +1,6 @@
 import { Role } from '@chime/contracts';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EventStore, UnitOfWork } from '@chime/event-log';
+import { EventStore, UnitOfWork, type Origin } from '@chime/event-log';
 import { AlreadyExistsError, InvalidArgumentError, PermissionDeniedError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { insertBucketIfAbsent, nextVersionOf, userBucket } from '../buckets';
@@ -11,6 +11,7 @@ import { toImageBucketView } from '../image.view';
 
 export class CreateImageBucketCommand extends Command<ImageBucketView> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly request: CreateImageBucketRequest,
   ) {
@@ -31,7 +32,7 @@ export class CreateImageBucketHandler implements ICommandHandler<CreateImageBuck
     private readonly events: EventStore,
   ) {}
 
-  async execute({ actor, request }: CreateImageBucketCommand): Promise<ImageBucketView> {
+  async execute({ origin, actor, request }: CreateImageBucketCommand): Promise<ImageBucketView> {
     refuseReadOnly(actor, 'creates no image bucket');
     const type = request.type ?? ImageBucketType.Private;
     const uuid = type === ImageBucketType.Public ? PUBLIC_BUCKET : actor.uuid;
@@ -46,7 +47,7 @@ export class CreateImageBucketHandler implements ICommandHandler<CreateImageBuck
       );
     }
     if (type === ImageBucketType.Public) throw new AlreadyExistsError('the public image bucket already exists (there is one)');
-    return this.uow.run(async (tx) => {
+    return this.uow.run(origin, async (tx) => {
       const bucket = await nextVersionOf(
         tx,
         this.events,

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EventStore, UnitOfWork } from '@chime/event-log';
+import { EventStore, UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
@@ -17,6 +17,7 @@ import { toImageAggregate, toImageView } from '../image.view';
 /** createPublicImage (`bucket` public, administrators) and createUserImage (the caller's own bucket). */
 export class CreateImageCommand extends Command<ImageView> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly bucket: 'public' | 'user',
     readonly request: CreateImageRequest,
@@ -46,9 +47,9 @@ export class CreateImageHandler implements ICommandHandler<CreateImageCommand> {
     private readonly events: EventStore,
   ) {}
 
-  async execute({ actor, bucket, request }: CreateImageCommand): Promise<ImageView> {
+  async execute({ origin, actor, bucket, request }: CreateImageCommand): Promise<ImageView> {
     refuseReadOnly(actor, 'registers no image');
-    return this.uow.run(async (tx) => {
+    return this.uow.run(origin, async (tx) => {
       const bucketUuid =
         bucket === 'public'
           ? (await lockBucketIfPresent(tx.manager, PUBLIC_BUCKET))?.uuid

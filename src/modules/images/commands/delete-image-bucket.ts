@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError, NotFoundError, PermissionDeniedError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { PUBLIC_BUCKET } from '../image.contract';
@@ -10,6 +10,7 @@ import { BUCKET_ROWS, IMAGE_ROWS, lockBucketIfPresent } from '../image.store';
 
 export class DeleteImageBucketCommand extends Command<1> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly uuid: string,
   ) {
@@ -26,8 +27,8 @@ export class DeleteImageBucketCommand extends Command<1> {
 export class DeleteImageBucketHandler implements ICommandHandler<DeleteImageBucketCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ actor, uuid }: DeleteImageBucketCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, actor, uuid }: DeleteImageBucketCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       const bucket = await lockBucketIfPresent(tx.manager, uuid);
       if (!bucket || !seesBucket(actor, uuid)) throw NotFoundError.of('image bucket', uuid);
       refuseReadOnly(actor, 'deletes no image bucket');

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { ImageState } from '../image.contract';
@@ -11,6 +11,7 @@ import { IMAGE_ROWS, lockImageIfPresent } from '../image.store';
 /** deleteImage: its result is `0`, as ChimeStack publishes it. */
 export class DeleteImageCommand extends Command<0> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly uuid: string,
   ) {
@@ -27,8 +28,8 @@ export class DeleteImageCommand extends Command<0> {
 export class DeleteImageHandler implements ICommandHandler<DeleteImageCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ actor, uuid }: DeleteImageCommand): Promise<0> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, actor, uuid }: DeleteImageCommand): Promise<0> {
+    await this.uow.run(origin, async (tx) => {
       const image = changeableImage(actor, await lockImageIfPresent(tx.manager, uuid), uuid);
       if (image.state === ImageState.Fetching) {
         throw new FailedPreconditionError(`image ${uuid} is being fetched; delete it once the fetch has ended`);

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
@@ -12,6 +12,7 @@ import { toImageAggregate } from '../image.view';
 
 export class UpdateImageCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly uuid: string,
     readonly request: UpdateImageRequest,
@@ -28,8 +29,8 @@ export class UpdateImageCommand extends Command<'ok'> {
 export class UpdateImageHandler implements ICommandHandler<UpdateImageCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ actor, uuid, request }: UpdateImageCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, actor, uuid, request }: UpdateImageCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const image = changeableImage(actor, await lockImageIfPresent(tx.manager, uuid), uuid);
       const changes = changedFields(toImageAggregate(image), request);
       if (changes.format !== undefined && image.state === ImageState.Fetching) {

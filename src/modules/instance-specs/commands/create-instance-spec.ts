@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { InstanceSpecState, type CreateInstanceSpecRequest, type InstanceSpecView } from '../instance-spec.contract';
 import { INSTANCE_SPEC_DEFAULTS } from '../instance-spec.dto';
 import { INSTANCE_SPEC_STREAM, InstanceSpecEntity } from '../instance-spec.entity';
@@ -8,7 +8,10 @@ import { InstanceSpecCreated } from '../instance-spec.events';
 import { toInstanceSpecState, toInstanceSpecView } from '../instance-spec.view';
 
 export class CreateInstanceSpecCommand extends Command<InstanceSpecView> {
-  constructor(readonly request: CreateInstanceSpecRequest) {
+  constructor(
+    readonly origin: Origin,
+    readonly request: CreateInstanceSpecRequest,
+  ) {
     super();
   }
 }
@@ -17,8 +20,8 @@ export class CreateInstanceSpecCommand extends Command<InstanceSpecView> {
 export class CreateInstanceSpecHandler implements ICommandHandler<CreateInstanceSpecCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  execute({ request }: CreateInstanceSpecCommand): Promise<InstanceSpecView> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, request }: CreateInstanceSpecCommand): Promise<InstanceSpecView> {
+    return this.uow.run(origin, async (tx) => {
       const spec: InstanceSpecEntity = {
         uuid: randomUUID(),
         name: request.name,

@@ -1,12 +1,15 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import { INSTANCE_SPEC_STREAM, InstanceSpecEntity } from '../instance-spec.entity';
 import { InstanceSpecDeleted } from '../instance-spec.events';
 import { lockInstanceSpec } from '../instance-spec.store';
 
 export class DeleteInstanceSpecCommand extends Command<1> {
-  constructor(readonly uuid: string) {
+  constructor(
+    readonly origin: Origin,
+    readonly uuid: string,
+  ) {
     super();
   }
 }
@@ -21,8 +24,8 @@ export class DeleteInstanceSpecCommand extends Command<1> {
 export class DeleteInstanceSpecHandler implements ICommandHandler<DeleteInstanceSpecCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ uuid }: DeleteInstanceSpecCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, uuid }: DeleteInstanceSpecCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       const spec = await lockInstanceSpec(tx.manager, uuid);
       if (spec.clusterCount > 0) {
         const clusters = spec.clusterCount === 1 ? '1 cluster' : `${spec.clusterCount} clusters`;

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { AlreadyExistsError, LimitExceededError } from '../../../platform/errors/domain-error';
 import { ClusterPort } from '../../clusters/cluster.port';
 import { INSTANCE_SPEC_LIMITS, type ClusterInstanceSpecRelationView } from '../instance-spec.contract';
@@ -11,6 +11,7 @@ import { toRelationView } from '../instance-spec.view';
 /** createClusterInstanceSpecRelation. */
 export class RegisterInstanceSpecCommand extends Command<ClusterInstanceSpecRelationView> {
   constructor(
+    readonly origin: Origin,
     readonly azUuid: string,
     readonly clusterUuid: string,
     readonly specUuid: string,
@@ -31,8 +32,8 @@ export class RegisterInstanceSpecHandler implements ICommandHandler<RegisterInst
     private readonly clusters: ClusterPort,
   ) {}
 
-  execute({ azUuid, clusterUuid, specUuid }: RegisterInstanceSpecCommand): Promise<ClusterInstanceSpecRelationView> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, azUuid, clusterUuid, specUuid }: RegisterInstanceSpecCommand): Promise<ClusterInstanceSpecRelationView> {
+    return this.uow.run(origin, async (tx) => {
       await this.clusters.lockForAddition(tx.manager, azUuid, clusterUuid);
       const spec = await lockInstanceSpec(tx.manager, specUuid);
       if (await tx.manager.exists(ClusterInstanceSpecEntity, { where: { clusterUuid, instanceSpecUuid: specUuid } })) {

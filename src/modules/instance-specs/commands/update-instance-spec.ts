@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import type { UpdateInstanceSpecRequest } from '../instance-spec.contract';
 import { INSTANCE_SPEC_STREAM, InstanceSpecEntity } from '../instance-spec.entity';
@@ -9,6 +9,7 @@ import { toInstanceSpecState } from '../instance-spec.view';
 
 export class UpdateInstanceSpecCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly uuid: string,
     readonly request: UpdateInstanceSpecRequest,
   ) {
@@ -21,8 +22,8 @@ export class UpdateInstanceSpecCommand extends Command<'ok'> {
 export class UpdateInstanceSpecHandler implements ICommandHandler<UpdateInstanceSpecCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ uuid, request }: UpdateInstanceSpecCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, uuid, request }: UpdateInstanceSpecCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const spec = await lockInstanceSpec(tx.manager, uuid);
       const changes = changedFields(toInstanceSpecState(spec), request);
       await tx.manager.update(

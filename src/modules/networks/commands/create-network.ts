@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { State } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { InvalidArgumentError, LimitExceededError } from '../../../platform/errors/domain-error';
 import { ClusterPort } from '../../clusters/cluster.port';
 import {
@@ -18,6 +18,7 @@ import { toNetworkState, toNetworkView } from '../network.view';
 
 export class CreateNetworkCommand extends Command<NetworkView> {
   constructor(
+    readonly origin: Origin,
     readonly azUuid: string,
     readonly clusterUuid: string,
     readonly request: CreateNetworkRequest,
@@ -51,10 +52,10 @@ export class CreateNetworkHandler implements ICommandHandler<CreateNetworkComman
     private readonly clusters: ClusterPort,
   ) {}
 
-  execute({ azUuid, clusterUuid, request }: CreateNetworkCommand): Promise<NetworkView> {
+  execute({ origin, azUuid, clusterUuid, request }: CreateNetworkCommand): Promise<NetworkView> {
     const type = request.type ?? NetworkType.Classical;
     const vlanId = segmentOf(type, request.vlan_id);
-    return this.uow.run(async (tx) => {
+    return this.uow.run(origin, async (tx) => {
       const cluster = await this.clusters.lockForAddition(tx.manager, azUuid, clusterUuid);
       if ((await tx.manager.count(NetworkEntity, { where: { clusterUuid } })) >= NETWORK_LIMITS.networksPerCluster) {
         throw new LimitExceededError(`at most ${NETWORK_LIMITS.networksPerCluster} networks in one cluster`);

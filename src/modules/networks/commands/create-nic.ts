@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { Ownership } from '../../../platform/domain/ownership';
 import type { Actor } from '../../../platform/http/request-context';
 import type { CreateNicRequest, NicView } from '../nic.contract';
@@ -8,6 +8,7 @@ import { NicViews } from '../nic.view';
 
 export class CreateNicCommand extends Command<NicView> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly request: CreateNicRequest,
   ) {
@@ -28,8 +29,8 @@ export class CreateNicHandler implements ICommandHandler<CreateNicCommand> {
     private readonly views: NicViews,
   ) {}
 
-  execute({ actor, request }: CreateNicCommand): Promise<NicView> {
+  execute({ origin, actor, request }: CreateNicCommand): Promise<NicView> {
     Ownership.assertMayCreate(actor);
-    return this.uow.run(async (tx) => this.views.one(tx.manager, await this.lifecycle.create(tx, actor, request)));
+    return this.uow.run(origin, async (tx) => this.views.one(tx.manager, await this.lifecycle.create(tx, actor, request)));
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { State } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { LimitExceededError } from '../../../platform/errors/domain-error';
 import { ClusterPort } from '../../clusters/cluster.port';
 import { NETWORK_LIMITS, type CreateSubnetRequest, type SubnetView } from '../network.contract';
@@ -13,6 +13,7 @@ import { toSubnetState, toSubnetView } from '../subnet.view';
 
 export class CreateSubnetCommand extends Command<SubnetView> {
   constructor(
+    readonly origin: Origin,
     readonly path: NetworkPath,
     readonly request: CreateSubnetRequest,
   ) {
@@ -32,13 +33,13 @@ export class CreateSubnetHandler implements ICommandHandler<CreateSubnetCommand>
     private readonly clusters: ClusterPort,
   ) {}
 
-  execute({ path, request }: CreateSubnetCommand): Promise<SubnetView> {
+  execute({ origin, path, request }: CreateSubnetCommand): Promise<SubnetView> {
     const addressing = checkSubnetAddressing({
       cidr: request.cidr,
       gateway: request.gateway ?? '',
       reserved_ips: request.reserved_ips ?? '',
     });
-    return this.uow.run(async (tx) => {
+    return this.uow.run(origin, async (tx) => {
       // A disabled cluster takes nothing new, subnets included. Locks: cluster, then network (as everywhere).
       await this.clusters.lockForAddition(tx.manager, path.azUuid, path.clusterUuid);
       const network = await lockNetwork(tx.manager, path);

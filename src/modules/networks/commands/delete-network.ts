@@ -1,11 +1,14 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { NETWORK_STREAM, NetworkEntity } from '../network.entity';
 import { NetworkDeleted } from '../network.events';
 import { lockNetwork, type NetworkPath } from '../network.store';
 
 export class DeleteNetworkCommand extends Command<1> {
-  constructor(readonly path: NetworkPath) {
+  constructor(
+    readonly origin: Origin,
+    readonly path: NetworkPath,
+  ) {
     super();
   }
 }
@@ -15,8 +18,8 @@ export class DeleteNetworkCommand extends Command<1> {
 export class DeleteNetworkHandler implements ICommandHandler<DeleteNetworkCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ path }: DeleteNetworkCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, path }: DeleteNetworkCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       const network = await lockNetwork(tx.manager, path);
       await tx.manager.delete(NetworkEntity, { uuid: network.uuid });
       await tx.append({ type: NETWORK_STREAM, id: network.uuid }, network.version, [

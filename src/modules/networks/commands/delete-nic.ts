@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { Ownership } from '../../../platform/domain/ownership';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
@@ -9,6 +9,7 @@ import { lockNic, nicNotFound } from '../nic.store';
 
 export class DeleteNicCommand extends Command<1> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly uuid: string,
   ) {
@@ -28,8 +29,8 @@ export class DeleteNicHandler implements ICommandHandler<DeleteNicCommand> {
     private readonly lifecycle: NicLifecycle,
   ) {}
 
-  async execute({ actor, uuid }: DeleteNicCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, actor, uuid }: DeleteNicCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       const nic = await lockNic(tx.manager, uuid);
       Ownership.assertMayChange(actor, nic.userUuid, () => nicNotFound(uuid));
       if (nic.vmUuid) {
@@ -38,7 +39,9 @@ export class DeleteNicHandler implements ICommandHandler<DeleteNicCommand> {
         );
       }
       if (nic.state === NicState.Busy) {
-        throw new FailedPreconditionError(`network interface ${nic.name} (${uuid}) is busy (${nic.operation || 'an operation runs'})`);
+        throw new FailedPreconditionError(
+          `network interface ${nic.name} (${uuid}) is busy (${nic.operation || 'an operation runs'})`,
+        );
       }
       await this.lifecycle.delete(tx, nic);
     });

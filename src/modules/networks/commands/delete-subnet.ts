@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { SubnetDeleted } from '../network.events';
 import { findNetwork, findSubnet, type NetworkPath } from '../network.store';
 import { SUBNET_STREAM, SubnetEntity } from '../subnet.entity';
@@ -7,6 +7,7 @@ import { refuseSubnetWithNics } from '../nic.store';
 
 export class DeleteSubnetCommand extends Command<1> {
   constructor(
+    readonly origin: Origin,
     readonly path: NetworkPath,
     readonly uuid: string,
   ) {
@@ -18,8 +19,8 @@ export class DeleteSubnetCommand extends Command<1> {
 export class DeleteSubnetHandler implements ICommandHandler<DeleteSubnetCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ path, uuid }: DeleteSubnetCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, path, uuid }: DeleteSubnetCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       const network = await findNetwork(tx.manager, path);
       const subnet = await findSubnet(tx.manager, network.uuid, uuid, true);
       // Under the subnet's lock no NIC is being made here; the foreign key from nics backs this up.

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import type { UpdateNetworkRequest } from '../network.contract';
 import { NETWORK_STREAM, NetworkEntity } from '../network.entity';
@@ -8,6 +8,7 @@ import { lockNetwork, type NetworkPath } from '../network.store';
 
 export class UpdateNetworkCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly path: NetworkPath,
     readonly request: UpdateNetworkRequest,
   ) {
@@ -19,8 +20,8 @@ export class UpdateNetworkCommand extends Command<'ok'> {
 export class UpdateNetworkHandler implements ICommandHandler<UpdateNetworkCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ path, request }: UpdateNetworkCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, path, request }: UpdateNetworkCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const network = await lockNetwork(tx.manager, path);
       const changes = changedFields({ name: network.name, description: network.description }, request);
       await tx.manager.update(

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { Ownership } from '../../../platform/domain/ownership';
 import type { Actor } from '../../../platform/http/request-context';
 import type { UpdateNicRequest } from '../nic.contract';
@@ -8,6 +8,7 @@ import { lockNic, nicNotFound } from '../nic.store';
 
 export class UpdateNicCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly uuid: string,
     readonly request: UpdateNicRequest,
@@ -24,8 +25,8 @@ export class UpdateNicHandler implements ICommandHandler<UpdateNicCommand> {
     private readonly lifecycle: NicLifecycle,
   ) {}
 
-  async execute({ actor, uuid, request }: UpdateNicCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, actor, uuid, request }: UpdateNicCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const nic = await lockNic(tx.manager, uuid);
       Ownership.assertMayChange(actor, nic.userUuid, () => nicNotFound(uuid));
       await this.lifecycle.change(tx, nic, { name: request.name, description: request.description });

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import type { UpdateSubnetRequest } from '../network.contract';
 import { SubnetUpdated } from '../network.events';
@@ -11,6 +11,7 @@ import { refuseStrandedNics } from '../nic.store';
 
 export class UpdateSubnetCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly path: NetworkPath,
     readonly uuid: string,
     readonly request: UpdateSubnetRequest,
@@ -29,8 +30,8 @@ export class UpdateSubnetCommand extends Command<'ok'> {
 export class UpdateSubnetHandler implements ICommandHandler<UpdateSubnetCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ path, uuid, request }: UpdateSubnetCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, path, uuid, request }: UpdateSubnetCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const network = await lockNetwork(tx.manager, path);
       const subnet = await findSubnet(tx.manager, network.uuid, uuid, true);
       const current = toSubnetState(subnet);

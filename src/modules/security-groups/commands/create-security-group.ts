@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { Ownership } from '../../../platform/domain/ownership';
 import { LimitExceededError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
@@ -15,6 +15,7 @@ const SECURITY_GROUP_OWNER_LOCK = 0x73676c6d; // "sglm"
 
 export class CreateSecurityGroupCommand extends Command<SecurityGroupView> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly request: CreateSecurityGroupRequest,
   ) {
@@ -30,13 +31,15 @@ export class CreateSecurityGroupCommand extends Command<SecurityGroupView> {
 export class CreateSecurityGroupHandler implements ICommandHandler<CreateSecurityGroupCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  execute({ actor, request }: CreateSecurityGroupCommand): Promise<SecurityGroupView> {
+  execute({ origin, actor, request }: CreateSecurityGroupCommand): Promise<SecurityGroupView> {
     Ownership.assertMayCreate(actor);
     const ingressRules = normalizeRules('ingress_rules', request.ingress_rules);
     const egressRules = normalizeRules('egress_rules', request.egress_rules);
-    return this.uow.run(async (tx) => {
+    return this.uow.run(origin, async (tx) => {
       await tx.manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SECURITY_GROUP_OWNER_LOCK, actor.uuid]);
-      if ((await tx.manager.count(SecurityGroupEntity, { where: { userUuid: actor.uuid } })) >= SECURITY_GROUP_LIMITS.groupsPerUser) {
+      if (
+        (await tx.manager.count(SecurityGroupEntity, { where: { userUuid: actor.uuid } })) >= SECURITY_GROUP_LIMITS.groupsPerUser
+      ) {
         throw new LimitExceededError(`at most ${SECURITY_GROUP_LIMITS.groupsPerUser} security groups per user`);
       }
       const now = new Date();

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import type { Actor } from '../../../platform/http/request-context';
 import { SECURITY_GROUP_STREAM, SecurityGroupEntity } from '../security-group.entity';
 import { SecurityGroupDeleted } from '../security-group.events';
@@ -7,6 +7,7 @@ import { changeableSecurityGroup } from '../security-group.store';
 
 export class DeleteSecurityGroupCommand extends Command<1> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly uuid: string,
   ) {
@@ -22,8 +23,8 @@ export class DeleteSecurityGroupCommand extends Command<1> {
 export class DeleteSecurityGroupHandler implements ICommandHandler<DeleteSecurityGroupCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ actor, uuid }: DeleteSecurityGroupCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, actor, uuid }: DeleteSecurityGroupCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       const group = await changeableSecurityGroup(tx.manager, actor, uuid);
       await tx.manager.delete(SecurityGroupEntity, { uuid });
       await tx.append({ type: SECURITY_GROUP_STREAM, id: uuid }, group.version, [new SecurityGroupDeleted({ uuid })]);

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import type { Actor } from '../../../platform/http/request-context';
 import type { SecurityGroupRuleView, UpdateSecurityGroupRequest } from '../security-group.contract';
@@ -10,6 +10,7 @@ import { changeableSecurityGroup } from '../security-group.store';
 
 export class UpdateSecurityGroupCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly uuid: string,
     readonly request: UpdateSecurityGroupRequest,
@@ -31,13 +32,16 @@ function changedRules(current: SecurityGroupRuleView[], next: SecurityGroupRuleV
 export class UpdateSecurityGroupHandler implements ICommandHandler<UpdateSecurityGroupCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ actor, uuid, request }: UpdateSecurityGroupCommand): Promise<'ok'> {
+  async execute({ origin, actor, uuid, request }: UpdateSecurityGroupCommand): Promise<'ok'> {
     const ingress = request.ingress_rules && normalizeRules('ingress_rules', request.ingress_rules);
     const egress = request.egress_rules && normalizeRules('egress_rules', request.egress_rules);
-    await this.uow.run(async (tx) => {
+    await this.uow.run(origin, async (tx) => {
       const group = await changeableSecurityGroup(tx.manager, actor, uuid);
       const changes = {
-        ...changedFields({ name: group.name, description: group.description }, { name: request.name, description: request.description }),
+        ...changedFields(
+          { name: group.name, description: group.description },
+          { name: request.name, description: request.description },
+        ),
         ...(changedRules(group.ingressRules, ingress) ? { ingress_rules: ingress } : {}),
         ...(changedRules(group.egressRules, egress) ? { egress_rules: egress } : {}),
       };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError, LimitExceededError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
@@ -16,6 +16,7 @@ import { changeVolume } from '../volume-lifecycle';
 
 export class CreateSnapshotCommand extends Command<SnapshotView> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly volumeUuid: string,
     readonly request: CreateSnapshotRequest,
@@ -38,8 +39,8 @@ export class CreateSnapshotHandler implements ICommandHandler<CreateSnapshotComm
     private readonly tasks: TaskPort,
   ) {}
 
-  execute({ actor, volumeUuid, request }: CreateSnapshotCommand): Promise<SnapshotView> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, actor, volumeUuid, request }: CreateSnapshotCommand): Promise<SnapshotView> {
+    return this.uow.run(origin, async (tx) => {
       const volume = await lockVolume(tx.manager, volumeUuid);
       Ownership.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
       if (volume.state !== VolumeState.Available && volume.state !== VolumeState.InUse) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { capacity } from '../../../platform/domain/capacity';
 import { InvalidArgumentError, LimitExceededError } from '../../../platform/errors/domain-error';
 import { ClusterPort } from '../../clusters/cluster.port';
@@ -19,6 +19,7 @@ import { toStoragePoolState, toStoragePoolView } from '../storage.view';
 
 export class CreateStoragePoolCommand extends Command<StoragePoolView> {
   constructor(
+    readonly origin: Origin,
     readonly azUuid: string,
     readonly clusterUuid: string,
     readonly request: CreateStoragePoolRequest,
@@ -46,8 +47,8 @@ export class CreateStoragePoolHandler implements ICommandHandler<CreateStoragePo
     private readonly clusters: ClusterPort,
   ) {}
 
-  execute({ azUuid, clusterUuid, request }: CreateStoragePoolCommand): Promise<StoragePoolView> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, azUuid, clusterUuid, request }: CreateStoragePoolCommand): Promise<StoragePoolView> {
+    return this.uow.run(origin, async (tx) => {
       const cluster = await this.clusters.lockForAddition(tx.manager, azUuid, clusterUuid);
       if ((await POOL_ROWS.count(tx.manager, { clusterUuid })) >= STORAGE_LIMITS.poolsPerCluster) {
         throw new LimitExceededError(`at most ${STORAGE_LIMITS.poolsPerCluster} storage pools in one cluster`);

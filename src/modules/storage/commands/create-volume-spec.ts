@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { VolumeSpecState, type CreateVolumeSpecRequest, type VolumeSpecView } from '../storage.contract';
 import { VOLUME_SPEC_STREAM, VolumeSpecEntity } from '../storage.entity';
 import { VolumeSpecCreated } from '../storage.events';
@@ -10,7 +10,10 @@ import { toVolumeSpecState, toVolumeSpecView } from '../storage.view';
 import { NotFoundError } from '../../../platform/errors/domain-error';
 
 export class CreateVolumeSpecCommand extends Command<VolumeSpecView> {
-  constructor(readonly request: CreateVolumeSpecRequest) {
+  constructor(
+    readonly origin: Origin,
+    readonly request: CreateVolumeSpecRequest,
+  ) {
     super();
   }
 }
@@ -20,11 +23,13 @@ export class CreateVolumeSpecCommand extends Command<VolumeSpecView> {
 export class CreateVolumeSpecHandler implements ICommandHandler<CreateVolumeSpecCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  execute({ request }: CreateVolumeSpecCommand): Promise<VolumeSpecView> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, request }: CreateVolumeSpecCommand): Promise<VolumeSpecView> {
+    return this.uow.run(origin, async (tx) => {
       checkSpecBounds(request);
       // Read with a share lock: the pool cannot be deleted before this commits.
-      const [pool] = await tx.manager.query('SELECT name FROM storage_pools WHERE uuid = $1 FOR SHARE', [request.storage_pool_uuid]);
+      const [pool] = await tx.manager.query('SELECT name FROM storage_pools WHERE uuid = $1 FOR SHARE', [
+        request.storage_pool_uuid,
+      ]);
       if (!pool) throw NotFoundError.of('storage pool', request.storage_pool_uuid);
       const spec: VolumeSpecEntity = {
         uuid: randomUUID(),

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { State } from '@chime/contracts';
 import type { EntityManager } from 'typeorm';
 import { Ownership } from '../../../platform/domain/ownership';
@@ -15,6 +15,7 @@ import { VolumeFactory, volumePayload } from '../volume-factory';
 
 export class CreateVolumeCommand extends Command<VolumeView> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly azUuid: string,
     readonly clusterUuid: string,
@@ -41,9 +42,9 @@ export class CreateVolumeHandler implements ICommandHandler<CreateVolumeCommand>
     private readonly tasks: TaskPort,
   ) {}
 
-  execute({ actor, azUuid, clusterUuid, request }: CreateVolumeCommand): Promise<VolumeView> {
+  execute({ origin, actor, azUuid, clusterUuid, request }: CreateVolumeCommand): Promise<VolumeView> {
     Ownership.assertMayCreate(actor);
-    return this.uow.run(async (tx) => {
+    return this.uow.run(origin, async (tx) => {
       const cluster = await this.clusters.get(azUuid, clusterUuid, tx.manager);
       if (cluster.state !== State.Enabled) {
         throw new FailedPreconditionError(`cluster ${clusterUuid} is disabled and accepts nothing new`);

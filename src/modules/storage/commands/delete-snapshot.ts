@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
 import { TaskPort } from '../../hosts/task.port';
@@ -12,6 +12,7 @@ import { changeSnapshot, changeVolume, removeSnapshot } from '../volume-lifecycl
 
 export class DeleteSnapshotCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly volumeUuid: string,
     readonly snapshotUuid: string,
@@ -32,8 +33,8 @@ export class DeleteSnapshotHandler implements ICommandHandler<DeleteSnapshotComm
     private readonly tasks: TaskPort,
   ) {}
 
-  async execute({ actor, volumeUuid, snapshotUuid }: DeleteSnapshotCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, actor, volumeUuid, snapshotUuid }: DeleteSnapshotCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const volume = await lockVolume(tx.manager, volumeUuid);
       Ownership.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
       const snapshot = await lockSnapshot(tx.manager, volumeUuid, snapshotUuid);

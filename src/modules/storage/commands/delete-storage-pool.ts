@@ -1,12 +1,15 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import { STORAGE_POOL_STREAM } from '../storage.entity';
 import { StoragePoolDeleted } from '../storage.events';
 import { findPool, POOL_ROWS, SPEC_ROWS, type PoolPath } from '../storage.store';
 
 export class DeleteStoragePoolCommand extends Command<1> {
-  constructor(readonly path: PoolPath) {
+  constructor(
+    readonly origin: Origin,
+    readonly path: PoolPath,
+  ) {
     super();
   }
 }
@@ -21,8 +24,8 @@ const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 export class DeleteStoragePoolHandler implements ICommandHandler<DeleteStoragePoolCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ path }: DeleteStoragePoolCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, path }: DeleteStoragePoolCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       const pool = await findPool(tx.manager, path, true);
       if (pool.volumeCount > 0) {
         throw new FailedPreconditionError(

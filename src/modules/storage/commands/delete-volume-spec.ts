@@ -1,12 +1,15 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import { VOLUME_SPEC_STREAM } from '../storage.entity';
 import { VolumeSpecDeleted } from '../storage.events';
 import { findSpec, SPEC_ROWS, VOLUME_TABLE_ROWS } from '../storage.store';
 
 export class DeleteVolumeSpecCommand extends Command<1> {
-  constructor(readonly uuid: string) {
+  constructor(
+    readonly origin: Origin,
+    readonly uuid: string,
+  ) {
     super();
   }
 }
@@ -16,8 +19,8 @@ export class DeleteVolumeSpecCommand extends Command<1> {
 export class DeleteVolumeSpecHandler implements ICommandHandler<DeleteVolumeSpecCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ uuid }: DeleteVolumeSpecCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, uuid }: DeleteVolumeSpecCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       const spec = await findSpec(tx.manager, uuid, true);
       if (spec.clusterCount > 0) {
         const clusters = spec.clusterCount === 1 ? '1 cluster' : `${spec.clusterCount} clusters`;

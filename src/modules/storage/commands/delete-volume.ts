@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
@@ -13,6 +13,7 @@ import { changeVolume, removeSnapshot, removeVolume, snapshotsOf } from '../volu
 
 export class DeleteVolumeCommand extends Command<1> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly path: VolumePath,
     readonly force: boolean,
@@ -39,8 +40,8 @@ export class DeleteVolumeHandler implements ICommandHandler<DeleteVolumeCommand>
     private readonly tasks: TaskPort,
   ) {}
 
-  async execute({ actor, path, force }: DeleteVolumeCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, actor, path, force }: DeleteVolumeCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       const volume = await lockVolume(tx.manager, path.volumeUuid, path);
       Ownership.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volume.uuid));
       if (volume.state === VolumeState.InUse) {

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { AlreadyExistsError, FailedPreconditionError, LimitExceededError } from '../../../platform/errors/domain-error';
 import { ClusterPort } from '../../clusters/cluster.port';
 import { STORAGE_LIMITS, type ClusterVolumeSpecRelationView } from '../storage.contract';
@@ -11,6 +11,7 @@ import { toVolumeSpecRelationView } from '../storage.view';
 /** createClusterVolumeSpecRelation. */
 export class RegisterVolumeSpecCommand extends Command<ClusterVolumeSpecRelationView> {
   constructor(
+    readonly origin: Origin,
     readonly azUuid: string,
     readonly clusterUuid: string,
     readonly specUuid: string,
@@ -30,8 +31,8 @@ export class RegisterVolumeSpecHandler implements ICommandHandler<RegisterVolume
     private readonly clusters: ClusterPort,
   ) {}
 
-  execute({ azUuid, clusterUuid, specUuid }: RegisterVolumeSpecCommand): Promise<ClusterVolumeSpecRelationView> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, azUuid, clusterUuid, specUuid }: RegisterVolumeSpecCommand): Promise<ClusterVolumeSpecRelationView> {
+    return this.uow.run(origin, async (tx) => {
       await this.clusters.lockForAddition(tx.manager, azUuid, clusterUuid);
       const spec = await findSpec(tx.manager, specUuid, true);
       if (await tx.manager.exists(ClusterVolumeSpecEntity, { where: { clusterUuid, volumeSpecUuid: specUuid } })) {

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
 import type { Actor } from '../../../platform/http/request-context';
 import { HostPort } from '../../hosts/host.port';
@@ -14,6 +14,7 @@ import { VolumeViews } from '../volume-views';
 
 export class RestoreVolumeCommand extends Command<VolumeView> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly volumeUuid: string,
     readonly snapshotUuid: string,
@@ -36,8 +37,8 @@ export class RestoreVolumeHandler implements ICommandHandler<RestoreVolumeComman
     private readonly views: VolumeViews,
   ) {}
 
-  execute({ actor, volumeUuid, snapshotUuid }: RestoreVolumeCommand): Promise<VolumeView> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, actor, volumeUuid, snapshotUuid }: RestoreVolumeCommand): Promise<VolumeView> {
+    return this.uow.run(origin, async (tx) => {
       const volume = await lockVolume(tx.manager, volumeUuid);
       Ownership.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
       const snapshot = await lockSnapshot(tx.manager, volumeUuid, snapshotUuid);

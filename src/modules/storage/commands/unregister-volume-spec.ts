@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { NotFoundError } from '../../../platform/errors/domain-error';
 import { ClusterPort } from '../../clusters/cluster.port';
 import { unregister } from '../registrations';
@@ -8,6 +8,7 @@ import { findSpec } from '../storage.store';
 /** deleteClusterVolumeSpecRelation. */
 export class UnregisterVolumeSpecCommand extends Command<1> {
   constructor(
+    readonly origin: Origin,
     readonly azUuid: string,
     readonly clusterUuid: string,
     readonly specUuid: string,
@@ -24,8 +25,8 @@ export class UnregisterVolumeSpecHandler implements ICommandHandler<UnregisterVo
     private readonly clusters: ClusterPort,
   ) {}
 
-  async execute({ azUuid, clusterUuid, specUuid }: UnregisterVolumeSpecCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, azUuid, clusterUuid, specUuid }: UnregisterVolumeSpecCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       await this.clusters.get(azUuid, clusterUuid, tx.manager);
       const spec = await findSpec(tx.manager, specUuid, true);
       if (!(await unregister(tx, spec, clusterUuid))) {

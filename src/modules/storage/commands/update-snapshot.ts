@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import type { Actor } from '../../../platform/http/request-context';
 import { Ownership } from '../../../platform/domain/ownership';
@@ -11,6 +11,7 @@ import { toSnapshotState } from '../storage.view';
 
 export class UpdateSnapshotCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly volumeUuid: string,
     readonly snapshotUuid: string,
@@ -24,8 +25,8 @@ export class UpdateSnapshotCommand extends Command<'ok'> {
 export class UpdateSnapshotHandler implements ICommandHandler<UpdateSnapshotCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ actor, volumeUuid, snapshotUuid, request }: UpdateSnapshotCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, actor, volumeUuid, snapshotUuid, request }: UpdateSnapshotCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const volume = await lockVolume(tx.manager, volumeUuid);
       Ownership.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volumeUuid));
       const snapshot = await lockSnapshot(tx.manager, volumeUuid, snapshotUuid);

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { capacity } from '../../../platform/domain/capacity';
 import { changedFields } from '../../../platform/domain/changes';
 import { FailedPreconditionError } from '../../../platform/errors/domain-error';
@@ -13,6 +13,7 @@ import { checkReservation } from './create-storage-pool';
 
 export class UpdateStoragePoolCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly path: PoolPath,
     readonly request: UpdateStoragePoolRequest,
   ) {
@@ -29,8 +30,8 @@ export class UpdateStoragePoolCommand extends Command<'ok'> {
 export class UpdateStoragePoolHandler implements ICommandHandler<UpdateStoragePoolCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ path, request }: UpdateStoragePoolCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, path, request }: UpdateStoragePoolCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const pool = await findPool(tx.manager, path, true);
       const current = toStoragePoolState(pool);
       const changes: Partial<StoragePoolState> = changedFields<StoragePoolState>(current, request);

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import { FailedPreconditionError, NotFoundError } from '../../../platform/errors/domain-error';
 import type { UpdateVolumeSpecRequest } from '../storage.contract';
@@ -11,6 +11,7 @@ import { toVolumeSpecState } from '../storage.view';
 
 export class UpdateVolumeSpecCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly uuid: string,
     readonly request: UpdateVolumeSpecRequest,
   ) {
@@ -26,8 +27,8 @@ export class UpdateVolumeSpecCommand extends Command<'ok'> {
 export class UpdateVolumeSpecHandler implements ICommandHandler<UpdateVolumeSpecCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ uuid, request }: UpdateVolumeSpecCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, uuid, request }: UpdateVolumeSpecCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const spec = await findSpec(tx.manager, uuid, true);
       const current = toVolumeSpecState(spec);
       const changes: Partial<VolumeSpecState> = changedFields<VolumeSpecState>(current, request);
@@ -38,7 +39,9 @@ export class UpdateVolumeSpecHandler implements ICommandHandler<UpdateVolumeSpec
             `volume specification ${uuid} is registered in clusters or has volumes: its storage pool cannot change`,
           );
         }
-        const [pool] = await tx.manager.query('SELECT 1 FROM storage_pools WHERE uuid = $1 FOR SHARE', [changes.storage_pool_uuid]);
+        const [pool] = await tx.manager.query('SELECT 1 FROM storage_pools WHERE uuid = $1 FOR SHARE', [
+          changes.storage_pool_uuid,
+        ]);
         if (!pool) throw NotFoundError.of('storage pool', changes.storage_pool_uuid);
       }
       await tx.manager.update(

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import type { Actor } from '../../../platform/http/request-context';
 import { Ownership } from '../../../platform/domain/ownership';
@@ -11,6 +11,7 @@ import { toVolumeState } from '../storage.view';
 
 export class UpdateVolumeCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly actor: Actor,
     readonly path: VolumePath,
     readonly request: UpdateVolumeRequest,
@@ -24,8 +25,8 @@ export class UpdateVolumeCommand extends Command<'ok'> {
 export class UpdateVolumeHandler implements ICommandHandler<UpdateVolumeCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ actor, path, request }: UpdateVolumeCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, actor, path, request }: UpdateVolumeCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const volume = await lockVolume(tx.manager, path.volumeUuid, path);
       Ownership.assertMayChange(actor, volume.userUuid, () => volumeNotFound(volume.uuid));
       const changes: Partial<VolumeState> = changedFields<VolumeState>(toVolumeState(volume), request);
@@ -34,7 +35,9 @@ export class UpdateVolumeHandler implements ICommandHandler<UpdateVolumeCommand>
         { uuid: volume.uuid },
         { name: changes.name, description: changes.description, version: volume.version + 1 },
       );
-      await tx.append({ type: VOLUME_STREAM, id: volume.uuid }, volume.version, [new VolumeUpdated({ uuid: volume.uuid, changes })]);
+      await tx.append({ type: VOLUME_STREAM, id: volume.uuid }, volume.version, [
+        new VolumeUpdated({ uuid: volume.uuid, changes }),
+      ]);
     });
     return 'ok';
   }

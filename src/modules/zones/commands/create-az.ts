@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { LIMITS, State, type AzView, type CreateAzRequest } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { LimitExceededError } from '../../../platform/errors/domain-error';
 import { AZ_STREAM, AzEntity } from '../az.entity';
 import { AzCreated } from '../az.events';
@@ -11,7 +11,10 @@ import { toAzView } from '../az.view';
 const AZ_CREATION_LOCK = 0x617a6c6d; // "azlm"
 
 export class CreateAzCommand extends Command<AzView> {
-  constructor(readonly request: CreateAzRequest) {
+  constructor(
+    readonly origin: Origin,
+    readonly request: CreateAzRequest,
+  ) {
     super();
   }
 }
@@ -20,8 +23,8 @@ export class CreateAzCommand extends Command<AzView> {
 export class CreateAzHandler implements ICommandHandler<CreateAzCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  execute({ request }: CreateAzCommand): Promise<AzView> {
-    return this.uow.run(async (tx) => {
+  execute({ origin, request }: CreateAzCommand): Promise<AzView> {
+    return this.uow.run(origin, async (tx) => {
       await tx.manager.query('SELECT pg_advisory_xact_lock($1)', [AZ_CREATION_LOCK]);
       if ((await tx.manager.count(AzEntity)) >= LIMITS.availabilityZones) {
         throw new LimitExceededError(`at most ${LIMITS.availabilityZones} availability zones`);

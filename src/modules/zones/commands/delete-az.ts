@@ -1,11 +1,14 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { AZ_STREAM, AzEntity } from '../az.entity';
 import { AzDeleted } from '../az.events';
 import { lockAz } from '../az.store';
 
 export class DeleteAzCommand extends Command<1> {
-  constructor(readonly uuid: string) {
+  constructor(
+    readonly origin: Origin,
+    readonly uuid: string,
+  ) {
     super();
   }
 }
@@ -19,8 +22,8 @@ export class DeleteAzCommand extends Command<1> {
 export class DeleteAzHandler implements ICommandHandler<DeleteAzCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ uuid }: DeleteAzCommand): Promise<1> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, uuid }: DeleteAzCommand): Promise<1> {
+    await this.uow.run(origin, async (tx) => {
       const az = await lockAz(tx.manager, uuid);
       await tx.manager.delete(AzEntity, { uuid });
       await tx.append({ type: AZ_STREAM, id: uuid }, az.version, [new AzDeleted({ uuid })]);

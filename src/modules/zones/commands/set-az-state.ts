@@ -1,6 +1,6 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { State } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { AZ_STREAM, AzEntity } from '../az.entity';
 import { AzDisabled, AzEnabled } from '../az.events';
 import { lockAz } from '../az.store';
@@ -8,6 +8,7 @@ import { lockAz } from '../az.store';
 /** enableAz / disableAz. Repeating one is harmless: the state stays, and the request is still recorded. */
 export class SetAzStateCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly uuid: string,
     readonly state: State,
   ) {
@@ -19,8 +20,8 @@ export class SetAzStateCommand extends Command<'ok'> {
 export class SetAzStateHandler implements ICommandHandler<SetAzStateCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ uuid, state }: SetAzStateCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, uuid, state }: SetAzStateCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const az = await lockAz(tx.manager, uuid);
       await tx.manager.update(AzEntity, { uuid }, { state, version: az.version + 1 });
       const event = state === State.Enabled ? new AzEnabled({ uuid }) : new AzDisabled({ uuid });

@@ -1,6 +1,6 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { UpdateAzRequest } from '@chime/contracts';
-import { UnitOfWork } from '@chime/event-log';
+import { UnitOfWork, type Origin } from '@chime/event-log';
 import { changedFields } from '../../../platform/domain/changes';
 import { AZ_STREAM, AzEntity } from '../az.entity';
 import { AzUpdated } from '../az.events';
@@ -8,6 +8,7 @@ import { lockAz } from '../az.store';
 
 export class UpdateAzCommand extends Command<'ok'> {
   constructor(
+    readonly origin: Origin,
     readonly uuid: string,
     readonly request: UpdateAzRequest,
   ) {
@@ -19,8 +20,8 @@ export class UpdateAzCommand extends Command<'ok'> {
 export class UpdateAzHandler implements ICommandHandler<UpdateAzCommand> {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async execute({ uuid, request }: UpdateAzCommand): Promise<'ok'> {
-    await this.uow.run(async (tx) => {
+  async execute({ origin, uuid, request }: UpdateAzCommand): Promise<'ok'> {
+    await this.uow.run(origin, async (tx) => {
       const az = await lockAz(tx.manager, uuid);
       const changes = changedFields({ name: az.name, description: az.description }, request);
       await tx.manager.update(AzEntity, { uuid }, { ...changes, version: az.version + 1 });
