@@ -12,7 +12,7 @@
  *              platform-express answering getAz, listAz and listCluster from the server's database
  *              through a `pg` Pool, the same statements prepared, in the envelope — and nothing else;
  *   checked floor — the same app with the checks issue 21 keeps on (token guard, validation, request
- *              id and context, log line, metrics), each done the plainest way (floor-app.ts);
+ *              id, log line, metrics), each done the plainest way (floor-app.ts);
  * Read scenarios, each run for D seconds in every round, in an order rotated round by round:
  *   baseline GET /hello · GET /healthz · getAz (cached token) · listAz (size=10 of 12) ·
  *   listCluster (size=10 of 12) · the floor's and the checked floor's getAz, listAz, listCluster.

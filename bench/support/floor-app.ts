@@ -8,15 +8,14 @@
  *
  * With `FLOOR_TOKEN` set, the floor with the checks issue 21 keeps on, each done the plainest way
  * this stack offers, and nothing else: the request id (taken from `X-Request-Id` or drawn, sent
- * back); the request's context in an AsyncLocalStorage for its whole handling; a global guard
- * that lets in only `Bearer FLOOR_TOKEN`, looked up by its SHA-256 in a map (a cached session) with
- * the caller's role; Nest's ValidationPipe (class-validator) over the query of the lists, and
+ * back, kept on the request for the envelope: the server carries a request's context explicitly
+ * too, not in an AsyncLocalStorage); a global guard that lets in only `Bearer FLOOR_TOKEN`, looked
+ * up by its SHA-256 in a map (a cached session) with the caller's role; Nest's ValidationPipe (class-validator) over the query of the lists, and
  * ParseUUIDPipe on the AZ's uuid; a pino JSON line per request (asynchronous destination, the same
  * redaction paths) and a prom-client counter and histogram per route and status. What those checks
  * cost on the bare stack, measured in the same run, is the least the server's own can cost.
  */
 import 'reflect-metadata';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   CanActivate,
@@ -28,6 +27,7 @@ import {
   Param,
   ParseUUIDPipe,
   Query,
+  Req,
   UnauthorizedException,
   ValidationPipe,
 } from '@nestjs/common';
@@ -76,8 +76,9 @@ const clusterView = (row: Row, azName: unknown) => ({
   created_at: (row.created_at as Date).toISOString(),
   az_name: azName,
 });
-const context = new AsyncLocalStorage<{ requestId: string }>();
-const envelope = (result: unknown) => ({ requestId: context.getStore()?.requestId ?? randomUUID(), result });
+type FloorRequest = Request & { id?: string; role?: number };
+/** The envelope, with the request id the checks gave the request, or one drawn for it. */
+const envelope = (req: FloorRequest, result: unknown) => ({ requestId: req.id ?? randomUUID(), result });
 
 async function oneAz(uuid: string): Promise<Row> {
   const { rows } = await pool.query<Row>({ ...GET_AZ, values: [uuid] });
@@ -99,21 +100,21 @@ const uuidPipes = CHECKS_TOKEN ? [new ParseUUIDPipe()] : [];
 @Controller('v1/az')
 class FloorController {
   @Get()
-  async listAz(@Query() _query: ListQuery) {
+  async listAz(@Req() req: FloorRequest, @Query() _query: ListQuery) {
     const { rows } = await pool.query<Row>({ ...LIST_AZ, values: [10, 0] });
-    return envelope({ elements: rows.map(azView), size: rows.length, total: rows.length ? Number(rows[0].total) : 0 });
+    return envelope(req, { elements: rows.map(azView), size: rows.length, total: rows.length ? Number(rows[0].total) : 0 });
   }
 
   @Get(':uuid')
-  async getAz(@Param('uuid', ...uuidPipes) uuid: string) {
-    return envelope({ az: azView(await oneAz(uuid)) });
+  async getAz(@Req() req: FloorRequest, @Param('uuid', ...uuidPipes) uuid: string) {
+    return envelope(req, { az: azView(await oneAz(uuid)) });
   }
 
   @Get(':uuid/cluster')
-  async listCluster(@Param('uuid', ...uuidPipes) uuid: string, @Query() _query: ListQuery) {
+  async listCluster(@Req() req: FloorRequest, @Param('uuid', ...uuidPipes) uuid: string, @Query() _query: ListQuery) {
     const az = await oneAz(uuid);
     const { rows } = await pool.query<Row>({ ...LIST_CLUSTER, values: [uuid, 10, 0] });
-    return envelope({
+    return envelope(req, {
       elements: rows.map((row) => clusterView(row, az.name)),
       size: rows.length,
       total: rows.length ? Number(rows[0].total) : 0,
@@ -129,7 +130,7 @@ class TokenCheck implements CanActivate {
   private readonly sessions = new Map([[sha256(CHECKS_TOKEN ?? ''), { role: 3 }]]);
 
   canActivate(execution: ExecutionContext): boolean {
-    const req = execution.switchToHttp().getRequest<Request & { role?: number }>();
+    const req = execution.switchToHttp().getRequest<FloorRequest>();
     const match = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '');
     const session = match ? this.sessions.get(sha256(match[1])) : undefined;
     if (!session) throw new UnauthorizedException();
@@ -139,7 +140,7 @@ class TokenCheck implements CanActivate {
 }
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Request id, context, log line and metrics of the checked floor, as Express middleware. */
+/** Request id, log line and metrics of the checked floor, as Express middleware. */
 function requestChecks() {
   const logger = pino(
     { redact: { paths: ['password', 'token', 'authorization'], censor: '***' } },
@@ -149,9 +150,10 @@ function requestChecks() {
   const labelNames = ['method', 'route', 'status'] as const;
   const requests = new Counter({ name: 'http_requests_total', help: 'requests', labelNames, registers: [registry] });
   const latency = new Histogram({ name: 'http_request_duration_seconds', help: 'latency', labelNames, registers: [registry] });
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req: FloorRequest, res: Response, next: NextFunction) => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' ? given : randomUUID();
+    req.id = requestId;
     res.setHeader('X-Request-Id', requestId);
     const started = performance.now();
     res.once('close', () => {
@@ -173,7 +175,7 @@ function requestChecks() {
         'request completed',
       );
     });
-    context.run({ requestId }, next);
+    next();
   };
 }
 
