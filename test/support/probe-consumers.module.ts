@@ -47,6 +47,14 @@ export class FlakyConsumer implements EventConsumer {
   }
 }
 
+/** Reacts to PoisonPill only: handed those alone, its checkpoint still passes every event. */
+@DurableConsumer('probe-poison-only', { reactsTo: [PoisonPill.type] })
+export class PoisonOnlyConsumer implements EventConsumer {
+  async handle(event: StoredEvent, tx: Transaction): Promise<void> {
+    await tx.manager.query('INSERT INTO probe_seen (consumer, position) VALUES ($1, $2)', ['probe-poison-only', event.position]);
+  }
+}
+
 /** The probe events carry no state of their own: the replay check has nothing to rebuild from them. */
 const PROBE_REPLAY: ReplayCheck = {
   name: 'probe',
@@ -54,7 +62,7 @@ const PROBE_REPLAY: ReplayCheck = {
   begin: () => ({ apply: () => undefined, finish: async () => [] }),
 };
 
-@FeatureModule({ providers: [RecordingConsumer, SecondConsumer, FlakyConsumer], replay: [PROBE_REPLAY] })
+@FeatureModule({ providers: [RecordingConsumer, SecondConsumer, FlakyConsumer, PoisonOnlyConsumer], replay: [PROBE_REPLAY] })
 export class ProbeConsumersModule implements OnModuleInit {
   constructor(private readonly dataSource: DataSource) {}
 

@@ -4,10 +4,11 @@ import type { StoredEvent } from './domain-event';
 import type { Transaction } from './unit-of-work';
 
 export const EVENT_CONSUMER = 'chime:event-consumer';
+export const EVENT_CONSUMER_REACTS_TO = 'chime:event-consumer-reacts-to';
 
 /**
- * A durable subscriber to the event log: it receives every event, in the log's order, once per
- * successful handling, and resumes from its checkpoint after a restart.
+ * A durable subscriber to the event log: it receives every event (of the types it reacts to), in
+ * the log's order, once per successful handling, and resumes from its checkpoint after a restart.
  *
  * `handle` runs inside the consumer's transaction, which also moves its checkpoint: whatever it
  * writes through `tx.manager`, and the events it appends with `tx.append`, commit together with the
@@ -20,10 +21,9 @@ export const EVENT_CONSUMER = 'chime:event-consumer';
  * handler that throws is retried with back-off; the consumer does not move past the event until it
  * succeeds. Appending follows the unit of work's rule: lock the aggregate's row before writing.
  *
- *   @DurableConsumer('hosts-inventory')
+ *   @DurableConsumer('hosts-inventory', { reactsTo: [ClusterDeleted.type] })
  *   export class HostsInventory implements EventConsumer {
  *     async handle(event: StoredEvent, tx: Transaction) {
- *       if (event.type !== ClusterDeleted.type) return;
  *       for (const host of await lockHostsOf(tx.manager, event.streamId)) {
  *         await tx.manager.delete(Host, { uuid: host.uuid });
  *         await tx.append({ type: 'host', id: host.uuid }, host.version, [new HostDeleted({ uuid: host.uuid })]);
@@ -32,6 +32,12 @@ export const EVENT_CONSUMER = 'chime:event-consumer';
  *   }
  *
  * Register the class as a provider of any module; the event log finds it at start.
+ *
+ * `reactsTo` names the event types the consumer handles (`[ClusterDeleted.type]` above): it is
+ * handed only those, and only a commit that appended one of them wakes it at once. Its checkpoint
+ * still moves past every event, in the log's order: past the others when it next runs, for an
+ * event of its own, at the safety poll (LogWakeUps.safetyPollMs) or on an explicit wake-up. Without
+ * it the consumer is handed every event and woken by every commit (the operation log).
  */
 export interface EventConsumer {
   handle(event: StoredEvent, tx: Transaction): Promise<void>;
@@ -43,5 +49,13 @@ export interface EventConsumer {
   handleBatch?(events: StoredEvent[], manager: EntityManager): Promise<void>;
 }
 
-/** Marks a provider as a durable consumer with a stable name (its checkpoint's key: never rename it). */
-export const DurableConsumer = (name: string) => applyDecorators(Injectable(), SetMetadata(EVENT_CONSUMER, name));
+/**
+ * Marks a provider as a durable consumer with a stable name (its checkpoint's key: never rename it)
+ * and, optionally, the event types it reacts to (see EventConsumer).
+ */
+export const DurableConsumer = (name: string, options: { reactsTo?: readonly string[] } = {}) =>
+  applyDecorators(
+    Injectable(),
+    SetMetadata(EVENT_CONSUMER, name),
+    SetMetadata(EVENT_CONSUMER_REACTS_TO, options.reactsTo ? new Set(options.reactsTo) : undefined),
+  );

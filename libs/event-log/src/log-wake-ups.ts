@@ -35,24 +35,36 @@ export const SINGLE_PROCESS_SAFETY_POLL_MS = 60_000;
 export const heldBackDelay = (n: number) => Math.min(1_000, 25 * 2 ** Math.min(n, 6));
 
 /**
+ * What a wake-up knows of the new events: their types, when they were all committed in this process
+ * (they came through the EventBus); `undefined` when they may be anything (another process's
+ * commits, an explicit wake-up).
+ */
+export type WokenBy = ReadonlySet<string> | undefined;
+
+/**
  * Tells the log's readers in this process that there may be new events: after every commit that
  * appended events here (they reach the EventBus after their commit), and whenever another process
  * says so. Commits here are passed on to the other processes. A burst of events is one wake-up.
- * A wake-up only says "look now": readers read from their own cursor, in the log's read order.
+ * A wake-up only says "look now": readers read from their own cursor, in the log's read order; a
+ * reader may use what woke it (WokenBy) to skip a look that would find nothing for it.
  */
 @Injectable()
 export class LogWakeUps implements OnModuleDestroy {
-  private readonly watchers = new Set<() => void>();
+  private readonly watchers = new Set<(wokenBy: WokenBy) => void>();
   private readonly subscriptions: (() => void)[] = [];
   private scheduled = false;
+  /** The types of the events this coming wake-up is for; undefined once anything may be new. */
+  private types: Set<string> | undefined = new Set();
 
   constructor(
     eventBus: EventBus,
     @Optional() @Inject(CROSS_PROCESS_SIGNAL) private readonly signal?: CrossProcessSignal,
   ) {
-    const bus: Subscription = eventBus.subscribe(() => this.schedule(true));
+    const bus: Subscription = eventBus.subscribe((event: { type?: unknown }) =>
+      this.schedule(true, typeof event.type === 'string' ? event.type : undefined),
+    );
     this.subscriptions.push(() => bus.unsubscribe());
-    if (signal) this.subscriptions.push(signal.subscribe(() => this.schedule(false)));
+    if (signal) this.subscriptions.push(signal.subscribe(() => this.schedule(false, undefined)));
   }
 
   /** How long a reader waits without a wake-up before it looks anyway (see SAFETY_POLL_MS). */
@@ -65,11 +77,11 @@ export class LogWakeUps implements OnModuleDestroy {
    * a live server in the same process, as the tests do).
    */
   wake(): void {
-    this.schedule(false);
+    this.schedule(false, undefined);
   }
 
-  /** Calls `watcher` on every wake-up; returns the function that stops it. */
-  watch(watcher: () => void): () => void {
+  /** Calls `watcher` on every wake-up, with what woke it; returns the function that stops it. */
+  watch(watcher: (wokenBy: WokenBy) => void): () => void {
     this.watchers.add(watcher);
     return () => this.watchers.delete(watcher);
   }
@@ -78,13 +90,18 @@ export class LogWakeUps implements OnModuleDestroy {
     this.subscriptions.splice(0).forEach((unsubscribe) => unsubscribe());
   }
 
-  private schedule(local: boolean): void {
+  /** `type`: the new event's type, or undefined when the new events may be anything. */
+  private schedule(local: boolean, type: string | undefined): void {
     if (local) this.signal?.send();
+    if (type === undefined) this.types = undefined;
+    else this.types?.add(type);
     if (this.scheduled) return;
     this.scheduled = true;
     queueMicrotask(() => {
+      const wokenBy = this.types;
       this.scheduled = false;
-      for (const watcher of this.watchers) watcher();
+      this.types = new Set();
+      for (const watcher of this.watchers) watcher(wokenBy);
     });
   }
 }

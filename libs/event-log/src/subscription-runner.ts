@@ -3,9 +3,9 @@ import { DiscoveryService } from '@nestjs/core';
 import { EventBus } from '@nestjs/cqrs';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DomainEvent, EventMetadata, LogCursor, StoredEvent } from './domain-event';
-import { EVENT_CONSUMER, EventConsumer } from './event-consumer';
+import { EVENT_CONSUMER, EVENT_CONSUMER_REACTS_TO, EventConsumer } from './event-consumer';
 import { EventStore } from './event-store';
-import { heldBackDelay, LogWakeUps } from './log-wake-ups';
+import { heldBackDelay, LogWakeUps, type WokenBy } from './log-wake-ups';
 import { Transaction } from './unit-of-work';
 
 /** Events handled in one transaction; after a failure, one at a time until the failing event passes. */
@@ -55,6 +55,8 @@ class ConsumerLoop {
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly eventBus: EventBus,
+    /** The event types the consumer handles; undefined: all. */
+    private readonly reactsTo: ReadonlySet<string> | undefined,
   ) {
     this.logger = new Logger(`EventConsumer:${name}`);
   }
@@ -68,7 +70,9 @@ class ConsumerLoop {
     this.running = this.loop();
   }
 
-  notify(): void {
+  /** Look again: for new events, unless all of them are of types the consumer does not react to. */
+  notify(wokenBy?: WokenBy): void {
+    if (wokenBy && this.reactsTo && ![...wokenBy].some((type) => this.reactsTo!.has(type))) return;
     this.woken = true;
     this.wake?.();
   }
@@ -90,7 +94,8 @@ class ConsumerLoop {
         const { handled, held } = await this.tick(limit);
         this.failures = 0;
         this.held = held ? this.held + 1 : 0;
-        if (handled === limit) delay = 0; // a full batch: there may be more right behind it
+        if (handled === limit)
+          delay = 0; // a full batch: there may be more right behind it
         else if (this.woken && handled > 0) {
           // Under a stream of commits: let a few more gather, so that one batch takes them together.
           await this.pause(COALESCE_MS);
@@ -165,11 +170,14 @@ class ConsumerLoop {
             manager,
           );
         }
-        if (this.consumer.handleBatch && events.length > 1) {
-          failing = events[0].position; // somewhere in the batch: the retry goes one event at a time
-          await this.consumer.handleBatch(events, manager);
+        // The checkpoint moves past every event read; the handler sees those it reacts to.
+        const reactsTo = this.reactsTo;
+        const theirs = reactsTo ? events.filter((event) => reactsTo.has(event.type)) : events;
+        if (this.consumer.handleBatch && theirs.length > 1) {
+          failing = theirs[0].position; // somewhere in the batch: the retry goes one event at a time
+          await this.consumer.handleBatch(theirs, manager);
         } else {
-          for (const event of events) {
+          for (const event of theirs) {
             failing = event.position;
             await this.consumer.handle(event, new Transaction(manager, this.reactionMetadata(event), appended));
           }
@@ -224,7 +232,8 @@ class ConsumerLoop {
 /**
  * Finds every @DurableConsumer provider at start and runs each in its own loop, so that a failing
  * consumer never holds up another. Every commit that appends events, in this process or another
- * one, wakes the consumers (LogWakeUps); a consumer looks again sooner while committed events wait
+ * one, wakes the consumers (LogWakeUps), except those that react to none of the types it appended
+ * here (see EventConsumer); a consumer looks again sooner while committed events wait
  * behind a running transaction (see EventStore.heldBack). As a safety net (a lost notification, a
  * process that died holding a consumer's lock), one query every LogWakeUps.safetyPollMs finds the
  * consumers whose checkpoint stands behind the log, and wakes those: an idle server's only query.
@@ -249,9 +258,12 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       if (!name || !wrapper.instance) continue;
       if (this.loops.some((loop) => loop.name === name)) throw new Error(`two event consumers are named ${name}`);
       await this.dataSource.query('INSERT INTO event_subscriptions (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [name]);
-      this.loops.push(new ConsumerLoop(name, wrapper.instance as EventConsumer, this.dataSource, this.store, this.eventBus));
+      const reactsTo: ReadonlySet<string> | undefined = Reflect.getMetadata(EVENT_CONSUMER_REACTS_TO, wrapper.metatype!);
+      this.loops.push(
+        new ConsumerLoop(name, wrapper.instance as EventConsumer, this.dataSource, this.store, this.eventBus, reactsTo),
+      );
     }
-    this.unwatch = this.wakeUps.watch(() => this.loops.forEach((loop) => loop.notify()));
+    this.unwatch = this.wakeUps.watch((wokenBy) => this.loops.forEach((loop) => loop.notify(wokenBy)));
     this.loops.forEach((loop) => loop.start());
     if (this.loops.length > 0) this.safetyNet = setInterval(() => void this.wakeThoseBehind(), this.wakeUps.safetyPollMs);
   }

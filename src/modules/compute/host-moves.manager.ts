@@ -32,7 +32,7 @@ type Ended = Exclude<HostMoveStepState, 'pending' | 'running'>;
  * from the last event it handled: no step is started twice and none is forgotten. A step that
  * cannot start (the VM busy, no host fits) fails with the reason, once.
  */
-@DurableConsumer('compute-host-moves')
+@DurableConsumer('compute-host-moves', { reactsTo: [HostMoveStarted.type, VmOperationSucceeded.type, VmOperationFailed.type] })
 export class HostMovesManager implements EventConsumer {
   constructor(
     private readonly hosts: HostPort,
@@ -49,7 +49,6 @@ export class HostMovesManager implements EventConsumer {
       await this.advance(tx, (event.data as HostMoveStarted['data']).uuid);
       return;
     }
-    if (event.type !== VmOperationSucceeded.type && event.type !== VmOperationFailed.type) return;
     const { task_uuid: taskUuid } = event.data as VmOperationSucceeded['data'];
     const found = await tx.manager.findOne(HostMoveVmEntity, { where: { taskUuid, state: 'running' } });
     if (!found) return;
