@@ -94,8 +94,8 @@ class ConsumerLoop {
         const { handled, held } = await this.tick(limit);
         this.failures = 0;
         this.held = held ? this.held + 1 : 0;
-        if (handled === limit)
-          delay = 0; // a full batch: there may be more right behind it
+        // A full batch: there may be more right behind it.
+        if (handled === limit) delay = 0;
         else if (this.woken && handled > 0) {
           // Under a stream of commits: let a few more gather, so that one batch takes them together.
           await this.pause(COALESCE_MS);

@@ -44,9 +44,9 @@ export const CurrentAgent = createParamDecorator((_: unknown, context: Execution
   return caller;
 });
 
-/** The origin of what an agent's request causes: the request, with the node where a user would stand. */
-export const agentOrigin = (origin: Origin, caller: AgentCaller): Origin => ({
+/** The origin of what an agent's request causes: the request, with the node (its name) where a user would stand. */
+export const agentOrigin = (origin: Origin, nodeName: string): Origin => ({
   ...origin,
   user_uuid: null,
-  user_name: `agent:${caller.name}`,
+  user_name: `agent:${nodeName}`,
 });

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { ApiError } from '@chime/contracts';
 import type { Origin } from '@chime/event-log';
 
-/** `origin` is the failed request's (see originOf), `error` what the client is answered (the envelope's error); `cause` what was thrown. */
+/**
+ * `origin` is the failed request's (see originOf); `error` what the client is answered (the
+ * envelope's error); `cause` what was thrown.
+ */
 export type FailureListener = (origin: Origin, cause: unknown, error: ApiError) => Promise<void>;
 
 /**

@@ -6,6 +6,7 @@ import { describeUniqueConstraint } from '../../../platform/database/database-er
 import { UnauthenticatedError } from '../../../platform/errors/domain-error';
 import { changedFields } from '../../../platform/domain/changes';
 import { issueCredential, joinTokenMatches } from '../agent-credentials';
+import { agentOrigin } from '../agent.guard';
 import { CLIENT_STREAM, ClientEntity } from '../client.entity';
 import { ClientState, MonitorState, type AgentEnrolment, type EnrolAgentRequest, type NodeFacts } from '../host.contract';
 import { ClientEnrolled, ClientMonitorStateChanged, ClientReenrolled } from '../host.events';
@@ -58,7 +59,7 @@ export class EnrolAgentHandler implements ICommandHandler<EnrolAgentCommand> {
     if (!joinTokenMatches(request.join_token, joinToken)) throw new UnauthenticatedError('wrong join token');
     const facts = reportedFacts(request);
     const { credential, hash } = issueCredential();
-    await this.uow.run({ ...origin, user_uuid: null, user_name: `agent:${facts.name}` }, async (tx) => {
+    await this.uow.run(agentOrigin(origin, facts.name), async (tx) => {
       const known = await lockClient(tx.manager, request.uuid);
       const now = new Date();
       if (!known) {

@@ -84,7 +84,7 @@ export class RecordHeartbeatHandler implements ICommandHandler<RecordHeartbeatCo
     const quiet = await this.beat(this.dataSource.manager, values);
     if (quiet) return this.answer(caller, monitorState, quiet);
 
-    const beat = await this.uow.run(agentOrigin(origin, caller), async (tx) => {
+    const beat = await this.uow.run(agentOrigin(origin, caller.name), async (tx) => {
       const client = await lockClient(tx.manager, caller.clientUuid);
       if (!client || client.credentialHash === null)
         throw new UnauthenticatedError('the agent credential was revoked; enrol again');

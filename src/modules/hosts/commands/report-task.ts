@@ -32,7 +32,7 @@ export class ReportTaskHandler implements ICommandHandler<ReportTaskCommand> {
   ) {}
 
   async execute({ origin, caller, taskUuid, request }: ReportTaskCommand): Promise<'ok'> {
-    await this.uow.run(agentOrigin(origin, caller), async (tx) => {
+    await this.uow.run(agentOrigin(origin, caller.name), async (tx) => {
       const task = await tx.manager.findOne(TaskEntity, {
         where: { uuid: taskUuid, clientUuid: caller.clientUuid, serverSide: false },
         lock: { mode: 'pessimistic_write' },
