@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { getMetadataStorage, IsDate, Matches } from 'class-validator';
 import type { MetadataStorage } from 'class-validator/types/metadata/MetadataStorage';
 import { InvalidArgumentError } from '../errors/domain-error';
+import { ValidationPlans } from './validation-plan';
 
 function describe(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
@@ -50,6 +51,8 @@ export function cacheValidationRules(storage: MetadataStorage = getMetadataStora
  * `"type": "1"` is as wrong as `"type": "x"`; query integers are parsed by `@QueryInt()`.
  */
 export class ChimeValidationPipe extends ValidationPipe {
+  private readonly plans = new ValidationPlans();
+
   constructor() {
     super({
       whitelist: true,
@@ -70,6 +73,10 @@ export class ChimeValidationPipe extends ValidationPipe {
         throw new InvalidArgumentError('the request body must be a JSON object');
       }
       value = withoutNulls(value as Record<string, unknown>, metadata.metatype);
+    }
+    if (metadata.metatype && this.toValidate(metadata)) {
+      const accepted = this.plans.accept(metadata.metatype as new () => Record<string, unknown>, value);
+      if (accepted) return accepted;
     }
     return super.transform(value, metadata);
   }
