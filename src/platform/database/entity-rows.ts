@@ -1,10 +1,15 @@
 import type { Pool } from 'pg';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
-/** A query node-postgres prepares once per connection (parse and plan), then only binds and runs. */
+/**
+ * A query node-postgres prepares once per connection (parse and plan), then only binds and runs.
+ * Entity statements take their rows as arrays, in the order of the select list: node-postgres then
+ * builds no object per row for toEntity to copy from.
+ */
 interface PreparedStatement {
   name: string;
   text: string;
+  rowMode?: 'array';
 }
 
 interface ColumnMapping {
@@ -58,7 +63,7 @@ export class EntityRows<E extends ObjectLiteral> {
    * stays locked (FOR UPDATE) until the transaction of `manager` ends.
    */
   async findOne(manager: EntityManager, where: Where<E>, { lock = false } = {}): Promise<E | undefined> {
-    const rows = await this.run(
+    const rows = await this.run<unknown[]>(
       manager,
       where,
       lock ? 'find lock' : 'find',
@@ -69,7 +74,7 @@ export class EntityRows<E extends ObjectLiteral> {
 
   /** How many rows match `where`. */
   async count(manager: EntityManager, where: Where<E>): Promise<number> {
-    const rows = await this.run(
+    const rows = await this.run<Record<string, unknown>>(
       manager,
       where,
       'count',
@@ -80,7 +85,12 @@ export class EntityRows<E extends ObjectLiteral> {
 
   /** Deletes the rows that match `where`. */
   async delete(manager: EntityManager, where: Where<E>): Promise<void> {
-    await this.run(manager, where, 'delete', (shape, conditions) => `DELETE FROM "${shape.table}" WHERE ${conditions}`);
+    await this.run<Record<string, unknown>>(
+      manager,
+      where,
+      'delete',
+      (shape, conditions) => `DELETE FROM "${shape.table}" WHERE ${conditions}`,
+    );
   }
 
   /** Inserts one entity (every column, through the columns' transformers as TypeORM would). */
@@ -100,18 +110,20 @@ export class EntityRows<E extends ObjectLiteral> {
   }
 
   /**
-   * Entities (and their raw rows, for extra columns such as a window count) selected by a statement
-   * the caller writes from the entity's table and columns, prepared once per `key`: the key must
-   * name everything that shapes the text (which filters, which order), never values.
+   * Entities selected by a statement the caller writes from the entity's table and columns (its
+   * select list first), prepared once per `key`: the key must name everything that shapes the text
+   * (which filters, which order), never values. `extras` holds, per row, the columns the statement
+   * selects after the entity's (a window count, say).
    */
   async select(
     manager: EntityManager,
     key: string,
     write: (sql: EntitySql) => string,
     values: unknown[],
-  ): Promise<{ entities: E[]; raw: Record<string, unknown>[] }> {
-    const raw = await this.statementRows(manager, `select:${key}`, write, values);
-    return { entities: raw.map((row) => this.toEntity(row)), raw };
+  ): Promise<{ entities: E[]; extras: unknown[][] }> {
+    const rows = await this.statementRows<unknown[]>(manager, `select:${key}`, write, values, 'array');
+    const width = this.shape!.columns.length;
+    return { entities: rows.map((row) => this.toEntity(row)), extras: rows.map((row) => row.slice(width)) };
   }
 
   /** Raw rows of a statement the caller writes (a count, say), prepared once per `key`. */
@@ -121,31 +133,33 @@ export class EntityRows<E extends ObjectLiteral> {
     write: (sql: EntitySql) => string,
     values: unknown[],
   ): Promise<Record<string, unknown>[]> {
-    return this.statementRows(manager, `raw:${key}`, write, values);
+    return this.statementRows<Record<string, unknown>>(manager, `raw:${key}`, write, values);
   }
 
-  /** Runs the statement `sql` writes for the columns of `where`, prepared once per shape. */
-  private run(
+  /** Runs the statement `sql` writes for the columns of `where`, prepared once per shape; entity rows as arrays. */
+  private run<Row extends unknown[] | Record<string, unknown>>(
     manager: EntityManager,
     where: Where<E>,
-    kind: string,
+    kind: 'find' | 'find lock' | 'count' | 'delete',
     sql: (shape: Shape, conditions: string) => string,
-  ): Promise<Record<string, unknown>[]> {
+  ): Promise<Row[]> {
     const properties = Object.keys(where);
-    return this.statementRows(
+    return this.statementRows<Row>(
       manager,
       `${kind}:${properties.join(',')}`,
       (entity) => sql(this.shape!, properties.map((property, i) => `${entity.column(property)} = $${i + 1}`).join(' AND ')),
       properties.map((property) => where[property as keyof Where<E>]),
+      kind === 'find' || kind === 'find lock' ? 'array' : undefined,
     );
   }
 
-  private statementRows(
+  private statementRows<Row>(
     manager: EntityManager,
     key: string,
     write: (sql: EntitySql) => string,
     values: unknown[],
-  ): Promise<Record<string, unknown>[]> {
+    rowMode?: 'array',
+  ): Promise<Row[]> {
     let statement = this.prepared.get(key);
     if (!statement) {
       const shape = this.shapeOf(manager);
@@ -157,13 +171,14 @@ export class EntityRows<E extends ObjectLiteral> {
       statement = {
         name: `chime_rows_${++statements}`,
         text: write({ table: `"${shape.table}"`, select: shape.select, column }),
+        rowMode,
       };
       this.prepared.set(key, statement);
     }
-    return this.query(manager, statement, values);
+    return this.query<Row>(manager, statement, values);
   }
 
-  private query(manager: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<Record<string, unknown>[]> {
+  private query<Row>(manager: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<Row[]> {
     if (manager.queryRunner) {
       // In a transaction, on its connection. TypeORM hands a query object to node-postgres untouched:
       // with a name, it is a prepared statement.
@@ -174,7 +189,7 @@ export class EntityRows<E extends ObjectLiteral> {
     // own round trip (`npm run bench:http`). Errors keep node-postgres's codes, which
     // classifyDatabaseError reads as it reads TypeORM's.
     const pool = (manager.connection.driver as unknown as { master: Pool }).master;
-    return pool.query<Record<string, unknown>>({ ...statement, values }).then((result) => result.rows);
+    return pool.query({ ...statement, values }).then((result) => result.rows as Row[]);
   }
 
   private shapeOf(manager: EntityManager): Shape {
@@ -201,11 +216,13 @@ export class EntityRows<E extends ObjectLiteral> {
     return this.shape;
   }
 
-  private toEntity(row: Record<string, unknown>): E {
+  /** The entity of a row selected as an array, the entity's columns first. */
+  private toEntity(row: unknown[]): E {
     const { columns, prototype } = this.shape!;
     const entity = Object.create(prototype) as Record<string, unknown>;
-    for (const { column, property, from } of columns) {
-      entity[property] = from ? from(row[column]) : row[column];
+    for (let i = 0; i < columns.length; i++) {
+      const { property, from } = columns[i];
+      entity[property] = from ? from(row[i]) : row[i];
     }
     return entity as E;
   }

@@ -150,8 +150,8 @@ export async function findPage<E extends ObjectLiteral, V>(
       [...params, query.size, offset],
     );
     const total =
-      page.raw.length > 0
-        ? Number(page.raw[0][PAGE_TOTAL])
+      page.extras.length > 0
+        ? Number(page.extras[0][0])
         : query.page === 1
           ? 0
           : await countRows(manager, rows, key, where, params);
