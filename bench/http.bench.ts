@@ -28,7 +28,8 @@
  * `--dist=<dir>` measures another build (e.g. a checkout of an older commit, for "before");
  * `--label` names the run in bench/results.json (key "http"). `--profile=<dir>` starts the server
  * with --cpu-prof and leaves its .cpuprofile there (open it in Chrome DevTools or speedscope), and the
- * floor app's beside it (the larger file is the server's).
+ * floor's and the checked floor's beside it (the largest file is the server's; the checked floor's is
+ * the last written).
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -274,7 +275,7 @@ async function runOn(kind: DatabaseKind) {
     kind === 'postgres'
       ? await startProcess(
           'the checked floor app',
-          ['--require', './test/support/ts-register.js', 'bench/support/floor-app.ts'],
+          [...profileArgs, '--require', './test/support/ts-register.js', 'bench/support/floor-app.ts'],
           { DATABASE_URL: env.DATABASE_URL, FLOOR_TOKEN: token },
           await freePort(),
           '/v1/az',

@@ -16,6 +16,20 @@ describe('platform: envelope, errors, validation, operations endpoints', () => {
     expect(Object.keys(res.body)).toEqual(['requestId', 'result']);
   });
 
+  it('sends the envelope as UTF-8 JSON with its length in bytes, and only the headers to HEAD', async () => {
+    const res = await server.http.post('/v1/probe').send({ name: 'zoné✓' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(res.body)));
+    expect(expectResult(res)).toEqual({ body: { name: 'zoné✓' } });
+    const get = await server.http.get('/v1/probe/list?page=2');
+    const head = await server.http.head('/v1/probe/list?page=2');
+    expect(head.status).toBe(200);
+    expect(head.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(head.headers['content-length']).toBe(get.headers['content-length']);
+    expect(head.text ?? '').toBe('');
+  });
+
   it('answers an unknown route with a 404 envelope', async () => {
     expectError(await server.http.get('/v1/no/such/route'), 404, 'NOT_FOUND');
     expectError(await server.http.delete('/v1/probe'), 404, 'NOT_FOUND');
