@@ -28,8 +28,8 @@
  * `--dist=<dir>` measures another build (e.g. a checkout of an older commit, for "before");
  * `--label` names the run in bench/results.json (key "http"). `--profile=<dir>` starts the server
  * with --cpu-prof and leaves its .cpuprofile there (open it in Chrome DevTools or speedscope), and the
- * floor's and the checked floor's beside it (the largest file is the server's; the checked floor's is
- * the last written).
+ * floor's and the checked floor's beside it (the largest file is the server's; the checked floor, started
+ * last, has the latest time in its file name).
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
