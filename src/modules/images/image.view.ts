@@ -36,7 +36,7 @@ export function toImageAggregate(image: ImageEntity | ImageRowEntity): ImageAggr
 }
 
 export function toImageView(row: ImageRowEntity): ImageView {
-  return { ...toImageAggregate(row), bucket_name: row.bucketName };
+  return Object.assign(toImageAggregate(row), { bucket_name: row.bucketName }); // not a spread: see toClusterView
 }
 
 export function toImageBucketAggregate(bucket: ImageBucketEntity): ImageBucketAggregate {

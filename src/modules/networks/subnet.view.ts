@@ -22,7 +22,7 @@ export function toSubnetState(subnet: SubnetEntity): SubnetState {
 
 /** `networkName` is the network's current name. */
 export function toSubnetView(subnet: SubnetEntity, networkName: string): SubnetView {
-  return { ...toSubnetState(subnet), network_name: networkName };
+  return Object.assign(toSubnetState(subnet), { network_name: networkName }); // not a spread: see toClusterView
 }
 
 /** The wire shape of a subnet, for the OpenAPI document. */

@@ -40,7 +40,7 @@ export function toStoragePoolState(pool: StoragePoolEntity): StoragePoolState {
 }
 
 export function toStoragePoolView(pool: StoragePoolEntity, clusterName: string): StoragePoolView {
-  return { ...toStoragePoolState(pool), cluster_name: clusterName, used_size: pool.usedSize };
+  return Object.assign(toStoragePoolState(pool), { cluster_name: clusterName, used_size: pool.usedSize }); // see toClusterView
 }
 
 export function toVolumeSpecState(spec: VolumeSpecEntity): VolumeSpecState {
@@ -166,5 +166,5 @@ export function toSnapshotState(snapshot: SnapshotEntity): SnapshotState {
 }
 
 export function toSnapshotView(snapshot: SnapshotRowEntity, tasks: TaskView[] = []): SnapshotView {
-  return { ...toSnapshotState(snapshot), volume_name: snapshot.volumeName, tasks };
+  return Object.assign(toSnapshotState(snapshot), { volume_name: snapshot.volumeName, tasks }); // see toClusterView
 }
