@@ -49,17 +49,16 @@ export class ValidationPlans {
     if (!isPlainRecord(value)) return undefined;
     const plan = this.planOf(metatype);
     if (!plan) return undefined;
-    const source = value;
     const entity = new metatype();
-    for (const key of Object.keys(source)) {
+    for (const key of Object.keys(value)) {
       const property = plan.properties.get(key);
-      let field = source[key];
+      let field = value[key];
       if (!property || (typeof field === 'object' && field !== null) || typeof field === 'function') return undefined;
       for (const transform of property.transforms) {
         field = transform({
           value: field,
           key,
-          obj: source,
+          obj: value,
           type: TransformationType.PLAIN_TO_CLASS,
           options: TRANSFORM_OPTIONS,
         });
