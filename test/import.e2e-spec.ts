@@ -425,6 +425,8 @@ describe('import from ChimeStack (npm run import)', () => {
       });
       const web2 = `/v1/az/${AZ.main}/cluster/${CLUSTER.web2}/instance_spec_relation`;
       expectResult(await api.post(web2, { instance_spec_uuid: SPEC.mini }));
+      // The operation log is written by a consumer of the events, after the answer.
+      await server.caughtUp();
       const log = expectResult<{ total: number }>(await api.get(`/v1/operation_log?user_uuid=${USER.admin}&method=POST`));
       expect(log.total).toBeGreaterThanOrEqual(1);
       // Any version and variant is a UUID (v0 with a non-RFC variant here): unknown, not malformed.
