@@ -67,18 +67,16 @@ export class ChimeValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
+    const dto = metadata.metatype && this.toValidate(metadata) ? metadata.metatype : undefined;
+    if (!dto) return super.transform(value, metadata);
+    if (metadata.type === 'body') {
       if (value === undefined) value = {};
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new InvalidArgumentError('the request body must be a JSON object');
       }
-      value = withoutNulls(value as Record<string, unknown>, metadata.metatype);
+      value = withoutNulls(value as Record<string, unknown>, dto);
     }
-    if (metadata.metatype && this.toValidate(metadata)) {
-      const accepted = this.plans.accept(metadata.metatype as new () => Record<string, unknown>, value);
-      if (accepted) return accepted;
-    }
-    return super.transform(value, metadata);
+    return this.plans.accept(dto as new () => Record<string, unknown>, value) ?? super.transform(value, metadata);
   }
 }
 
