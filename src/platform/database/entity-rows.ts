@@ -41,6 +41,9 @@ export interface EntitySql {
 
 let statements = 0;
 
+/** `$1, $2, …, $count`. */
+const placeholders = (count: number) => Array.from({ length: count }, (_, i) => `$${i + 1}`).join(', ');
+
 /**
  * Whole-entity statements by equality on some columns, for the hot paths (a GET by id, the row a
  * command locks, counts against a limit, the insert and delete of a command). The SQL is written
@@ -96,17 +99,45 @@ export class EntityRows<E extends ObjectLiteral> {
   /** Inserts one entity (every column, through the columns' transformers as TypeORM would). */
   async insert(manager: EntityManager, entity: E): Promise<void> {
     const shape = this.shapeOf(manager);
-    let statement = this.prepared.get('insert');
-    if (!statement) {
-      const placeholders = shape.columns.map((_, i) => `$${i + 1}`).join(', ');
-      statement = {
-        name: `chime_rows_${++statements}`,
-        text: `INSERT INTO "${shape.table}" (${shape.select}) VALUES (${placeholders})`,
-      };
-      this.prepared.set('insert', statement);
-    }
-    const values = shape.columns.map(({ property, to }) => (to ? to(entity[property]) : entity[property]));
-    await this.query(manager, statement, values);
+    await this.statementRows(
+      manager,
+      'insert',
+      (sql) => `INSERT INTO ${sql.table} (${sql.select}) VALUES (${placeholders(shape.columns.length)})`,
+      this.columnValues(shape, entity),
+    );
+  }
+
+  /**
+   * Inserts one entity unless `limit` rows already match `where`; whether it did. One statement:
+   * the count is taken in the insert's own snapshot. Like a count followed by an insert, the limit
+   * holds under concurrency only while the caller keeps locked the row the counted ones belong to
+   * (the cluster a host joins, say): the statement starts after that lock is granted, so it sees
+   * every row an earlier holder of the lock committed.
+   */
+  async insertWithin(manager: EntityManager, entity: E, where: Where<E>, limit: number): Promise<boolean> {
+    const shape = this.shapeOf(manager);
+    const properties = Object.keys(where);
+    const width = shape.columns.length;
+    const rows = await this.statementRows<unknown[]>(
+      manager,
+      `insert within:${properties.join(',')}`,
+      (sql) => {
+        const conditions = properties.map((property, i) => `${sql.column(property)} = $${width + i + 1}`).join(' AND ');
+        // Parameters in INSERT … SELECT take the types of the columns they go to, as in VALUES.
+        return (
+          `INSERT INTO ${sql.table} (${sql.select}) SELECT ${placeholders(width)} ` +
+          `WHERE (SELECT count(*) FROM ${sql.table} WHERE ${conditions}) < $${width + properties.length + 1} RETURNING 1`
+        );
+      },
+      [...this.columnValues(shape, entity), ...properties.map((property) => where[property as keyof Where<E>]), limit],
+      'array',
+    );
+    return rows.length === 1;
+  }
+
+  /** An entity's column values, in the order of the select list, through the columns' transformers. */
+  private columnValues(shape: Shape, entity: E): unknown[] {
+    return shape.columns.map(({ property, to }) => (to ? to(entity[property]) : entity[property]));
   }
 
   /**

@@ -22,7 +22,7 @@ export class CreateClusterCommand extends Command<ClusterView> {
 
 /**
  * Creates a cluster in an enabled AZ. The AZ stays locked until the commit, so creations in one
- * AZ take turns: the count below is exact and the limit holds, and the AZ cannot vanish meanwhile.
+ * AZ take turns: the insert's count is exact and the limit holds, and the AZ cannot vanish meanwhile.
  */
 @CommandHandler(CreateClusterCommand)
 export class CreateClusterHandler implements ICommandHandler<CreateClusterCommand> {
@@ -34,9 +34,6 @@ export class CreateClusterHandler implements ICommandHandler<CreateClusterComman
   execute({ origin, azUuid, request }: CreateClusterCommand): Promise<ClusterView> {
     return this.uow.run(origin, async (tx) => {
       const az = await this.zones.lockForAddition(tx.manager, azUuid);
-      if ((await CLUSTER_ROWS.count(tx.manager, { azUuid })) >= LIMITS.clustersPerAz) {
-        throw new LimitExceededError(`at most ${LIMITS.clustersPerAz} clusters in one availability zone`);
-      }
       const cluster: ClusterEntity = {
         uuid: randomUUID(),
         azUuid,
@@ -50,7 +47,9 @@ export class CreateClusterHandler implements ICommandHandler<CreateClusterComman
         createdAt: new Date(),
       };
       // A name taken in this AZ fails on the unique index and leaves as ALREADY_EXISTS.
-      await CLUSTER_ROWS.insert(tx.manager, cluster);
+      if (!(await CLUSTER_ROWS.insertWithin(tx.manager, cluster, { azUuid }, LIMITS.clustersPerAz))) {
+        throw new LimitExceededError(`at most ${LIMITS.clustersPerAz} clusters in one availability zone`);
+      }
       await tx.append({ type: CLUSTER_STREAM, id: cluster.uuid }, 0, [new ClusterCreated(toClusterState(cluster))]);
       return toClusterView(cluster, az.name);
     });

@@ -50,9 +50,6 @@ export class CreateStoragePoolHandler implements ICommandHandler<CreateStoragePo
   execute({ origin, azUuid, clusterUuid, request }: CreateStoragePoolCommand): Promise<StoragePoolView> {
     return this.uow.run(origin, async (tx) => {
       const cluster = await this.clusters.lockForAddition(tx.manager, azUuid, clusterUuid);
-      if ((await POOL_ROWS.count(tx.manager, { clusterUuid })) >= STORAGE_LIMITS.poolsPerCluster) {
-        throw new LimitExceededError(`at most ${STORAGE_LIMITS.poolsPerCluster} storage pools in one cluster`);
-      }
       const physicalSize = request.physical_size;
       const reservedSize = request.reserved_size ?? 0;
       const sizeRatio = request.size_ratio ?? 1;
@@ -75,7 +72,9 @@ export class CreateStoragePoolHandler implements ICommandHandler<CreateStoragePo
         version: 1,
         createdAt: new Date(),
       };
-      await POOL_ROWS.insert(tx.manager, pool);
+      if (!(await POOL_ROWS.insertWithin(tx.manager, pool, { clusterUuid }, STORAGE_LIMITS.poolsPerCluster))) {
+        throw new LimitExceededError(`at most ${STORAGE_LIMITS.poolsPerCluster} storage pools in one cluster`);
+      }
       await tx.append({ type: STORAGE_POOL_STREAM, id: pool.uuid }, 0, [new StoragePoolCreated(toStoragePoolState(pool))]);
       return toStoragePoolView(pool, cluster.name);
     });
