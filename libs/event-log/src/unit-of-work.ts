@@ -62,8 +62,9 @@ export class Transaction {
    * (0 for a new stream); returns the stream's new version.
    *
    * Rule for callers: lock the aggregate's row (SELECT … FOR UPDATE) before the transaction's first
-   * write, so its transaction id is taken after any earlier writer of the stream committed. If that
-   * rule is broken the append fails with a conflict rather than put the stream out of read order.
+   * write, so its transaction id is taken after any earlier writer of the stream committed. (A
+   * DELETE of the row as the first write locks it too: EntityRows.deleteOne.) If that rule is
+   * broken the append fails with a conflict rather than put the stream out of read order.
    */
   async append(stream: StreamRef, expectedVersion: number, events: DomainEvent[]): Promise<number> {
     if (events.length === 0) return expectedVersion;

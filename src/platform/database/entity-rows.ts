@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral, QueryResult } from 'typeorm';
 
 /**
  * A query node-postgres prepares once per connection (parse and plan), then only binds and runs.
@@ -96,6 +96,22 @@ export class EntityRows<E extends ObjectLiteral> {
     );
   }
 
+  /**
+   * Deletes the entity whose columns equal `where` and returns it as it was, or undefined when
+   * there is none. The delete locks the row as SELECT … FOR UPDATE would, waiting for a
+   * transaction that holds it: as a transaction's first write it serves as the aggregate's lock of
+   * the unit of work's rule, one round trip instead of a lock and a delete.
+   */
+  async deleteOne(manager: EntityManager, where: Where<E>): Promise<E | undefined> {
+    const rows = await this.run<unknown[]>(
+      manager,
+      where,
+      'delete returning',
+      (shape, conditions) => `DELETE FROM "${shape.table}" WHERE ${conditions} RETURNING ${shape.select}`,
+    );
+    return rows.length === 0 ? undefined : this.toEntity(rows[0]);
+  }
+
   /** Inserts one entity (every column, through the columns' transformers as TypeORM would). */
   async insert(manager: EntityManager, entity: E): Promise<void> {
     const shape = this.shapeOf(manager);
@@ -171,7 +187,7 @@ export class EntityRows<E extends ObjectLiteral> {
   private run<Row extends unknown[] | Record<string, unknown>>(
     manager: EntityManager,
     where: Where<E>,
-    kind: 'find' | 'find lock' | 'count' | 'delete',
+    kind: 'find' | 'find lock' | 'count' | 'delete' | 'delete returning',
     sql: (shape: Shape, conditions: string) => string,
   ): Promise<Row[]> {
     const properties = Object.keys(where);
@@ -180,7 +196,7 @@ export class EntityRows<E extends ObjectLiteral> {
       `${kind}:${properties.join(',')}`,
       (entity) => sql(this.shape!, properties.map((property, i) => `${entity.column(property)} = $${i + 1}`).join(' AND ')),
       properties.map((property) => where[property as keyof Where<E>]),
-      kind === 'find' || kind === 'find lock' ? 'array' : undefined,
+      kind === 'find' || kind === 'find lock' || kind === 'delete returning' ? 'array' : undefined,
     );
   }
 
@@ -212,8 +228,11 @@ export class EntityRows<E extends ObjectLiteral> {
   private query<Row>(manager: EntityManager, statement: PreparedStatement, values: unknown[]): Promise<Row[]> {
     if (manager.queryRunner) {
       // In a transaction, on its connection. TypeORM hands a query object to node-postgres untouched:
-      // with a name, it is a prepared statement.
-      return manager.query({ ...statement, values } as unknown as string);
+      // with a name, it is a prepared statement. Its structured result gives the rows whatever the
+      // command (its plain one is [rows, count] for a DELETE or an UPDATE).
+      return manager.queryRunner
+        .query({ ...statement, values } as unknown as string, undefined, true)
+        .then((result: QueryResult) => result.records as Row[]);
     }
     // Outside one, straight to the pool (the embedded database's too: a node-postgres pool over
     // PGlite): TypeORM's query runner — acquire, wrap, release — costs more CPU than the statement's
