@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Role, type EventView, type OperationLogView } from '@chime/contracts';
+import { DomainEvent, SERVER_ORIGIN, StoredEvent, Transaction } from '@chime/event-log';
+import { ClusterDeletedConsumer } from '../src/modules/instance-specs/cluster-deleted.consumer';
 import { expectError, expectResult, UUID } from './support/envelope';
 import { verifyReplay } from '../src/replay/verify-replay';
 import { startTestServer, TestServer } from './support/test-server';
@@ -471,6 +474,87 @@ describe('instance specifications and their registration in clusters', () => {
       expect(expectResult(await as(admin).delete(`/v1/instance_spec/${b.uuid}`))).toBe(1);
       expect(expectResult(await as(admin).delete(`/v1/instance_spec/${c.uuid}`))).toBe(1);
       expectError(await as(admin).delete(`/v1/instance_spec/${a.uuid}`), 400, 'FAILED_PRECONDITION');
+    });
+
+    it('clusters deleted together: each unregistration carries its own deletion as cause', async () => {
+      const [a, b] = [await newSpec(), await newSpec()];
+      const clusters = [await newCluster(), await newCluster(), await newCluster()];
+      for (const [cluster, spec] of [
+        [0, a],
+        [0, b],
+        [1, a],
+        [2, b],
+      ] as const) {
+        expectResult(await register(clusters[cluster].path, spec.uuid));
+      }
+      const deletions = await Promise.all(clusters.map(({ path }) => as(admin).delete(path)));
+      for (const deletion of deletions) expect(expectResult(deletion)).toBe(1);
+      await server.caughtUp();
+
+      expect((await getSpec(a.uuid)).cluster_count).toBe(0);
+      expect((await getSpec(b.uuid)).cluster_count).toBe(0);
+      const reactions = await events('stream_type=instance_spec&type=InstanceSpecUnregistered');
+      for (const [i, { cluster }] of clusters.entries()) {
+        const [deleted] = await events(`stream_type=cluster&stream_id=${cluster}&type=ClusterDeleted`);
+        expect(deleted.metadata.request_id).toBe(deletions[i].body.requestId);
+        const mine = reactions.filter((e) => e.data.cluster_uuid === cluster);
+        expect(mine.map((e) => e.stream_id).sort()).toEqual((i === 0 ? [a.uuid, b.uuid] : i === 1 ? [a.uuid] : [b.uuid]).sort());
+        for (const event of mine) {
+          expect(event.metadata).toMatchObject({ causation_position: deleted.position, request_id: deleted.metadata.request_id });
+        }
+      }
+    });
+
+    it("the consumer's batch takes every cluster's registrations in one query, each reaction tied to its own event", async () => {
+      // Called directly, so the batch path runs whatever the timing: clusters c0 and c1 in one batch, c2 not.
+      const [a, b] = [await newSpec(), await newSpec()];
+      const clusters = [await newCluster(), await newCluster(), await newCluster()];
+      for (const [cluster, spec] of [
+        [0, b],
+        [0, a],
+        [1, a],
+        [2, a],
+      ] as const) {
+        expectResult(await register(clusters[cluster].path, spec.uuid));
+      }
+      await server.caughtUp();
+      const batch: StoredEvent[] = clusters.slice(0, 2).map(({ az, cluster }, i) => ({
+        position: 1e12 + i,
+        transactionId: '1',
+        streamType: 'cluster',
+        streamId: cluster,
+        version: 2,
+        type: 'ClusterDeleted',
+        data: { uuid: cluster, az_uuid: az },
+        metadata: { ...SERVER_ORIGIN, request_id: randomUUID() },
+        createdAt: new Date(),
+      }));
+      const queries: string[] = [];
+      await server.dataSource.transaction(async (manager) => {
+        const spy = jest.spyOn(manager.queryRunner!, 'query');
+        const appended: DomainEvent[] = [];
+        const reactingTo = (event: StoredEvent) =>
+          new Transaction(manager, { ...event.metadata, causation_position: event.position }, appended);
+        await server.app.get(ClusterDeletedConsumer).handleBatch(batch, manager, reactingTo);
+        queries.push(...spy.mock.calls.map(([sql]) => (typeof sql === 'string' ? sql : (sql as { text: string }).text)));
+        spy.mockRestore();
+      });
+      expect(queries.filter((sql) => /FROM "cluster_instance_specs"/.test(sql) && /^SELECT/.test(sql))).toHaveLength(1);
+
+      expect((await getSpec(a.uuid)).cluster_count).toBe(1);
+      expect((await getSpec(b.uuid)).cluster_count).toBe(0);
+      expect(expectResult<Page<unknown>>(await as(admin).get(registrations(clusters[2].path))).total).toBe(1);
+      const reactions = await events('stream_type=instance_spec&type=InstanceSpecUnregistered');
+      for (const [i, event] of batch.entries()) {
+        const mine = reactions.filter((e) => e.data.cluster_uuid === clusters[i].cluster);
+        expect(mine.map((e) => e.stream_id).sort()).toEqual((i === 0 ? [a.uuid, b.uuid] : [a.uuid]).sort());
+        for (const reaction of mine) {
+          expect(reaction.metadata).toMatchObject({ causation_position: event.position, request_id: event.metadata.request_id });
+        }
+      }
+      // a left c0 before c1: the log's order of the deletions.
+      const ofA = reactions.filter((e) => e.stream_id === a.uuid).map((e) => e.data.cluster_uuid);
+      expect(ofA).toEqual([clusters[0].cluster, clusters[1].cluster]);
     });
 
     it('a cluster without specs deletes as before', async () => {

@@ -42,11 +42,13 @@ export const EVENT_CONSUMER_REACTS_TO = 'chime:event-consumer-reacts-to';
 export interface EventConsumer {
   handle(event: StoredEvent, tx: Transaction): Promise<void>;
   /**
-   * Optional, for consumers that append no events: the whole batch at once (e.g. one INSERT for
-   * all), to the same effect as `handle` on each event in turn. After a failure the consumer retries one event at a time through `handle`,
-   * to find the event that fails.
+   * Optional: the whole batch at once (e.g. one query or one INSERT for all), to the same effect as
+   * `handle` on each event in turn. Events appended in reaction to an event go through
+   * `reactingTo(event)`, the transaction `handle` would have been given for it (same `manager`,
+   * that event's metadata and causation). After a failure the consumer retries one event at a time
+   * through `handle`, to find the event that fails.
    */
-  handleBatch?(events: StoredEvent[], manager: EntityManager): Promise<void>;
+  handleBatch?(events: StoredEvent[], manager: EntityManager, reactingTo: (event: StoredEvent) => Transaction): Promise<void>;
 }
 
 /**

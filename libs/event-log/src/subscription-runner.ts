@@ -173,13 +173,14 @@ class ConsumerLoop {
         // The checkpoint moves past every event read; the handler sees those it reacts to.
         const reactsTo = this.reactsTo;
         const theirs = reactsTo ? events.filter((event) => reactsTo.has(event.type)) : events;
+        const reactingTo = (event: StoredEvent) => new Transaction(manager, this.reactionMetadata(event), appended);
         if (this.consumer.handleBatch && theirs.length > 1) {
           failing = theirs[0].position; // somewhere in the batch: the retry goes one event at a time
-          await this.consumer.handleBatch(theirs, manager);
+          await this.consumer.handleBatch(theirs, manager, reactingTo);
         } else {
           for (const event of theirs) {
             failing = event.position;
-            await this.consumer.handle(event, new Transaction(manager, this.reactionMetadata(event), appended));
+            await this.consumer.handle(event, reactingTo(event));
           }
         }
         failing = undefined; // from here on, a failure is the database's, not a handler's
