@@ -20,10 +20,12 @@
  * listAz's and listCluster's over the floor's same read in the same round, and over the checked
  * floor's (the checked floor's own over the floor's says what the checks cost on the bare stack);
  * the median over rounds is reported, with the median p50/p99.
- * Write scenario, alternated with its baseline round by round: createCluster + deleteCluster pairs
- * through the API vs. the same two transactions written by hand with `pg` (bench/support/pair-worker.js)
- * on a second database migrated by the server's own migrations, same concurrency, a pool of the
- * server's size. Ratio: pairs/s server over pairs/s raw.
+ * Write scenario, its variants in an order rotated round by round: createCluster + deleteCluster pairs
+ * through the API vs. the same two transactions written by hand with `pg` (bench/support/raw-pairs.js,
+ * run by bench/support/pair-worker.js) on a second database migrated by the server's own migrations,
+ * same concurrency, a pool of the server's size; and the same transactions behind the floor's and the
+ * checked floor's write routes (in that second database). Ratio: pairs/s server over pairs/s raw (the
+ * issue's), and over the floor's and the checked floor's pairs/s (what the bare stack pays for a write).
  *
  * `--dist=<dir>` measures another build (e.g. a checkout of an older commit, for "before");
  * `--label` names the run in bench/results.json (key "http"). `--profile=<dir>` starts the server
@@ -237,6 +239,8 @@ const selected = (read: Read) =>
   [FLOOR_OF, CHECKED_OF].some((floors) => Object.entries(floors).some(([of, floor]) => floor === read && ONLY.includes(of)));
 const WRITES = !ONLY || ONLY.includes('createCluster');
 const WRITE_AZS = 8;
+/** The write pairs: through the server, in raw `pg`, and through the floor's and the checked floor's write routes. */
+type WriteVariant = 'server' | 'raw' | 'floor' | 'checked';
 
 async function runOn(kind: DatabaseKind) {
   console.log(`\n=== HTTP request path, ${kind} database, ${CONNECTIONS} connections, ${DURATION_SEC} s × ${ROUNDS} rounds ===`);
@@ -259,12 +263,16 @@ async function runOn(kind: DatabaseKind) {
     await freePort(),
     '/healthz',
   );
+  // The raw variant's database; the floors' write routes work in it too (the server's consumers never see those).
+  const raw = kind === 'postgres' && WRITES ? await rawDatabase(WRITE_AZS) : undefined;
+  const writeEnv: Record<string, string> = raw ? { WRITE_DATABASE_URL: raw.url } : {};
+  const WRITE_VARIANTS: WriteVariant[] = !WRITES ? [] : raw ? ['server', 'raw', 'floor', 'checked'] : ['server'];
   const floor =
     kind === 'postgres'
       ? await startProcess(
           'the floor app',
           [...profileArgs, '--require', './test/support/ts-register.js', 'bench/support/floor-app.ts'],
-          { DATABASE_URL: env.DATABASE_URL },
+          { DATABASE_URL: env.DATABASE_URL, ...writeEnv },
           await freePort(),
           '/v1/az',
         )
@@ -276,7 +284,7 @@ async function runOn(kind: DatabaseKind) {
       ? await startProcess(
           'the checked floor app',
           [...profileArgs, '--require', './test/support/ts-register.js', 'bench/support/floor-app.ts'],
-          { DATABASE_URL: env.DATABASE_URL, FLOOR_TOKEN: token },
+          { DATABASE_URL: env.DATABASE_URL, FLOOR_TOKEN: token, ...writeEnv },
           await freePort(),
           '/v1/az',
           token,
@@ -308,25 +316,25 @@ async function runOn(kind: DatabaseKind) {
     if (result.bad > 0) throw new Error(`${read}: ${result.bad} failed responses`);
     return { ...result, cpuUs: ((cpuMs(pid) - cpuBefore) * 1000) / result.ok };
   };
-  const raw = kind === 'postgres' && WRITES ? await rawDatabase(WRITE_AZS) : undefined;
-  const pairs = async (variant: 'server' | 'raw'): Promise<PairResult> => {
+  const pairs = async (variant: WriteVariant): Promise<PairResult> => {
     if (variant === 'raw') return runPairs({ mode: 'pg', databaseUrl: raw!.url, poolSize: 10, azUuids: raw!.azUuids });
-    const cpuBefore = cpuMs(server.pid);
-    const result = await runPairs({ mode: 'http', url: server.url, token, azUuids: azs.slice(12) });
-    return { ...result, cpuUsPerPair: ((cpuMs(server.pid) - cpuBefore) * 1000) / result.pairs };
+    const [target, azUuids] =
+      variant === 'server' ? [server, azs.slice(12)] : [variant === 'floor' ? floor! : checked!, raw!.azUuids];
+    const cpuBefore = cpuMs(target.pid);
+    const result = await runPairs({ mode: 'http', url: target.url, token, azUuids });
+    return { ...result, cpuUsPerPair: ((cpuMs(target.pid) - cpuBefore) * 1000) / result.pairs };
   };
 
   // Warm-up: JIT, pools, plans, caches.
   for (const read of READS) await load(read, 2);
-  if (WRITES) await pairs('server');
-  if (raw) await pairs('raw');
+  for (const variant of WRITE_VARIANTS) await pairs(variant);
 
   const reads = Object.fromEntries(READS.map((read) => [read, []])) as unknown as Record<
     Read,
     (LoadResult & { cpuUs: number })[]
   >;
   const ratios: Record<string, number[]> = {};
-  const writes: Record<'server' | 'raw', PairResult[]> = { server: [], raw: [] };
+  const writes: Record<WriteVariant, PairResult[]> = { server: [], raw: [], floor: [], checked: [] };
   for (let round = 0; round < ROUNDS; round++) {
     const order = READS.map((_, i) => READS[(i + round) % READS.length]);
     const thisRound: Partial<Record<Read, LoadResult & { cpuUs: number }>> = {};
@@ -341,17 +349,19 @@ async function runOn(kind: DatabaseKind) {
       if (checkedRead && thisRound[checkedRead])
         (ratios[`${read} checked`] ??= []).push(thisRound[read]!.rps / thisRound[checkedRead]!.rps);
     }
-    const variants: ('server' | 'raw')[] = !WRITES
-      ? []
-      : raw
-        ? round % 2 === 0
-          ? ['server', 'raw']
-          : ['raw', 'server']
-        : ['server'];
-    const pairRound: Partial<Record<'server' | 'raw', PairResult>> = {};
+    const variants = WRITE_VARIANTS.map((_, i) => WRITE_VARIANTS[(i + round) % WRITE_VARIANTS.length]);
+    const pairRound: Partial<Record<WriteVariant, PairResult>> = {};
     for (const variant of variants) pairRound[variant] = await pairs(variant);
     for (const variant of variants) writes[variant].push(pairRound[variant]!);
-    if (raw) (ratios.createCluster ??= []).push(pairRound.server!.pairsPerSec / pairRound.raw!.pairsPerSec);
+    if (raw) {
+      const server = pairRound.server!.pairsPerSec;
+      (ratios.createCluster ??= []).push(server / pairRound.raw!.pairsPerSec);
+      (ratios['createCluster floor'] ??= []).push(server / pairRound.floor!.pairsPerSec);
+      (ratios['createCluster checked'] ??= []).push(server / pairRound.checked!.pairsPerSec);
+      for (const floorVariant of ['floor', 'checked'] as const) {
+        (ratios[`${floorVariant} pairs`] ??= []).push(pairRound[floorVariant]!.pairsPerSec / pairRound.raw!.pairsPerSec);
+      }
+    }
     console.log(
       `round ${round + 1}: ` +
         READS.map((r) => `${r} ${Math.round(thisRound[r]!.rps)}/s`).join(', ') +
@@ -403,34 +413,47 @@ async function runOn(kind: DatabaseKind) {
       read === 'baseline' || isFloor(read) || isChecked(read) ? '' : verdict(read, ratio, p99, floorRatio),
     ]);
   }
-  for (const variant of ['raw', 'server'] as const) {
+  const WRITE_NAMES: Record<WriteVariant, string> = {
+    raw: 'createCluster (raw pg)',
+    floor: 'createCluster (floor)',
+    checked: 'createCluster (checked floor)',
+    server: 'createCluster',
+  };
+  for (const variant of ['raw', 'floor', 'checked', 'server'] as const) {
     if (writes[variant].length === 0) continue;
     const pps = median(writes[variant].map((w) => w.pairsPerSec));
     const p50 = median(writes[variant].map((w) => w.createP50));
     const p99 = median(writes[variant].map((w) => w.createP99));
-    const name = variant === 'raw' ? 'createCluster (raw pg)' : 'createCluster';
+    const name = WRITE_NAMES[variant];
     const cpuPerPair = median(writes[variant].map((w) => w.cpuUsPerPair ?? NaN));
-    const ratio = variant === 'raw' ? 1 : raw ? median(ratios.createCluster) : NaN;
+    // × raw pg for every variant; the server's also × the floor's and the checked floor's pairs.
+    const ratio =
+      variant === 'raw' ? 1 : !raw ? NaN : median(ratios[variant === 'server' ? 'createCluster' : `${variant} pairs`]);
+    const floorRatio = variant === 'server' && raw ? median(ratios['createCluster floor']) : NaN;
+    const checkedRatio = variant === 'server' && raw ? median(ratios['createCluster checked']) : NaN;
     summary[name] = {
       pairs_per_s: Math.round(pps),
-      server_cpu_us_per_pair: variant === 'server' ? Math.round(cpuPerPair) : null,
+      server_cpu_us_per_pair: variant === 'raw' ? null : Math.round(cpuPerPair),
       create_p50_ms: Number(fmt(p50)),
       create_p99_ms: Number(fmt(p99)),
       delete_p99_ms: Number(fmt(median(writes[variant].map((w) => w.deleteP99)))),
       ratio: Number.isFinite(ratio) ? Number(fmt(ratio)) : null,
       target: variant === 'server' ? TARGETS.createCluster : null,
+      ...(Number.isFinite(floorRatio)
+        ? { floor_ratio: Number(fmt(floorRatio)), checked_floor_ratio: Number(fmt(checkedRatio)) }
+        : {}),
     };
     rows.push([
       `${name} pairs`,
       fmt(pps, 0),
-      variant === 'server' ? `${fmt(cpuPerPair, 0)}/pair` : '',
+      variant === 'raw' ? '' : `${fmt(cpuPerPair, 0)}/pair`,
       fmt(p50),
       fmt(p99),
       fmt(ratio),
       variant === 'server' ? `≥ ${TARGETS.createCluster}` : '',
+      Number.isFinite(floorRatio) ? fmt(floorRatio) : '',
       '',
-      '',
-      '',
+      Number.isFinite(checkedRatio) ? fmt(checkedRatio) : '',
       variant === 'server' && raw ? verdict('createCluster', ratio, p99) : '',
     ]);
   }

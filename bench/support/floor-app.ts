@@ -14,18 +14,27 @@
  * ParseUUIDPipe on the AZ's uuid; a pino JSON line per request (asynchronous destination, the same
  * redaction paths) and a prom-client counter and histogram per route and status. What those checks
  * cost on the bare stack, measured in the same run, is the least the server's own can cost.
+ *
+ * With `WRITE_DATABASE_URL` set (the raw variant's database), also createCluster and deleteCluster
+ * as bench:http's write pairs call them, each the raw variant's transaction (raw-pairs.js) answered
+ * in the envelope; checked, the body goes through the ValidationPipe as a DTO. What one write
+ * request costs on the bare stack, beside what its transaction costs in raw `pg`.
  */
 import 'reflect-metadata';
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  Body,
   CanActivate,
   Controller,
+  Delete,
   ExecutionContext,
   Get,
+  HttpCode,
   Module,
   NotFoundException,
   Param,
   ParseUUIDPipe,
+  Post,
   Query,
   Req,
   UnauthorizedException,
@@ -34,7 +43,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { NextFunction, Request, Response } from 'express';
 import { Pool } from 'pg';
 import pino from 'pino';
@@ -42,6 +51,17 @@ import { Counter, Histogram, Registry } from 'prom-client';
 
 const CHECKS_TOKEN = process.env.FLOOR_TOKEN;
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+const writePool = process.env.WRITE_DATABASE_URL
+  ? new Pool({ connectionString: process.env.WRITE_DATABASE_URL, max: 10 })
+  : undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { pairTransactions } = require('./raw-pairs') as {
+  pairTransactions(pool: Pool): {
+    create(az: string, name: string): Promise<Row>;
+    remove(az: string, uuid: string): Promise<void>;
+  };
+};
+const writes = writePool && pairTransactions(writePool);
 
 const AZ_COLUMNS = `"uuid", "name", "description", "parent", "state", "version", "created_at"`;
 const CLUSTER_COLUMNS = `"uuid", "az_uuid", "name", "description", "arch", "hypervisor_type", "type", "state", "version", "created_at"`;
@@ -94,6 +114,12 @@ class ListQuery {
   @IsOptional() @IsIn(['asc', 'desc']) order?: string;
 }
 
+/** createCluster's body, validated by Nest's ValidationPipe when checks are on. */
+class CreateClusterBody {
+  @IsString() @Length(1, 64) name!: string;
+  @IsOptional() @IsString() @Length(0, 255) description?: string;
+}
+
 /** ParseUUIDPipe when checks are on; none otherwise. */
 const uuidPipes = CHECKS_TOKEN ? [new ParseUUIDPipe()] : [];
 
@@ -119,6 +145,23 @@ class FloorController {
       size: rows.length,
       total: rows.length ? Number(rows[0].total) : 0,
     });
+  }
+
+  @Post(':uuid/cluster')
+  @HttpCode(200)
+  async createCluster(@Req() req: FloorRequest, @Param('uuid', ...uuidPipes) az: string, @Body() body: CreateClusterBody) {
+    const cluster = await writes!.create(az, body.name);
+    return envelope(req, { cluster: { ...cluster, created_at: (cluster.created_at as Date).toISOString() } });
+  }
+
+  @Delete(':uuid/cluster/:cluster')
+  async deleteCluster(
+    @Req() req: FloorRequest,
+    @Param('uuid', ...uuidPipes) az: string,
+    @Param('cluster', ...uuidPipes) cluster: string,
+  ) {
+    await writes!.remove(az, cluster);
+    return envelope(req, 1);
   }
 }
 
@@ -189,7 +232,10 @@ async function main(): Promise<void> {
   }
   await app.listen(Number(process.env.PORT), '127.0.0.1');
   process.stdout.write('listening\n');
-  process.once('SIGTERM', () => void app.close().then(() => pool.end().finally(() => process.exit(0))));
+  process.once(
+    'SIGTERM',
+    () => void app.close().then(() => Promise.all([pool.end(), writePool?.end()]).finally(() => process.exit(0))),
+  );
 }
 
 void main();
