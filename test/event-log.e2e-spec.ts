@@ -3,6 +3,7 @@ import { EventBus } from '@nestjs/cqrs';
 import {
   DomainEvent,
   EventStore,
+  HELD_BACK_SQL,
   LOG_START,
   StreamVersionConflictError,
   Transaction,
@@ -279,6 +280,34 @@ describe('event log: one transaction with the state, versions, read order', () =
 
     expect(await store.cursorAt(0)).toEqual(LOG_START);
     expect(await store.cursorAt(events[2].position + 1_000_000)).toBeUndefined();
+  });
+
+  it('heldBack asks the read-order index for the first event past the cursor, however long the log', async () => {
+    const stream = newStream(`held-${randomUUID()}`);
+    await uow.run(METADATA, (tx) =>
+      tx.append(
+        stream,
+        0,
+        Array.from({ length: 20_000 }, (_, i) => written(stream, i + 1)),
+      ),
+    );
+    await server.dataSource.query('ANALYZE event_log');
+    const [last]: { transaction_id: string; position: string }[] = await server.dataSource.query(
+      'SELECT transaction_id::text, position FROM event_log ORDER BY transaction_id DESC, position DESC LIMIT 1',
+    );
+    const end: LogCursor = { transactionId: last.transaction_id, position: Number(last.position) };
+    expect(await store.heldBack(end)).toBe(false);
+    expect(await store.heldBack(LOG_START)).toBe(true);
+    // The plan: an index scan that stops at the first entry, never a scan of the table.
+    for (const cursor of [end, LOG_START]) {
+      const [{ 'QUERY PLAN': plan }]: { 'QUERY PLAN': unknown }[] = await server.dataSource.query(
+        `EXPLAIN (FORMAT JSON) ${HELD_BACK_SQL}`,
+        [cursor.transactionId, cursor.position],
+      );
+      const text = JSON.stringify(plan);
+      expect(text).toContain('event_log_read_order_idx');
+      expect(text).not.toContain('Seq Scan');
+    }
   });
 
   it('readPages streams the whole log in read order, a page at a time, as its snapshot sees it', async () => {

@@ -12,6 +12,15 @@ export interface ReadOptions {
   requestId?: string;
 }
 
+/**
+ * Whether an event stands past a cursor: the first one in read order, from the read-order index.
+ * Not `EXISTS (…)`: the planner drops the order inside EXISTS and, guessing that a third of the
+ * log lies past any cursor, reads the table from its start, a scan of the whole log per consumer
+ * batch (0.5 ms at 7,000 events, growing with the log).
+ */
+export const HELD_BACK_SQL = `SELECT 1 FROM event_log WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+                               ORDER BY transaction_id, position LIMIT 1`;
+
 /** The columns of a StoredEvent. (Order by `event_log.transaction_id`: the bare name is the text alias.) */
 const SELECT_EVENTS = `SELECT position, transaction_id::text AS transaction_id, stream_type, stream_id, version, type, data, metadata, created_at
                          FROM event_log`;
@@ -77,11 +86,8 @@ export class EventStore {
    * the two statements.)
    */
   async heldBack(after: LogCursor, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const [{ held }]: { held: boolean }[] = await manager.query(
-      'SELECT EXISTS (SELECT 1 FROM event_log WHERE (transaction_id, position) > ($1::xid8, $2::bigint)) AS held',
-      [after.transactionId, after.position],
-    );
-    return held;
+    const rows: unknown[] = await manager.query(HELD_BACK_SQL, [after.transactionId, after.position]);
+    return rows.length > 0;
   }
 
   /** The cursor standing just after the event at `position`, or undefined when there is no such event. */
