@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { Role, type OperationLogView } from '@chime/contracts';
+import { SERVER_ORIGIN, type StoredEvent } from '@chime/event-log';
 import { checkIncoming } from './support/checked-http';
 import { expectError, expectResult, UUID } from './support/envelope';
 import { eventually } from './support/eventually';
+import { projectOperationLog } from '../src/modules/operation-log/operation-log.projection';
 import { OPERATION_LOG_COUNT_CAP } from '../src/modules/operation-log/queries/list-operation-log';
 import { startTestServer, TestServer } from './support/test-server';
 import { ADMIN, as as asCaller, bearer, createUser, login, TestUser } from './support/users';
@@ -331,6 +333,49 @@ describe('operation log and event API (API.md §6)', () => {
         await server.http.get('/v1/event/subscription').set(bearer(reader.token)),
       );
       expect(elements).toContainEqual(expect.objectContaining({ name: 'operation-log', state: 'running', failures: 0 }));
+    });
+  });
+});
+
+describe('operation-log projection on a long log', () => {
+  let server: TestServer;
+  beforeAll(async () => (server = await startTestServer()));
+  afterAll(() => server?.close());
+
+  it("probes the request id's index per incoming entry, never reads the whole table", async () => {
+    const events: StoredEvent[] = Array.from({ length: 40 }, (_, i) => ({
+      position: i + 1,
+      transactionId: '1',
+      streamType: 'az',
+      streamId: randomUUID(),
+      version: 1,
+      type: 'AzCreated',
+      data: {},
+      metadata: { ...SERVER_ORIGIN, request_id: randomUUID(), method: 'POST', path: '/v1/az', ip: '127.0.0.1', input: '{}' },
+      createdAt: new Date(),
+    }));
+    // 5,000 entries: the size at which NOT EXISTS had the planner hash the whole table.
+    await server.dataSource.transaction(async (manager) => {
+      await manager.query('CREATE TEMP TABLE long_log (LIKE operation_log INCLUDING ALL) ON COMMIT DROP');
+      await manager.query(
+        `INSERT INTO long_log (id, created_at, method, path, input, ip, user_uuid, user_name, request_id, outcome, event_position)
+         SELECT g, now(), 'POST', '/v1/az', '{}', '127.0.0.1', NULL, NULL, gen_random_uuid(), 'success', g
+           FROM generate_series(1, 5000) AS g`,
+      );
+      await manager.query('ANALYZE long_log');
+      const query = jest.spyOn(manager, 'query');
+      await projectOperationLog(events, manager, 'long_log');
+      const [sql, parameters] = query.mock.calls[0] as [string, unknown[]];
+      query.mockRestore();
+      const [{ 'QUERY PLAN': plan }]: { 'QUERY PLAN': unknown }[] = await manager.query(
+        `EXPLAIN (FORMAT JSON) ${sql}`,
+        parameters,
+      );
+      expect(JSON.stringify(plan)).not.toContain('Seq Scan');
+      const [{ n, last }]: { n: string; last: string }[] = await manager.query(
+        'SELECT count(*) AS n, max(id) AS last FROM long_log',
+      );
+      expect([Number(n), Number(last)]).toEqual([5040, 5040]);
     });
   });
 });

@@ -50,7 +50,10 @@ export class OperationLogProjection implements EventConsumer {
 /**
  * Applies events, in read order, to an operation-log table (the live one, or a scratch copy when
  * verifying a replay) in one statement: the first event of each request not yet in the table makes
- * its entry, numbered after the table's last id.
+ * its entry, numbered after the table's last id. Whether a request has its entry already is one
+ * probe of the request id's unique index per incoming row: written as NOT EXISTS, the planner
+ * (guessing 100 incoming rows) made it a hash anti-join over the whole table, 2.7 ms per batch at
+ * 7,000 entries where the probes take 0.2.
  */
 export async function projectOperationLog(events: StoredEvent[], manager: EntityManager, table: string): Promise<void> {
   const rows = events
@@ -79,7 +82,7 @@ export async function projectOperationLog(events: StoredEvent[], manager: Entity
      ),
      firsts AS (
        SELECT DISTINCT ON (request_id) * FROM incoming
-        WHERE NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.request_id = incoming.request_id)
+        WHERE (SELECT e.id FROM ${table} e WHERE e.request_id = incoming.request_id) IS NULL
         ORDER BY request_id, ord
      )
      INSERT INTO ${table} (id, created_at, method, path, input, ip, user_uuid, user_name, request_id, outcome, event_position,
