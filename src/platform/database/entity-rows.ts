@@ -44,6 +44,10 @@ let statements = 0;
 /** `$1, $2, …, $count`. */
 const placeholders = (count: number) => Array.from({ length: count }, (_, i) => `$${i + 1}`).join(', ');
 
+/** `"a" = $from AND "b" = $(from + 1) …` for the properties of a `where`, whose values are `Object.values(where)`. */
+const equalities = (sql: EntitySql, properties: string[], from = 1) =>
+  properties.map((property, i) => `${sql.column(property)} = $${from + i}`).join(' AND ');
+
 /**
  * Whole-entity statements by equality on some columns, for the hot paths (a GET by id, the row a
  * command locks, counts against a limit, the insert and delete of a command). The SQL is written
@@ -137,15 +141,11 @@ export class EntityRows<E extends ObjectLiteral> {
     const rows = await this.statementRows<unknown[]>(
       manager,
       `insert within:${properties.join(',')}`,
-      (sql) => {
-        const conditions = properties.map((property, i) => `${sql.column(property)} = $${width + i + 1}`).join(' AND ');
-        // Parameters in INSERT … SELECT take the types of the columns they go to, as in VALUES.
-        return (
-          `INSERT INTO ${sql.table} (${sql.select}) SELECT ${placeholders(width)} ` +
-          `WHERE (SELECT count(*) FROM ${sql.table} WHERE ${conditions}) < $${width + properties.length + 1} RETURNING 1`
-        );
-      },
-      [...this.columnValues(shape, entity), ...properties.map((property) => where[property as keyof Where<E>]), limit],
+      // Parameters in INSERT … SELECT take the types of the columns they go to, as in VALUES.
+      (sql) =>
+        `INSERT INTO ${sql.table} (${sql.select}) SELECT ${placeholders(width)} ` +
+        `WHERE (SELECT count(*) FROM ${sql.table} WHERE ${equalities(sql, properties, width + 1)}) < $${width + properties.length + 1} RETURNING 1`,
+      [...this.columnValues(shape, entity), ...Object.values(where), limit],
       'array',
     );
     return rows.length === 1;
@@ -194,8 +194,8 @@ export class EntityRows<E extends ObjectLiteral> {
     return this.statementRows<Row>(
       manager,
       `${kind}:${properties.join(',')}`,
-      (entity) => sql(this.shape!, properties.map((property, i) => `${entity.column(property)} = $${i + 1}`).join(' AND ')),
-      properties.map((property) => where[property as keyof Where<E>]),
+      (entity) => sql(this.shape!, equalities(entity, properties)),
+      Object.values(where),
       kind === 'find' || kind === 'find lock' || kind === 'delete returning' ? 'array' : undefined,
     );
   }
