@@ -1,5 +1,6 @@
 import { NestFactory, Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { AppModule, ModuleImport } from './app.module';
 import { AppConfig } from './platform/config/app-config';
 import { answerClientErrors } from './platform/http/client-errors';
@@ -7,10 +8,10 @@ import { serveLiveness } from './platform/health/liveness';
 import { serveConsole } from './platform/http/console';
 import { EnvelopeExpressAdapter } from './platform/http/envelope';
 import { applyHttpServerTimeouts } from './platform/http/http-server-timeouts';
-import { acceptableText, RouteBoundaryGuard } from './platform/http/input-boundary';
+import { RouteBoundaryGuard } from './platform/http/input-boundary';
 import { jsonBody } from './platform/http/json-body';
 import { serveOpenApi } from './platform/http/openapi';
-import { requestId } from './platform/http/request-id';
+import { assignRequestId } from './platform/http/request-id';
 import { requestTelemetry, ROOT_LOGGER } from './platform/observability/logging';
 import { Metrics } from './platform/observability/metrics';
 import { NestLogger } from './platform/observability/nest-logger';
@@ -34,11 +35,15 @@ export async function createApp(config: AppConfig, extensions: ModuleImport[] = 
   app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY === 'true');
   applyHttpServerTimeouts(app.getHttpServer(), config);
-  app.use(requestId);
-  app.use(requestTelemetry(app.get(Metrics), app.get(ROOT_LOGGER)));
+  // What every request gets first, in one middleware (each one is a pass of Express's router).
+  const telemetry = requestTelemetry(app.get(Metrics), app.get(ROOT_LOGGER));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    assignRequestId(req, res);
+    telemetry(req, res);
+    next();
+  });
   serveLiveness(app);
   app.use(jsonBody());
-  app.use(acceptableText);
   answerClientErrors(app.getHttpServer());
   serveOpenApi(app);
   serveConsole(app);

@@ -207,6 +207,15 @@ describe('hardening: bad input is always a 4xx and never hurts the server', () =
       expect(await stateCounts()).toEqual(before);
     });
 
+    it('judges a POST without a body like one with an empty JSON body', async () => {
+      const before = await stateCounts();
+      const empty = expectError(await rawJson('POST', '/v1/az', '', admin), 400, 'INVALID_ARGUMENT');
+      const none = expectError(await server.http.post('/v1/az').set(bearer(admin)), 400, 'INVALID_ARGUMENT');
+      expect(none).toBe(empty);
+      expect(empty).toContain('name');
+      expect(await stateCounts()).toEqual(before);
+    });
+
     it('accepts a surrogate pair (an emoji) in a name', async () => {
       expectResult(await rawJson('POST', '/v1/az', '{"name":"zone \\ud83d\\ude80"}', admin));
     });

@@ -16,15 +16,19 @@ interface RouteAccess {
 }
 const accessOfHandler = new WeakMap<object, RouteAccess>();
 
-/** The session each authenticated request was let in with (kept beside the request, not on it). */
-const sessionOfRequest = new WeakMap<object, Session>();
+/**
+ * The session each authenticated request was let in with, on the request under a key only this
+ * file has: a WeakMap beside the request cost an ephemeron per request to the garbage collector.
+ */
+const SESSION = Symbol('session');
+type GuardedRequest = ChimeRequest & { [SESSION]?: Session };
 
 /**
  * The session the token guard let the request in with: for handlers that outlive the guard's
  * check (event streams) and must notice when it ends.
  */
 export const CurrentSession = createParamDecorator((_: unknown, context: ExecutionContext): Session => {
-  const session = sessionOfRequest.get(context.switchToHttp().getRequest<ChimeRequest>());
+  const session = context.switchToHttp().getRequest<GuardedRequest>()[SESSION];
   if (!session) throw new UnauthenticatedError('authentication required');
   return session;
 });
@@ -58,7 +62,7 @@ export class TokenGuard implements CanActivate {
   private admit(req: ChimeRequest, session: Session | undefined, minRole: Role | undefined): true {
     if (!session) throw new UnauthenticatedError('the token is not valid: unknown, expired or revoked');
     req.actor = session.actor;
-    sessionOfRequest.set(req, session);
+    (req as GuardedRequest)[SESSION] = session;
     if (minRole !== undefined && session.actor.role < minRole) {
       throw new PermissionDeniedError(`this operation needs the role ${ROLE_NAMES[minRole]} or higher`);
     }

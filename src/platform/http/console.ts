@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 
 /** Where the console is served; its client-side routes live under it too. */
 export const CONSOLE_PATH = '/console';
@@ -38,13 +38,14 @@ export function consoleDirectory(from = __dirname): string {
  */
 export function serveConsole(app: NestExpressApplication, directory = consoleDirectory()): void {
   const index = join(directory, 'index.html');
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.path === '/' && (req.method === 'GET' || req.method === 'HEAD')) return res.redirect(302, `${CONSOLE_PATH}/`);
-    if (req.path !== CONSOLE_PATH && !req.path.startsWith(`${CONSOLE_PATH}/`)) return next();
+  // Mounted on their paths, so that no other request (the API's) runs any of this.
+  const express = app.getHttpAdapter().getInstance() as Express;
+  express.get('/', (_req: Request, res: Response) => res.redirect(302, `${CONSOLE_PATH}/`));
+  app.use(CONSOLE_PATH, (req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Content-Security-Policy', CONSOLE_CSP);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    if (req.path === CONSOLE_PATH) return res.redirect(301, `${CONSOLE_PATH}/`);
+    if (req.originalUrl.split('?')[0] === CONSOLE_PATH) return res.redirect(301, `${CONSOLE_PATH}/`);
     next();
   });
   app.useStaticAssets(directory, {

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { InvalidArgumentError } from '../errors/domain-error';
 import { answerRaw } from './envelope';
 import { RAW_RESPONSE } from './raw-response.decorator';
@@ -36,20 +36,6 @@ export function assertAcceptableInput(value: unknown, where: string): void {
         pending.push({ value: (current as Record<string, unknown>)[key], path: child });
       }
     }
-  }
-}
-
-/**
- * Middleware right after the body parser: the body and the query string hold no text the database
- * cannot store and no forbidden keys, before anything (guards, the audit trail) looks at them.
- */
-export function acceptableText(req: Request, _res: Response, next: NextFunction): void {
-  try {
-    assertAcceptableInput(req.body, 'body');
-    assertAcceptableInput(req.query, 'query parameter');
-    next();
-  } catch (error) {
-    next(error);
   }
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 import { DomainError, InvalidArgumentError, PayloadTooLargeError } from '../errors/domain-error';
+import { assertAcceptableInput } from './input-boundary';
 
 /** Request bodies above this are refused with 413 (API.md §1.1). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -71,10 +72,24 @@ function describeParseFailure(error: unknown): unknown {
   return failure ? failure() : new InvalidArgumentError('the request body cannot be read');
 }
 
+/** The body and the query string hold no text the database cannot store and no forbidden keys. */
+function acceptable(req: Request, next: NextFunction): void {
+  try {
+    assertAcceptableInput(req.body, 'body');
+    assertAcceptableInput(req.query, 'query parameter');
+  } catch (error) {
+    next(error);
+    return;
+  }
+  next();
+}
+
 /**
  * The one way a request body enters the server: JSON only (a body of any other Content-Type is a
  * 400 that says so, instead of being ignored), at most 1 MiB, nested at most 64 levels, objects and
- * arrays only at the top (`strict`). Parse failures leave as 400/413 with fixed messages.
+ * arrays only at the top (`strict`). Parse failures leave as 400/413 with fixed messages. Then,
+ * before anything (guards, the audit trail) looks at them, the body and the query are held to the
+ * text rules of assertAcceptableInput. A request without a body skips the parser.
  */
 export function jsonBody(): RequestHandler {
   const parse = json({
@@ -88,6 +103,12 @@ export function jsonBody(): RequestHandler {
       next(new InvalidArgumentError('the request body must be JSON, sent with Content-Type: application/json'));
       return;
     }
-    parse(req, res, (error?: unknown) => next(error === undefined ? undefined : describeParseFailure(error)));
+    // No body at all (most requests: reads); body-parser would skip it too. An empty declared body
+    // (Content-Length: 0) still goes through it and becomes {}.
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      acceptable(req, next);
+      return;
+    }
+    parse(req, res, (error?: unknown) => (error === undefined ? acceptable(req, next) : next(describeParseFailure(error))));
   };
 }

@@ -89,7 +89,7 @@ describe('requestTelemetry', () => {
       originalUrl: '/v1/vm?token=q-secret-1&x=1&join_token=q-secret-2&vnc_password=q-secret-3&Access_Token=q-secret-4',
       socket: { remoteAddress: '127.0.0.1' },
     };
-    requestTelemetry(metrics, logger)(req as unknown as Request, res as unknown as Response, () => undefined);
+    requestTelemetry(metrics, logger)(req as unknown as Request, res as unknown as Response);
     // As a sent response does: 'finish', then 'close'.
     res.emit('finish');
     res.emit('close');

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
 import type { Metrics } from './metrics';
 import { terminalLines } from './terminal-lines';
@@ -64,13 +64,18 @@ export function createRootLogger(
   );
 }
 
+/** The URL as logged: a secret-looking query value replaced (see SECRET_QUERY_VALUE). */
+function loggedUrl(url: string): string {
+  return url.includes('?') ? url.replace(SECRET_QUERY_VALUE, '$1***') : url;
+}
+
 /**
- * First middleware of every request (after the request id): when the response is finished it
- * writes the request's log line and counts it in the metrics, labelled by the route pattern
- * (never the raw URL); a request the client abandoned is logged as such.
+ * Watches every request from its start (createApp's first middleware, after the request id): when
+ * the response is finished it writes the request's log line and counts it in the metrics, labelled
+ * by the route pattern (never the raw URL); a request the client abandoned is logged as such.
  */
 export function requestTelemetry(metrics: Metrics, logger: pino.Logger) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: Request, res: Response): void => {
     const started = performance.now();
     // 'close' comes once per response: after 'finish' when it was sent, alone when the client left.
     res.once('close', () => {
@@ -84,7 +89,7 @@ export function requestTelemetry(metrics: Metrics, logger: pino.Logger) {
         req: {
           id,
           method: req.method,
-          url: req.originalUrl.replace(SECRET_QUERY_VALUE, '$1***'),
+          url: loggedUrl(req.originalUrl),
           remoteAddress: req.socket.remoteAddress,
         },
         res: { statusCode: status },
@@ -94,6 +99,5 @@ export function requestTelemetry(metrics: Metrics, logger: pino.Logger) {
       else if (status >= 500) logger.error(line, 'request errored');
       else logger.info(line, 'request completed');
     });
-    next();
   };
 }
