@@ -33,9 +33,8 @@
  * floor's and the checked floor's beside it (the largest file is the server's; the checked floor, started
  * last, has the latest time in its file name).
  */
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -49,17 +48,16 @@ import {
   login,
   machineLine,
   median,
-  onCleanup,
   parseOptions,
   percentile,
   printTable,
   request,
   runBenchmark,
-  sleep,
   createScratchDatabase,
   withTimeout,
   closeHttpAgent,
 } from './support/bench-kit';
+import { freePort, startProcess } from './support/child-app';
 import { LoadResult, runLoad } from './support/load';
 import { stampedByDatabase, writeResults } from './support/results';
 
@@ -97,50 +95,6 @@ const FLOOR_OF_CHECKED = {
   checkedListCluster: 'floorListCluster',
 } as const;
 const P99_LIMIT_MS = 50;
-
-const freePort = () =>
-  new Promise<number>((done, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => done(port));
-    });
-    probe.on('error', reject);
-  });
-
-/** Starts a process and resolves once `readyPath` answers 200 (asked with `readyToken`, if any); it is killed at clean-up. */
-async function startProcess(
-  name: string,
-  args: string[],
-  env: Record<string, string>,
-  port: number,
-  readyPath: string,
-  readyToken?: string,
-) {
-  const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    await withTimeout(exited, 20_000, `stopping ${name}`).catch(() => child.kill('SIGKILL'));
-  };
-  onCleanup(stop);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr}`);
-    const answer = await request(url, 'GET', readyPath, { timeoutMs: 2000, token: readyToken }).catch(() => undefined);
-    if (answer?.status === 200) break;
-    if (Date.now() > deadline) throw new Error(`${name} did not start within 120 s: ${stderr}`);
-    await sleep(200);
-  }
-  return { url, stop, pid: child.pid! };
-}
 
 /** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc). */
 function cpuMs(pid: number): number {
