@@ -28,13 +28,14 @@
  * issue's), and over the floor's and the checked floor's pairs/s (what the bare stack pays for a write).
  *
  * `--dist=<dir>` measures another build (e.g. a checkout of an older commit, for "before");
- * `--label` names the run in bench/results.json (key "http"). `--profile=<dir>` starts the server
- * with --cpu-prof and leaves its .cpuprofile there (open it in Chrome DevTools or speedscope), and the
- * floor's and the checked floor's beside it (the largest file is the server's; the checked floor, started
- * last, has the latest time in its file name).
+ * `--label` names the run in bench/results.json (key "http"). `--profile=<dir>` starts the server,
+ * the floor and the checked floor with --cpu-prof and leaves their .cpuprofile files there (named by
+ * pid; open one in Chrome DevTools or speedscope), and prints, for each read and for the write pairs,
+ * the CPU per request of the server beside the checked floor's and of the checked floor beside the
+ * floor's, taken from the load windows alone, by package and by function (profile-summary.ts).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -57,7 +58,9 @@ import {
   withTimeout,
   closeHttpAgent,
 } from './support/bench-kit';
+import { cpuSeconds } from './support/built-server';
 import { freePort, startProcess } from './support/child-app';
+import { hrtimeUs, LoadWindow, printCostDiff, windowCost } from './support/profile-summary';
 import { LoadResult, runLoad } from './support/load';
 import { stampedByDatabase, writeResults } from './support/results';
 
@@ -97,11 +100,7 @@ const FLOOR_OF_CHECKED = {
 const P99_LIMIT_MS = 50;
 
 /** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-const CLOCK_TICKS = 100;
+const cpuMs = (pid: number) => cpuSeconds(pid) * 1000;
 
 /** Creates a resource through the API and returns its uuid (`result[kind].uuid`). */
 async function create(url: string, token: string, path: string, kind: 'az' | 'cluster', body: unknown): Promise<string> {
@@ -165,6 +164,46 @@ async function rawDatabase(count: number): Promise<{ url: string; azUuids: strin
     return { url: database.url, azUuids: rows.map((r) => r.uuid) };
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * With `--profile`, where each scenario's load fell in its process's life, to read the CPU profiles
+ * by: what the server spent per request beside the checked floor, and the checked floor beside the
+ * floor, in the same kind of window (profile-summary.ts).
+ */
+class LoadWindows {
+  private readonly byScenario = new Map<string, { pid: number; windows: LoadWindow[] }>();
+
+  add(scenario: string, pid: number, window: LoadWindow): void {
+    const entry = this.byScenario.get(scenario) ?? { pid, windows: [] };
+    entry.windows.push(window);
+    this.byScenario.set(scenario, entry);
+  }
+
+  /** Forgets the warm-up's windows. */
+  clear(): void {
+    this.byScenario.clear();
+  }
+
+  /** Once the processes have exited and written their profiles (`CPU.<date>.<time>.<pid>.….cpuprofile`). */
+  printCosts(dir: string): void {
+    const files = readdirSync(dir);
+    const cost = (scenario: string) => {
+      const entry = this.byScenario.get(scenario);
+      const file = entry && files.find((name) => name.split('.')[3] === String(entry.pid));
+      return entry && file ? windowCost(join(dir, file), entry.windows) : undefined;
+    };
+    const pairs: [string, string, string][] = [
+      ...Object.entries(CHECKED_OF).map(([read, checkedRead]) => [read, checkedRead, FLOOR_OF[read as keyof typeof FLOOR_OF]]),
+      ['server pairs', 'checked pairs', 'floor pairs'],
+    ] as [string, string, string][];
+    for (const [server, checkedScenario, floorScenario] of pairs) {
+      const [s, c, f] = [cost(server), cost(checkedScenario), cost(floorScenario)];
+      const unit = server === 'server pairs' ? { unit: 'pair' } : {};
+      if (s && c) printCostDiff(`${server}: the server beside the checked floor`, ['server', 'checked'], [s, c], unit);
+      if (c && f) printCostDiff(`${server}: the checked floor beside the floor`, ['checked', 'floor'], [c, f], unit);
+    }
   }
 }
 
@@ -266,22 +305,28 @@ async function runOn(kind: DatabaseKind) {
   const load = async (read: Read, durationSec: number): Promise<LoadResult & { cpuUs: number }> => {
     const pid = read === 'baseline' ? baseline.pid : isFloor(read) ? floor!.pid : isChecked(read) ? checked!.pid : server.pid;
     const cpuBefore = cpuMs(pid);
+    const from = hrtimeUs();
     const result = await runLoad({ ...targets[read], connections: CONNECTIONS, durationSec });
     if (result.bad > 0) throw new Error(`${read}: ${result.bad} failed responses`);
+    loadWindows.add(read, pid, { from, to: hrtimeUs(), requests: result.ok });
     return { ...result, cpuUs: ((cpuMs(pid) - cpuBefore) * 1000) / result.ok };
   };
+  const loadWindows = new LoadWindows();
   const pairs = async (variant: WriteVariant): Promise<PairResult> => {
     if (variant === 'raw') return runPairs({ mode: 'pg', databaseUrl: raw!.url, poolSize: 10, azUuids: raw!.azUuids });
     const [target, azUuids] =
       variant === 'server' ? [server, azs.slice(12)] : [variant === 'floor' ? floor! : checked!, raw!.azUuids];
     const cpuBefore = cpuMs(target.pid);
+    const from = hrtimeUs();
     const result = await runPairs({ mode: 'http', url: target.url, token, azUuids });
+    loadWindows.add(`${variant} pairs`, target.pid, { from, to: hrtimeUs(), requests: result.pairs });
     return { ...result, cpuUsPerPair: ((cpuMs(target.pid) - cpuBefore) * 1000) / result.pairs };
   };
 
   // Warm-up: JIT, pools, plans, caches.
   for (const read of READS) await load(read, 2);
   for (const variant of WRITE_VARIANTS) await pairs(variant);
+  loadWindows.clear();
 
   const reads = Object.fromEntries(READS.map((read) => [read, []])) as unknown as Record<
     Read,
@@ -326,6 +371,7 @@ async function runOn(kind: DatabaseKind) {
   await floor?.stop();
   await checked?.stop();
   await baseline.stop();
+  if (PROFILE_DIR) loadWindows.printCosts(PROFILE_DIR);
 
   const summary: Record<string, Record<string, number | string | null>> = {};
   const rows: string[][] = [];
