@@ -195,9 +195,13 @@ class LoadWindows {
       return entry && file ? windowCost(join(dir, file), entry.windows) : undefined;
     };
     const pairs: [string, string, string][] = [
-      ...Object.entries(CHECKED_OF).map(([read, checkedRead]) => [read, checkedRead, FLOOR_OF[read as keyof typeof FLOOR_OF]]),
+      ...(Object.keys(CHECKED_OF) as (keyof typeof CHECKED_OF)[]).map((read): [string, string, string] => [
+        read,
+        CHECKED_OF[read],
+        FLOOR_OF[read],
+      ]),
       ['server pairs', 'checked pairs', 'floor pairs'],
-    ] as [string, string, string][];
+    ];
     for (const [server, checkedScenario, floorScenario] of pairs) {
       const [s, c, f] = [cost(server), cost(checkedScenario), cost(floorScenario)];
       const unit = server === 'server pairs' ? { unit: 'pair' } : {};
@@ -302,6 +306,7 @@ async function runOn(kind: DatabaseKind) {
     checkedListCluster: { url: `${checked?.url}/v1/az/${azs[0]}/cluster?size=10`, headers: auth },
   };
   /** One read scenario, with the CPU time its server process spent per response (µs). */
+  const loadWindows = new LoadWindows();
   const load = async (read: Read, durationSec: number): Promise<LoadResult & { cpuUs: number }> => {
     const pid = read === 'baseline' ? baseline.pid : isFloor(read) ? floor!.pid : isChecked(read) ? checked!.pid : server.pid;
     const cpuBefore = cpuMs(pid);
@@ -311,7 +316,6 @@ async function runOn(kind: DatabaseKind) {
     loadWindows.add(read, pid, { from, to: hrtimeUs(), requests: result.ok });
     return { ...result, cpuUs: ((cpuMs(pid) - cpuBefore) * 1000) / result.ok };
   };
-  const loadWindows = new LoadWindows();
   const pairs = async (variant: WriteVariant): Promise<PairResult> => {
     if (variant === 'raw') return runPairs({ mode: 'pg', databaseUrl: raw!.url, poolSize: 10, azUuids: raw!.azUuids });
     const [target, azUuids] =

@@ -47,9 +47,13 @@ function packageOf(url: string, name: string): string {
 const functionOf = ({ functionName, url, lineNumber }: ProfileNode['callFrame']) =>
   `${functionName || '(anonymous)'} ${packageOf(url, functionName)}:${lineNumber + 1}`;
 
+function readProfile(file: string): { profile: Profile; byId: Map<number, ProfileNode> } {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  return { profile, byId: new Map(profile.nodes.map((n) => [n.id, n])) };
+}
+
 /** Self time in µs per profile node, of the samples `keep` (given the sample's timestamp) admits; idle left out. */
-function selfTime(profile: Profile, keep: (at: number) => boolean): Map<number, number> {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+function selfTime(profile: Profile, byId: Map<number, ProfileNode>, keep: (at: number) => boolean): Map<number, number> {
   const self = new Map<number, number>();
   let at = profile.startTime;
   profile.samples.forEach((id, i) => {
@@ -61,28 +65,35 @@ function selfTime(profile: Profile, keep: (at: number) => boolean): Map<number, 
   return self;
 }
 
-/** What a process spent per request (a window's unit) within its load windows: in all, by package, by function (µs). */
-export interface WindowCost {
-  requests: number;
+/** Self time in all, by package and by function, each µs divided by `per`. */
+interface Cost {
   total: number;
   byPackage: Map<string, number>;
   byFunction: Map<string, number>;
 }
 
-export function windowCost(file: string, windows: LoadWindow[]): WindowCost {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const requests = windows.reduce((sum, w) => sum + w.requests, 0);
-  const self = selfTime(profile, (at) => windows.some((w) => at >= w.from && at <= w.to));
-  const cost: WindowCost = { requests, total: 0, byPackage: new Map(), byFunction: new Map() };
-  const add = (map: Map<string, number>, key: string, us: number) => map.set(key, (map.get(key) ?? 0) + us);
+function costOf(byId: Map<number, ProfileNode>, self: Map<number, number>, per: number): Cost {
+  const cost: Cost = { total: 0, byPackage: new Map(), byFunction: new Map() };
+  const add = (map: Map<string, number>, key: string, value: number) => map.set(key, (map.get(key) ?? 0) + value);
   for (const [id, us] of self) {
     const { callFrame } = byId.get(id)!;
-    cost.total += us / requests;
-    add(cost.byPackage, packageOf(callFrame.url, callFrame.functionName), us / requests);
-    add(cost.byFunction, functionOf(callFrame), us / requests);
+    cost.total += us / per;
+    add(cost.byPackage, packageOf(callFrame.url, callFrame.functionName), us / per);
+    add(cost.byFunction, functionOf(callFrame), us / per);
   }
   return cost;
+}
+
+/** What a process spent per request (a window's unit) within its load windows: in all, by package, by function (µs). */
+export interface WindowCost extends Cost {
+  requests: number;
+}
+
+export function windowCost(file: string, windows: LoadWindow[]): WindowCost {
+  const { profile, byId } = readProfile(file);
+  const requests = windows.reduce((sum, w) => sum + w.requests, 0);
+  const self = selfTime(profile, byId, (at) => windows.some((w) => at >= w.from && at <= w.to));
+  return { requests, ...costOf(byId, self, requests) };
 }
 
 /**
@@ -112,24 +123,15 @@ export function printCostDiff(
 }
 
 function main(file: string, topArg?: string): void {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const selfMs = new Map([...selfTime(profile, () => true)].map(([id, us]) => [id, us / 1000]));
-  const total = [...selfMs.values()].reduce((a, b) => a + b, 0);
-  const byPackage = new Map<string, number>();
-  const byFunction = new Map<string, number>();
-  for (const [id, ms] of selfMs) {
-    const { callFrame } = byId.get(id)!;
-    const pkg = packageOf(callFrame.url, callFrame.functionName);
-    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
-    byFunction.set(functionOf(callFrame), (byFunction.get(functionOf(callFrame)) ?? 0) + ms);
-  }
+  const { profile, byId } = readProfile(file);
+  const self = selfTime(profile, byId, () => true);
+  const { total, byPackage, byFunction } = costOf(byId, self, 1000); // ms
   // Inclusive time: every function on the stack of a sample (once per sample, however deep the recursion).
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const inclusive = new Map<string, number>();
   profile.samples.forEach((id, i) => {
-    if (!selfMs.has(id)) return; // idle
+    if (!self.has(id)) return; // idle
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const { callFrame } = byId.get(at)!;
