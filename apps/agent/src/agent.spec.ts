@@ -86,9 +86,11 @@ describe('the agent', () => {
     const beats: number[] = [];
     const heartbeat = fake.heartbeat.bind(fake);
     jest.spyOn(fake, 'heartbeat').mockImplementation((report, call) => (beats.push(performance.now()), heartbeat(report, call)));
-    await eventually(() => beats.length >= 4, 'four heartbeats');
-    // The interval the server gave (50 ms), not faster: no busy loop.
-    for (let i = 1; i < beats.length; i++) expect(beats[i] - beats[i - 1]).toBeGreaterThanOrEqual(45);
+    await eventually(() => beats.length >= 6, 'six heartbeats');
+    // The interval the server gave (50 ms), not faster: no busy loop. Judged on the mean of five
+    // intervals: the agent keeps a fixed rate, so one beat late on a busy machine (a GC pause, a
+    // 2-core CI runner) makes the next interval short by as much; a busy loop beats every few ms.
+    expect((beats.at(-1)! - beats[0]) / (beats.length - 1)).toBeGreaterThanOrEqual(45);
     expect(node.reports[0]).toEqual(driver.report());
     expect(fake.calls.filter((c) => c.operation !== 'enrol').every((c) => c.credential === node.credential)).toBe(true);
 
