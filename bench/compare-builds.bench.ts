@@ -28,7 +28,7 @@ import {
   request,
   runBenchmark,
 } from './support/bench-kit';
-import { cpuSeconds, startBuilt } from './support/built-server';
+import { cpuSeconds, serverNodeFlags, startBuilt } from './support/built-server';
 import { freePort, startProcess } from './support/child-app';
 import { runLoad } from './support/load';
 import { writeResults } from './support/results';
@@ -95,7 +95,7 @@ runBenchmark('bench:compare', 30 * 60_000, async () => {
   const after = await startWithRows(BUILDS.after);
   const floorApp = await startProcess(
     'the floor app',
-    ['--require', './test/support/ts-register.js', 'bench/support/floor-app.ts'],
+    [...serverNodeFlags(), '--require', './test/support/ts-register.js', 'bench/support/floor-app.ts'],
     { DATABASE_URL: after.databaseUrl },
     await freePort(),
     '/v1/az',

@@ -58,7 +58,7 @@ import {
   withTimeout,
   closeHttpAgent,
 } from './support/bench-kit';
-import { cpuSeconds } from './support/built-server';
+import { cpuSeconds, serverNodeFlags } from './support/built-server';
 import { freePort, startProcess } from './support/child-app';
 import { hrtimeUs, LoadWindow, printCostDiff, windowCost } from './support/profile-summary';
 import { LoadResult, runLoad } from './support/load';
@@ -251,11 +251,12 @@ async function runOn(kind: DatabaseKind) {
   const env = await freshDatabaseEnv(kind);
   // The floor reads the server's database, which only PostgreSQL shares with another process.
   const READS = ALL_READS.filter((read) => selected(read) && (kind === 'postgres' || !(isFloor(read) || isChecked(read))));
-  const profileArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  // The floors run on the server's Node options too: the same runtime on both sides of a ratio.
+  const nodeArgs = [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...serverNodeFlags()];
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   const server = await startProcess(
     'the server',
-    [...profileArgs, join(DIST, 'src', 'main.js')],
+    [...nodeArgs, join(DIST, 'src', 'main.js')],
     { ...env, CHIME_ADMIN_PASSWORD: ADMIN_PASSWORD },
     await freePort(),
     '/healthz',
@@ -268,7 +269,7 @@ async function runOn(kind: DatabaseKind) {
     kind === 'postgres'
       ? await startProcess(
           'the floor app',
-          [...profileArgs, '--require', './test/support/ts-register.js', 'bench/support/floor-app.ts'],
+          [...nodeArgs, '--require', './test/support/ts-register.js', 'bench/support/floor-app.ts'],
           { DATABASE_URL: env.DATABASE_URL, ...writeEnv },
           await freePort(),
           '/v1/az',
@@ -280,7 +281,7 @@ async function runOn(kind: DatabaseKind) {
     kind === 'postgres'
       ? await startProcess(
           'the checked floor app',
-          [...profileArgs, '--require', './test/support/ts-register.js', 'bench/support/floor-app.ts'],
+          [...nodeArgs, '--require', './test/support/ts-register.js', 'bench/support/floor-app.ts'],
           { DATABASE_URL: env.DATABASE_URL, FLOOR_TOKEN: token, ...writeEnv },
           await freePort(),
           '/v1/az',

@@ -8,6 +8,17 @@ import { ADMIN_PASSWORD, DatabaseKind, freshDatabaseEnv, onCleanup, sleep, withT
  * in production, and what the benchmarks read of it from Linux's /proc: CPU time and memory.
  */
 
+/**
+ * The Node options the server runs with in production: those of `npm start` (package.json's `start`
+ * script, the one place they are written), so that a benchmark measures the server as it is run.
+ */
+export function serverNodeFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).scripts.start;
+  const words = start.split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/src/main.js') throw new Error(`unexpected start script: ${start}`);
+  return words.slice(1, -1);
+}
+
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
 const TICKS_PER_S = 100;
 
@@ -26,8 +37,8 @@ export function memoryMb(pid: number): { rss: number; hwm: number } {
 }
 
 /**
- * Starts `node [nodeArgs] <dist>/src/main.js` on a fresh database (`env` adds settings, e.g. `--cpu-prof`
- * in `nodeArgs`); resolves with its pid and URL once it listens.
+ * Starts `node [nodeArgs] <dist>/src/main.js` with `npm start`'s options on a fresh database (`env`
+ * adds settings, e.g. `--cpu-prof` in `nodeArgs`); resolves with its pid and URL once it listens.
  */
 export async function startBuilt(
   dist: string,
@@ -38,7 +49,7 @@ export async function startBuilt(
   const main = join(dist, 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
   const database = await freshDatabaseEnv(kind);
-  const child = spawn(process.execPath, [...nodeArgs, main], {
+  const child = spawn(process.execPath, [...nodeArgs, ...serverNodeFlags(), main], {
     cwd: join(dist, '..'),
     env: {
       PATH: process.env.PATH ?? '',
