@@ -220,7 +220,7 @@ describe('the agent', () => {
   });
 
   it('hands a task delivered again while in hand to the driver once, and a task over to it once', async () => {
-    const driver = new CountingDriver(sim(1000));
+    const driver = new CountingDriver(sim(200));
     const agent = newAgent({ driver });
     await agent.start();
     await eventually(() => fake.callsOf('listTasks').length >= 2, 'the watch is held');
