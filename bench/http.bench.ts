@@ -13,7 +13,8 @@
  *              through a `pg` Pool, the same statements prepared, in the envelope — and nothing else;
  *   checked floor — the same app with the checks issue 21 keeps on (token guard, validation, request
  *              id, log line, metrics), each done the plainest way (floor-app.ts);
- * Read scenarios, each run for D seconds in every round, in an order rotated round by round:
+ * Read scenarios, each run for D seconds in every round, a read's floor and checked floor right
+ * beside it, in an order rotated round by round (roundOrder):
  *   baseline GET /hello · GET /healthz · getAz (cached token) · listAz (size=10 of 12) ·
  *   listCluster (size=10 of 12) · the floor's and the checked floor's getAz, listAz, listCluster.
  * Each read's ratio is its req/s over the baseline's in the same round, and (issue 21) getAz's,
@@ -227,6 +228,28 @@ const ALL_READS = [
 type Read = (typeof ALL_READS)[number];
 const isFloor = (read: Read) => read.startsWith('floor');
 const isChecked = (read: Read) => read.startsWith('checked');
+/**
+ * The order of one round's reads. A ratio compares two windows of the same round, and this VM's
+ * throughput drifts over tens of seconds (other tenants): each read runs between its floor's and
+ * its checked floor's, so that both of its ratios compare adjacent windows (in a plain rotation of
+ * all eleven they stood up to eight windows apart). The groups' order rotates round by round, and
+ * each group runs forwards in one round and backwards in the next, so that a steady drift favours
+ * neither floor.
+ */
+function roundOrder(reads: readonly Read[], round: number): Read[] {
+  const place = (read: Read) => (isFloor(read) ? 0 : isChecked(read) ? 2 : 1);
+  const groups = new Map<string, Read[]>();
+  for (const read of reads) {
+    const family = read.replace(/^(floor|checked)(?=[A-Z])/, '').replace(/^./, (c) => c.toLowerCase());
+    groups.set(
+      family,
+      [...(groups.get(family) ?? []), read].sort((a, b) => place(a) - place(b)),
+    );
+  }
+  const list = [...groups.values()];
+  const rotated = list.map((_, i) => list[(i + round) % list.length]);
+  return rotated.flatMap((group) => (round % 2 === 1 ? [...group].reverse() : group));
+}
 /** `--only=getAz,createCluster` runs just those (the baseline and their floors always run): for profiling one path. */
 const ONLY = values.only?.split(',');
 const selected = (read: Read) =>
@@ -340,7 +363,7 @@ async function runOn(kind: DatabaseKind) {
   const ratios: Record<string, number[]> = {};
   const writes: Record<WriteVariant, PairResult[]> = { server: [], raw: [], floor: [], checked: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    const order = READS.map((_, i) => READS[(i + round) % READS.length]);
+    const order = roundOrder(READS, round);
     const thisRound: Partial<Record<Read, LoadResult & { cpuUs: number }>> = {};
     for (const read of order) thisRound[read] = await load(read, DURATION_SEC);
     for (const read of READS) {
