@@ -24,8 +24,8 @@ module.exports = {
   testTimeout: 60_000,
   maxWorkers: 2,
   // A worker keeps what every test file it ran left on its heap (each file loads Nest, TypeORM and a
-  // server anew): after twenty end-to-end files one held 800 MB, and a process that large took
-  // longer to exit than the 500 ms Jest gives a worker at the end of the run, which then killed it
-  // ("A worker process has failed to exit gracefully"). A worker past this is replaced between files.
+  // server anew): after twenty end-to-end files one held 800 MB. A process that large is slow to
+  // exit, and Jest gives a worker 500 ms at the end of the run before it kills it ("A worker process
+  // has failed to exit gracefully", once in every run). A worker past this is replaced between files.
   workerIdleMemoryLimit: '500MB',
 };
