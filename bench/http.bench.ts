@@ -237,17 +237,14 @@ const isChecked = (read: Read) => read.startsWith('checked');
  * neither floor.
  */
 function roundOrder(reads: readonly Read[], round: number): Read[] {
-  const place = (read: Read) => (isFloor(read) ? 0 : isChecked(read) ? 2 : 1);
-  const groups = new Map<string, Read[]>();
-  for (const read of reads) {
-    const family = read.replace(/^(floor|checked)(?=[A-Z])/, '').replace(/^./, (c) => c.toLowerCase());
-    groups.set(
-      family,
-      [...(groups.get(family) ?? []), read].sort((a, b) => place(a) - place(b)),
+  const groups = reads
+    .filter((read) => !isFloor(read) && !isChecked(read))
+    .map((read) =>
+      [FLOOR_OF[read as keyof typeof FLOOR_OF], read, CHECKED_OF[read as keyof typeof CHECKED_OF]].filter(
+        (member): member is Read => member !== undefined && reads.includes(member),
+      ),
     );
-  }
-  const list = [...groups.values()];
-  const rotated = list.map((_, i) => list[(i + round) % list.length]);
+  const rotated = groups.map((_, i) => groups[(i + round) % groups.length]);
   return rotated.flatMap((group) => (round % 2 === 1 ? [...group].reverse() : group));
 }
 /** `--only=getAz,createCluster` runs just those (the baseline and their floors always run): for profiling one path. */
